@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * The `qvm` command line. Output for people by default, `--json` for scripts; bad input gives a
+ * one-line error and a non-zero exit, never a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
+import { parseElf, describeElf, ElfError } from '../elf/parse.js';
+import type { BlockContext, RunResult } from '../machine/types.js';
+
+function fail(message: string): never {
+  process.stderr.write(`qvm: ${message}\n`);
+  process.exit(2);
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    fail(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
+function parseBigInt(name: string) {
+  return (v: string): bigint => {
+    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    return BigInt(v);
+  };
+}
+
+function parseHash(name: string) {
+  return (v: string): Uint8Array => {
+    const hex = v.startsWith('0x') ? v.slice(2) : v;
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new InvalidArgumentError(`${name} must be 32 bytes of hex (64 digits)`);
+    return Uint8Array.from(Buffer.from(hex, 'hex'));
+  };
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+function parseGas(v: string): number {
+  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError('gas must be a positive integer');
+  const n = Number(v);
+  if (n <= 0 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('gas must be a positive integer below 2^53');
+  return n;
+}
+
+function toText(b: Uint8Array): string {
+  return Buffer.from(b).toString('utf8');
+}
+
+function resultJson(r: RunResult): Record<string, unknown> {
+  const valid = (b: Uint8Array): boolean => Buffer.from(toText(b), 'utf8').equals(Buffer.from(b));
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    reason: r.reason,
+    stdout: toText(r.stdout),
+    ...(valid(r.stdout) ? {} : { stdoutBase64: Buffer.from(r.stdout).toString('base64') }),
+    stderr: toText(r.stderr),
+    ...(valid(r.stderr) ? {} : { stderrBase64: Buffer.from(r.stderr).toString('base64') }),
+    gasUsed: r.gasUsed,
+    instructions: r.instructions,
+    syscalls: r.syscalls,
+    unknownSyscalls: r.unknownSyscalls,
+    ...(r.trace.length ? { trace: r.trace } : {}),
+  };
+}
+
+interface RunFlags {
+  json?: boolean;
+  env: string[];
+  stdin?: string;
+  gas?: number;
+  blockNumber?: bigint;
+  blockTimestamp?: bigint;
+  prevBlockHash?: Uint8Array;
+  txHash?: Uint8Array;
+  chainId?: bigint;
+  trace?: boolean;
+  argv0: string;
+}
+
+const program = new Command();
+program
+  .name('qvm')
+  .description('QVM: run statically linked Linux ELF binaries as deterministic smart contracts')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+
+program
+  .command('run')
+  .description('run a static x86-64 ELF once, deterministically, and exit with its status')
+  .argument('<elf>', 'path to the static ELF binary')
+  .argument('[args...]', 'arguments passed to the program (argv[1..])')
+  .option('--json', 'print a JSON result instead of forwarding output')
+  .option('--env <K=V>', 'set an environment variable (repeatable; nothing comes from the host)', collect, [])
+  .option('--stdin <file>', 'file whose bytes are the program\'s standard input')
+  .option('--gas <n>', 'gas limit', parseGas)
+  .option('--block-number <n>', 'block number', parseBigInt('block number'))
+  .option('--block-timestamp <seconds>', 'block timestamp (CLOCK_REALTIME starts here)', parseBigInt('block timestamp'))
+  .option('--prev-block-hash <hex>', 'previous block hash (seeds randomness)', parseHash('previous block hash'))
+  .option('--tx-hash <hex>', 'transaction hash (seeds randomness)', parseHash('transaction hash'))
+  .option('--chain-id <n>', 'chain id', parseBigInt('chain id'))
+  .option('--trace', 'print one line per system call to stderr')
+  .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
+  .passThroughOptions()
+  .action((elf: string, args: string[], flags: RunFlags) => {
+    const bytes = readInput(elf);
+    for (const e of flags.env) if (!e.includes('=')) fail(`--env expects KEY=VALUE, got "${e}"`);
+    const block: BlockContext = {
+      number: flags.blockNumber ?? DEFAULT_BLOCK.number,
+      timestamp: flags.blockTimestamp ?? DEFAULT_BLOCK.timestamp,
+      prevBlockHash: flags.prevBlockHash ?? DEFAULT_BLOCK.prevBlockHash,
+      txHash: flags.txHash ?? DEFAULT_BLOCK.txHash,
+      chainId: flags.chainId ?? DEFAULT_BLOCK.chainId,
+    };
+    let result: RunResult;
+    try {
+      result = runElf(bytes, {
+        argv: [flags.argv0, ...args],
+        env: flags.env,
+        stdin: flags.stdin !== undefined ? readInput(flags.stdin) : undefined,
+        gasLimit: flags.gas,
+        block,
+        trace: flags.trace ?? false,
+      });
+    } catch (e) {
+      if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
+      fail(`internal error: ${(e as Error).message}`);
+    }
+    if (flags.json) {
+      process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
+      process.exitCode = result.exitCode;
+      return;
+    }
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    if (flags.trace) for (const line of result.trace) process.stderr.write(`[syscall] ${line}\n`);
+    if (result.reason) process.stderr.write(`qvm: ${result.reason}\n`);
+    process.exitCode = result.exitCode;
+  });
+
+program
+  .command('inspect')
+  .description('describe an ELF binary and whether QVM can run it')
+  .argument('<elf>', 'path to the ELF binary')
+  .option('--json', 'print JSON')
+  .action((elf: string, flags: { json?: boolean }) => {
+    const bytes = readInput(elf);
+    try {
+      const img = parseElf(bytes, { allowDynamic: true });
+      if (flags.json) process.stdout.write(JSON.stringify(img, null, 2) + '\n');
+      else process.stdout.write(describeElf(img).join('\n') + '\n');
+    } catch (e) {
+      if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
+      throw e;
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => fail((e as Error).message));

@@ -1,0 +1,131 @@
+/**
+ * The interpreter loop and its code cache.
+ *
+ * Instructions are decoded once per address and kept per 4 KiB page. Straight-line successors
+ * and taken-branch targets are linked from each decoded instruction, so the loop usually moves
+ * from one instruction to the next by following a pointer, with no lookup and no allocation.
+ * When a page holding decoded code is written (self-modifying or freshly loaded code), memory
+ * reports it, the page's instructions are invalidated (their addr set to -1, which breaks every
+ * link to them) and the page is decoded again on next use.
+ */
+import { Memory, MemoryFault, MemoryLimitExceeded, PAGE_SIZE } from '../../mem/memory.js';
+import { Cpu, CpuException, Stop, SIGSEGV, SIGBUS } from './cpu.js';
+import type { Insn } from './insn.js';
+import { decode } from './decode.js';
+
+class CodePage {
+  readonly insns = new Map<number, Insn>();
+}
+
+export class Interpreter {
+  private readonly pages = new Map<number, CodePage>();
+  /** The exception that ended the last slice with Stop.Fault. */
+  fault: CpuException | null = null;
+  /** Set when a memory limit was hit (the run fails with that reason, no signal). */
+  limitError: MemoryLimitExceeded | null = null;
+
+  constructor(readonly cpu: Cpu) {
+    const mem: Memory = cpu.mem;
+    mem.onCodeWrite = (pn) => this.invalidatePage(pn);
+  }
+
+  private invalidatePage(pn: number): void {
+    for (const n of [pn, pn - 1]) {
+      const page = this.pages.get(n);
+      if (page === undefined) continue;
+      for (const insn of page.insns.values()) insn.addr = -1;
+      this.pages.delete(n);
+    }
+  }
+
+  /** Decoded instruction at addr (decoding and caching it if needed). */
+  fetch(addr: number): Insn {
+    const pn = Math.floor(addr / PAGE_SIZE);
+    let page = this.pages.get(pn);
+    if (page === undefined) {
+      page = new CodePage();
+      this.pages.set(pn, page);
+      this.cpu.mem.markCode(pn);
+    }
+    let insn = page.insns.get(addr);
+    if (insn === undefined) {
+      insn = decode(this.cpu.mem, addr);
+      page.insns.set(addr, insn);
+      // an instruction straddling into the next page must be invalidated by writes there too
+      const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);
+      if (endPn !== pn) this.cpu.mem.markCode(endPn);
+    }
+    return insn;
+  }
+
+  /**
+   * Run until a syscall, a fault, or `maxInsns` retired instructions. RIP is always the address
+   * of the next instruction to execute (for a fault: of the faulting one).
+   */
+  run(maxInsns: number): Stop {
+    const cpu = this.cpu;
+    cpu.icountLimit = cpu.icount + maxInsns;
+    cpu.stop = Stop.None;
+    let insn: Insn | null = null;
+    try {
+      insn = this.fetch(cpu.rip);
+      for (;;) {
+        if (cpu.icount >= cpu.icountLimit) {
+          cpu.rip = insn.addr;
+          return Stop.Budget;
+        }
+        cpu.curAddr = insn.addr;
+        cpu.rip = insn.nextAddr;
+        insn.exec(cpu, insn);
+        cpu.icount++;
+        if (cpu.stop !== Stop.None) {
+          const s = cpu.stop;
+          cpu.stop = Stop.None;
+          return s;
+        }
+        const rip = cpu.rip;
+        let next: Insn | null = insn.nextInsn;
+        if (next !== null && next.addr === rip) {
+          insn = next;
+          continue;
+        }
+        next = this.fetch(rip);
+        if (rip === insn.nextAddr) insn.nextInsn = next;
+        insn = next;
+      }
+    } catch (e) {
+      return this.onException(e, insn);
+    }
+  }
+
+  private onException(e: unknown, insn: Insn | null): Stop {
+    const cpu = this.cpu;
+    // a fetch fault happens before the instruction starts: RIP is the unfetchable address itself
+    const at = e instanceof MemoryFault && e.access === 'exec' ? e.addr : insn !== null ? cpu.curAddr : cpu.rip;
+    cpu.rip = at;
+    if (e instanceof CpuException) {
+      this.fault = e;
+      return Stop.Fault;
+    }
+    if (e instanceof MemoryFault) {
+      const what = e.access === 'exec' ? 'instruction fetch from' : e.access === 'write' ? 'write to' : 'read from';
+      const faultAt = e.access === 'exec' ? e.addr : at;
+      this.fault = new CpuException(
+        SIGSEGV,
+        `segmentation fault: ${what} ${e.kind === 'unmapped' ? 'unmapped ' : 'protected '}address 0x${e.addr.toString(16)} at rip 0x${faultAt.toString(16)}`,
+        e.addr,
+        e.kind === 'unmapped' ? 1 : 2,
+      );
+      return Stop.Fault;
+    }
+    if (e instanceof MemoryLimitExceeded) {
+      this.limitError = e;
+      return Stop.Fault;
+    }
+    if (e instanceof RangeError) {
+      this.fault = new CpuException(SIGBUS, `bus error: ${e.message} at rip 0x${at.toString(16)}`, 0, 2);
+      return Stop.Fault;
+    }
+    throw e;
+  }
+}

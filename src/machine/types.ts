@@ -1,0 +1,73 @@
+/**
+ * The public shape of one run: what goes in (every input that can influence the result) and what
+ * comes out. Nothing else reaches the guest: no host clock, randomness, environment or files.
+ */
+
+/** The block a run executes in. Time and randomness are derived from it (SPEC §3). */
+export interface BlockContext {
+  number: bigint;
+  /** Seconds since the epoch. CLOCK_REALTIME starts here. */
+  timestamp: bigint;
+  /** 32 bytes. */
+  prevBlockHash: Uint8Array;
+  /** 32 bytes. */
+  txHash: Uint8Array;
+  chainId: bigint;
+}
+
+export interface Limits {
+  /** Resident (touched) guest memory in bytes. */
+  memoryBytes: number;
+  /** Mapped guest address space in bytes (reservations count, even untouched). */
+  addressSpaceBytes: number;
+  /** Bytes of stdout kept; writing more fails the run. */
+  stdoutBytes: number;
+  /** Bytes of stderr kept; writing more fails the run. */
+  stderrBytes: number;
+  openFiles: number;
+  threads: number;
+  /** Bytes of files in /tmp. */
+  tmpBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  memoryBytes: 512 * 1024 * 1024,
+  addressSpaceBytes: 64 * 1024 * 1024 * 1024,
+  stdoutBytes: 1024 * 1024,
+  stderrBytes: 64 * 1024,
+  openFiles: 64,
+  threads: 64,
+  tmpBytes: 64 * 1024 * 1024,
+};
+
+export const DEFAULT_GAS_LIMIT = 10_000_000_000;
+
+export interface RunOptions {
+  /** argv including argv[0]. */
+  argv: Array<string | Uint8Array>;
+  /** Environment as KEY=VALUE strings, passed as given (the caller sorts). */
+  env: Array<string | Uint8Array>;
+  stdin?: Uint8Array;
+  gasLimit?: number;
+  block?: BlockContext;
+  limits?: Partial<Limits>;
+  /** Record one line per system call. */
+  trace?: boolean;
+}
+
+export interface RunResult {
+  /** Exit status as a shell sees it: the exit code, or 128+signal when killed by a signal. */
+  exitCode: number;
+  /** Signal that killed the program, or null. */
+  signal: number | null;
+  /** Why the run ended abnormally (fault, out of gas, limit), or null after a normal exit. */
+  reason: string | null;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  gasUsed: number;
+  instructions: number;
+  syscalls: number;
+  /** Names (or numbers) of system calls answered ENOSYS, in first-seen order. */
+  unknownSyscalls: string[];
+  trace: string[];
+}
