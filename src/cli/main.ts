@@ -90,6 +90,7 @@ program
   .name('qvm')
   .description('QVM: run statically linked Linux ELF binaries as deterministic smart contracts')
   .version('0.1.0')
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
 

@@ -15,7 +15,7 @@ import { keccak_256 } from '@noble/hashes/sha3';
 export class DeterministicRandom {
   private readonly seed: Uint8Array;
   private counter = 0n;
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
   /** Bytes handed out so far. */
   consumed = 0;

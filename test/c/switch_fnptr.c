@@ -50,9 +50,9 @@ static char kind(char c) {
 }
 
 typedef int64_t (*binop)(int64_t, int64_t);
-static int64_t op_add(int64_t a, int64_t b) { return a + b; }
-static int64_t op_sub(int64_t a, int64_t b) { return a - b; }
-static int64_t op_mul(int64_t a, int64_t b) { return a * b; }
+static int64_t op_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static int64_t op_sub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static int64_t op_mul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
 static int64_t op_div(int64_t a, int64_t b) { return b ? a / b : 0; }
 static int64_t op_mod(int64_t a, int64_t b) { return b ? a % b : 0; }
 static int64_t op_xor(int64_t a, int64_t b) { return a ^ b; }
@@ -88,7 +88,7 @@ static int64_t run(const int64_t *code) {
         switch (code[pc++]) {
         case PUSH: stack[sp++] = code[pc++]; break;
         case ADD: sp--; stack[sp - 1] += stack[sp]; break;
-        case MUL: sp--; stack[sp - 1] *= stack[sp]; break;
+        case MUL: sp--; stack[sp - 1] = (int64_t)((uint64_t)stack[sp - 1] * (uint64_t)stack[sp]); break;
         case SUB: sp--; stack[sp - 1] -= stack[sp]; break;
         case DUP: stack[sp] = stack[sp - 1]; sp++; break;
         case SWAP: { int64_t t = stack[sp - 1]; stack[sp - 1] = stack[sp - 2]; stack[sp - 2] = t; } break;
@@ -96,26 +96,26 @@ static int64_t run(const int64_t *code) {
         case DROP: sp--; break;
         case JNZ: { int64_t t = code[pc++]; if (stack[--sp]) pc = (int)t; } break;
         case DEC: stack[sp - 1]--; break;
-        case PRINT: out = out * 1000003 + stack[sp - 1]; break;
+        case PRINT: out = (int64_t)((uint64_t)out * 1000003 + (uint64_t)stack[sp - 1]); break;
         case HALT: return out;
         }
     }
 }
 
-static int64_t computed_goto(int n) {
+static uint64_t computed_goto(int n) {
     static void *labels[] = {&&l0, &&l1, &&l2, &&l3};
-    int64_t acc = 1;
+    uint64_t acc = 1;
     int i = 0;
     goto *labels[0];
-l0: acc = acc * 3 + i; if (++i >= n) return acc; goto *labels[i & 3];
+l0: acc = acc * 3 + (uint64_t)i; if (++i >= n) return acc; goto *labels[i & 3];
 l1: acc ^= acc << 7; if (++i >= n) return acc; goto *labels[(i * 3) & 3];
-l2: acc += 0x12345; if (++i >= n) return acc; goto *labels[(i + acc) & 3];
+l2: acc += 0x12345; if (++i >= n) return acc; goto *labels[((uint64_t)i + acc) & 3];
 l3: acc = acc * 5 - 1; if (++i >= n) return acc; goto *labels[(acc >> 3) & 3];
 }
 
 int main(void) {
-    int64_t h = 0;
-    for (int i = -3; i < 20; i++) { printf("%d ", dense(i)); h = h * 7 + dense(i); }
+    uint64_t h = 0;
+    for (int i = -3; i < 20; i++) { printf("%d ", dense(i)); h = h * 7 + (uint64_t)(int64_t)dense(i); }
     printf("\n");
     volatile unsigned sv[] = {0, 1, 2, 100, 999, 1000, 4096, 65535, 65536, 1000000, 0x7fffffff, 0xdeadbeef, 0xffffffff};
     for (unsigned i = 0; i < sizeof sv / sizeof sv[0]; i++) printf("%s ", sparse(sv[i]));
@@ -132,11 +132,11 @@ int main(void) {
     for (unsigned i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         printf("%s area %lld perimeter %lld\n", shapes[i].vt->name, (long long)shapes[i].vt->area(&shapes[i]),
                (long long)shapes[i].vt->perimeter(&shapes[i]));
-    /* factorial-ish loop in bytecode: acc=1, n=20; while n: acc*=n, n--, print */
-    const int64_t prog[] = {PUSH, 1, PUSH, 20, /* loop at 4: */ DUP, PUSH, 0, SWAP, DROP, SWAP, OVER, MUL, PRINT,
-                            SWAP, DEC, DUP, JNZ, 4, HALT};
+    /* factorial in bytecode: stack [acc n]; loop: acc *= n, print acc, n--, until n == 0 */
+    const int64_t prog[] = {PUSH, 1, PUSH, 20, /* loop at 4: */ SWAP, OVER, MUL, PRINT, SWAP, DEC, DUP, JNZ, 4,
+                            DROP, PUSH, 7, DUP, ADD, PUSH, 3, SUB, PRINT, HALT};
     printf("bytecode: %lld\n", (long long)run(prog));
-    printf("computed goto: %lld %lld\n", (long long)computed_goto(10), (long long)computed_goto(1000));
-    printf("h=%lld\n", (long long)h);
+    printf("computed goto: %llu %llu\n", (unsigned long long)computed_goto(10), (unsigned long long)computed_goto(1000));
+    printf("h=%llu\n", (unsigned long long)h);
     return 0;
 }

@@ -183,7 +183,7 @@ export class Cpu {
   /** Effective (linear) address of the instruction's memory operand, including FS/GS base. */
   ea(insn: Insn): number {
     let sum = insn.disp;
-    let hiSum = insn.disp < 0 ? -1 : 0;
+    let hiSum = 0; // a negative disp borrows through the carry below
     const base = insn.base;
     if (base === BASE_RIP) {
       sum += insn.nextAddr;
@@ -208,6 +208,34 @@ export class Cpu {
     }
     if (insn.seg !== 0) addr += insn.seg === SEG_FS ? this.fsBase : this.gsBase;
     return addr;
+  }
+
+  /**
+   * The address arithmetic of the memory operand as an exact 64-bit value (LEA): returns the low
+   * half, high half in outHi. No segment base.
+   */
+  eaExact(insn: Insn): number {
+    let sum = insn.disp;
+    let hiSum = 0;
+    const base = insn.base;
+    if (base === BASE_RIP) {
+      sum += insn.nextAddr % TWO32;
+      hiSum += Math.floor(insn.nextAddr / TWO32);
+    } else if (base !== NO_REG) {
+      sum += this.lo[base]!;
+      hiSum += this.hi[base]!;
+    }
+    const index = insn.index;
+    if (index !== NO_REG) {
+      sum += this.lo[index]! * insn.scale;
+      hiSum += this.hi[index]! * insn.scale;
+    }
+    if (insn.addrSize === 4) {
+      this.outHi = 0;
+      return sum >>> 0;
+    }
+    this.outHi = (hiSum + Math.floor(sum / TWO32)) >>> 0;
+    return sum >>> 0;
   }
 
   // ------------------------------------------------------------------ memory operands
@@ -409,8 +437,42 @@ export class Cpu {
     return PARITY[v & 0xff]!;
   }
 
+  /** a < b as signed values at the lazy size. */
+  private lessSigned(aLo: number, aHi: number, bLo: number, bHi: number): boolean {
+    switch (this.fSize) {
+      case 1: return (aLo << 24) < (bLo << 24);
+      case 2: return (aLo << 16) < (bLo << 16);
+      case 4: return (aLo | 0) < (bLo | 0);
+      default: return (aHi | 0) < (bHi | 0) || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
+    }
+  }
+
   /** Evaluate condition code 0-15 (the low nibble of jcc/setcc/cmovcc). */
   cond(cc: number): boolean {
+    // fast paths for the common compare-and-branch pairs: CMP/SUB and TEST/AND
+    if (this.fOp === FlagOp.Sub) {
+      switch (cc) {
+        case 2: return this.below(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 3: return !this.below(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 4: return this.resultIsZero();
+        case 5: return !this.resultIsZero();
+        case 6: return this.resultIsZero() || this.below(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 7: return !(this.resultIsZero() || this.below(this.fALo, this.fAHi, this.fBLo, this.fBHi));
+        case 12: return this.lessSigned(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 13: return !this.lessSigned(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 14: return this.resultIsZero() || this.lessSigned(this.fALo, this.fAHi, this.fBLo, this.fBHi);
+        case 15: return !(this.resultIsZero() || this.lessSigned(this.fALo, this.fAHi, this.fBLo, this.fBHi));
+        default: break;
+      }
+    } else if (this.fOp === FlagOp.Logic) {
+      switch (cc) {
+        case 4: return this.resultIsZero();
+        case 5: return !this.resultIsZero();
+        case 8: case 12: return this.signBit(this.fResLo, this.fResHi) !== 0;
+        case 9: case 13: return this.signBit(this.fResLo, this.fResHi) === 0;
+        default: break;
+      }
+    }
     let r: boolean;
     switch (cc >> 1) {
       case 0: r = this.of; break;

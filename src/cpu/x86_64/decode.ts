@@ -9,6 +9,7 @@ import { CpuException, SIGSEGV } from './cpu.js';
 import { BASE_RIP, Insn, MAP_0F, MAP_0F38, MAP_0F3A, NO_REG, SEG_FS, SEG_GS } from './insn.js';
 import { OPCODES, Imm, TWO_BYTE, THREE_BYTE_38, THREE_BYTE_3A } from './opcodes.js';
 import { illegal } from './ops/system.js';
+import './extensions.js';
 
 const MAX_LEN = 15;
 const buf = new Uint8Array(MAX_LEN + 16);

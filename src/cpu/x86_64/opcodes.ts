@@ -234,3 +234,22 @@ export function makeOpInfo(name: string, exec: Handler, o: Partial<Omit<OpInfo, 
     aux: o.aux ?? 0, group: o.group, groupDef64: o.groupDef64, memOnly: o.memOnly,
   };
 }
+
+/** Human-readable list of implemented opcodes (one line each), the source of docs/instructions.md. */
+export function implementedOpcodes(): string[] {
+  const lines: string[] = [];
+  for (let index = 0; index < OPCODES.length; index++) {
+    const info = OPCODES[index];
+    if (info === undefined || info.exec.name === 'illegal') continue;
+    const map = index >> 8;
+    const b = (index & 0xff).toString(16).padStart(2, '0').toUpperCase();
+    const enc = map === 0 ? b : map === 1 ? `0F ${b}` : map === 2 ? `0F 38 ${b}` : `0F 3A ${b}`;
+    let forms = '';
+    if (info.group) {
+      const digits = info.group.map((h, k) => (h !== null && h.name !== 'illegal' ? `/${k}` : '')).filter(Boolean);
+      forms = ` ${digits.join(' ')}`;
+    }
+    lines.push(`${enc}${forms}: ${info.name}`);
+  }
+  return lines;
+}

@@ -8,3 +8,9 @@ export type Arch = 'x86_64' | 'riscv64';
 export function syscallNames(arch: Arch): ReadonlyMap<number, string> {
   return arch === 'x86_64' ? X86_64_SYSCALLS : RISCV64_SYSCALLS;
 }
+
+/** kernel name → number for one architecture (undefined if the architecture lacks the call). */
+export function syscallNumber(arch: Arch, name: string): number | undefined {
+  for (const [nr, n] of syscallNames(arch)) if (n === name) return nr;
+  return undefined;
+}

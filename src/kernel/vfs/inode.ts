@@ -438,3 +438,9 @@ export function makedev(major: number, minor: number): number {
 export function assertNotDir(node: Inode): void {
   if (node.type === 'dir') throw new SysError(EISDIR);
 }
+
+/** The stream for I/O on a newly opened node; null for directories and symbolic links. */
+export function openStream(node: Inode): Stream | null {
+  if (node instanceof FileNode || node instanceof CharDevice || node instanceof FifoNode) return node.open();
+  return null;
+}

@@ -124,23 +124,11 @@ export function movAccMoffs(cpu: Cpu, i: Insn): void {
   }
 }
 
-/** LEA Gv, M (8D): the address arithmetic without the segment base. */
+/** LEA Gv, M (8D): the address arithmetic, exact in 64 bits, without the segment base. */
 export function lea(cpu: Cpu, i: Insn): void {
-  const seg = i.seg;
-  i.seg = 0;
-  const addr = cpu.ea(i);
-  i.seg = seg;
-  // ea() yields a signed double for "negative" 64-bit results; convert to two halves.
-  let lo: number, hi: number;
-  if (i.addrSize === 4) {
-    lo = addr >>> 0; hi = 0;
-  } else {
-    lo = addr % TWO32;
-    if (lo < 0) lo += TWO32;
-    hi = Math.floor(addr / TWO32) >>> 0;
-  }
-  if (i.opSize === 8) cpu.writeRegOp(i, 8, lo, hi);
-  else cpu.writeRegOp(i, i.opSize, lo, 0);
+  const lo = cpu.eaExact(i);
+  if (i.opSize === 8) cpu.writeRegOp(i, 8, lo, cpu.outHi);
+  else cpu.writeRegOp(i, i.opSize, i.opSize === 2 ? lo & 0xffff : lo, 0);
 }
 
 /** MOVZX Gv, Eb/Ew (0F B6 B7): aux = source size. */

@@ -82,7 +82,8 @@ export function group2(cpu: Cpu, i: Insn): void {
   let outLo: number;
   let outHi = 0;
   let flags: number;
-  const old = cpu.arithFlags();
+  // rotates keep the flags other than CF/OF: materialise them only there
+  const old = i.regOp < 4 ? cpu.arithFlags() : 0;
   switch (i.regOp) {
     case 4:
     case 6: { // SHL

@@ -1,0 +1,819 @@
+/**
+ * x87 instruction execution: opcodes D8-DF (memory and register forms).
+ *
+ * Order of effects: memory operands are read before any state changes, and stores write memory
+ * before the stack is popped or flags are merged, so a page fault leaves the FPU state intact
+ * and the instruction can be restarted.
+ */
+import { CF, CpuException, PF, SIGFPE, SIGILL, ZF, type Cpu } from '../cpu.js';
+import type { Insn } from '../insn.js';
+import {
+  classify, CMP_EQ, CMP_GT, CMP_LT, CMP_UN, DE, F80, f80AddSub, f80Compare, f80Div, f80FromBCD, f80FromF32,
+  f80FromF64, f80FromI32, f80FromI64, f80Mul, f80Prem, f80RoundInt, f80Scale, f80Sqrt, f80ToBCD, f80ToF32,
+  f80ToF64, f80ToInt, f80Xtract, FClass, type FpCtx, quietLoad, setIndefinite,
+} from './float80.js';
+import { f80Atan2, f80Cos, f80F2xm1, f80SinCos, f80Tan, f80Yl2x, f80Yl2xp1, loadConstant, CONST_L2E, CONST_L2T, CONST_LG2, CONST_LN2, CONST_ONE, CONST_PI, CONST_ZERO } from './transcendental.js';
+import { FSW_C0, FSW_C1, FSW_C2, FSW_C3, FSW_ES, X87 } from './state.js';
+
+const A = new F80(), B = new F80(), R = new F80(), R2 = new F80();
+const BUF10 = new Uint8Array(10);
+const ENV = new Uint8Array(108);
+
+/** SIGFPE si_code values. */
+const FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
+
+function unimplemented(insn: Insn): never {
+  const bytes = Array.from(insn.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  throw new CpuException(SIGILL, `unimplemented x87 instruction ${bytes || insn.op.toString(16)} (modrm ${insn.mod}/${insn.regOp}/${insn.rm & 7})`, 0, 2);
+}
+
+/**
+ * Raise SIGFPE if an unmasked x87 exception is pending (ES set), as the next waiting FP
+ * instruction (or FWAIT) does on real hardware. Exported for FWAIT (0x9B).
+ */
+export function x87CheckPending(cpu: Cpu): void {
+  const x = cpu.x87;
+  if ((x.sw & FSW_ES) === 0) return;
+  const err = x.sw & ~x.cw & 0x3f;
+  const code = err & 0x01 ? FPE_FLTINV : err & 0x04 ? FPE_FLTDIV : err & 0x08 ? FPE_FLTOVF : err & 0x12 ? FPE_FLTUND : err & 0x20 ? FPE_FLTRES : 0;
+  throw new CpuException(SIGFPE, 'x87 floating-point exception', cpu.curAddr, code);
+}
+
+/** FCW as stored: bits 13-15 read as zero and bit 6 as one. */
+function normalizeCw(v: number): number {
+  return (v & 0x1fbf) | 0x40;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function execX87(cpu: Cpu, insn: Insn): void {
+  const x = cpu.x87;
+  const op = insn.op & 7;
+  const reg = insn.regOp;
+  if (insn.mod !== 3) {
+    // non-waiting control instructions: FNSTENV, FNSTCW, FNSAVE, FNSTSW m16
+    const noWait = (op === 1 && (reg === 6 || reg === 7)) || (op === 5 && (reg === 6 || reg === 7));
+    if (!noWait) x87CheckPending(cpu);
+    execMem(cpu, x, insn, op, reg);
+  } else {
+    const i = insn.rm & 7;
+    // FNSTSW AX, FNCLEX, FNINIT (and the 287 no-ops FNENI/FNDISI/FNSETPM) do not wait
+    const noWait = (op === 7 && reg === 4 && i === 0) || (op === 3 && reg === 4 && i <= 4);
+    if (!noWait) x87CheckPending(cpu);
+    execReg(cpu, x, insn, op, reg, i);
+  }
+}
+
+function fopOf(insn: Insn): number {
+  return ((insn.op & 7) << 8) | (insn.mod << 6) | (insn.regOp << 3) | (insn.rm & 7);
+}
+
+// ---------------------------------------------------------------------------------------------
+// arithmetic helpers
+
+/** Arithmetic by /reg: 0 add, 1 mul, 4 x-y, 5 y-x, 6 x/y, 7 y/x. */
+function arith(ctx: FpCtx, kind: number, xv: F80, yv: F80, out: F80, xDen: boolean, yDen: boolean): void {
+  const a = kind === 5 || kind === 7 ? yv : xv;
+  const b = kind === 5 || kind === 7 ? xv : yv;
+  const aDen = kind === 5 || kind === 7 ? yDen : xDen;
+  const bDen = kind === 5 || kind === 7 ? xDen : yDen;
+  const den = (aDen ? 1 : 0) | (bDen ? 2 : 0);
+  switch (kind) {
+    case 0: f80AddSub(ctx, a, b, false, out, den); break;
+    case 1: f80Mul(ctx, a, b, out, den); break;
+    case 4: case 5: f80AddSub(ctx, a, b, true, out, den); break;
+    default: f80Div(ctx, a, b, out, den); break;
+  }
+}
+
+/** Set C3 C2 C0 from a comparison result (C1 = 0). */
+function setCompareCC(x: X87, r: number): void {
+  const bits = r === CMP_GT ? 0 : r === CMP_LT ? FSW_C0 : r === CMP_EQ ? FSW_C3 : FSW_C3 | FSW_C2 | FSW_C0;
+  x.setCC(bits);
+}
+
+/** Set ZF PF CF from a comparison result; OF SF AF cleared (FCOMI family). */
+function setCompareFlags(cpu: Cpu, r: number): void {
+  cpu.setFlagsEager(r === CMP_GT ? 0 : r === CMP_LT ? CF : r === CMP_EQ ? ZF : ZF | PF | CF);
+}
+
+/** Load the memory operand of an arithmetic/compare form into B; returns whether it was a denormal. */
+function loadMemOperand(cpu: Cpu, ctx: FpCtx, op: number, addr: number): boolean {
+  const saved = ctx.exc;
+  ctx.exc = 0;
+  switch (op) {
+    case 0: f80FromF32(ctx, cpu.mem.read32(addr), B); break;
+    case 4: {
+      const lo = cpu.mem.read32(addr);
+      f80FromF64(ctx, lo, cpu.mem.read32(addr + 4), B);
+      break;
+    }
+    case 2: f80FromI32(cpu.mem.read32(addr), B); break;
+    default: f80FromI32((cpu.mem.read16(addr) << 16) >> 16, B); break;
+  }
+  const den = (ctx.exc & DE) !== 0;
+  ctx.exc = saved;
+  return den;
+}
+
+// ---------------------------------------------------------------------------------------------
+// memory forms
+
+function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
+  const mem = cpu.mem;
+  const addr = cpu.ea(insn);
+  switch (op) {
+    case 0: // D8: arith m32fp
+    case 4: // DC: arith m64fp
+    case 2: // DA: arith m32int
+    case 6: { // DE: arith m16int
+      const ctx = x.begin();
+      const den = loadMemOperand(cpu, ctx, op, addr);
+      x.fop = fopOf(insn);
+      if (reg === 2 || reg === 3) {
+        let r: number;
+        if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
+        else r = f80CompareDen(ctx, x.get(0, A), B, den);
+        setCompareCC(x, r);
+        x.end();
+        if (reg === 3) x.pop();
+        return;
+      }
+      if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(R); }
+      else arith(ctx, reg, x.get(0, A), B, R, false, den);
+      x.put(0, R);
+      x.end();
+      return;
+    }
+    case 1: // D9
+      switch (reg) {
+        case 0: { // FLD m32fp
+          const ctx = x.begin();
+          f80FromF32(ctx, mem.read32(addr), A);
+          quietLoad(ctx, A);
+          x.fop = fopOf(insn);
+          x.push(A);
+          x.end();
+          return;
+        }
+        case 2: case 3: { // FST/FSTP m32fp
+          const ctx = x.begin();
+          let v: number;
+          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000; }
+          else v = f80ToF32(ctx, x.get(0, A));
+          mem.write32(addr, v);
+          x.fop = fopOf(insn);
+          x.end();
+          if (reg === 3) x.pop();
+          return;
+        }
+        case 4: { // FLDENV
+          const is16 = insn.opSize === 2;
+          const img = mem.read(addr, is16 ? 14 : 28);
+          x.loadEnv(img, 0, is16);
+          return;
+        }
+        case 5: // FLDCW
+          x.cw = normalizeCw(mem.read16(addr));
+          x.updateSummary();
+          return;
+        case 6: { // FNSTENV: store, then mask all exceptions
+          const is16 = insn.opSize === 2;
+          const n = is16 ? 14 : 28;
+          x.storeEnv(ENV, 0, is16);
+          mem.write(addr, ENV.subarray(0, n));
+          x.cw |= 0x3f;
+          x.updateSummary();
+          return;
+        }
+        case 7: // FNSTCW
+          mem.write16(addr, x.cw);
+          return;
+        default:
+          unimplemented(insn);
+      }
+    // falls through (unreachable)
+    case 3: // DB
+      switch (reg) {
+        case 0: { // FILD m32int
+          const ctx = x.begin();
+          f80FromI32(mem.read32(addr), A);
+          x.fop = fopOf(insn);
+          x.push(A);
+          x.end();
+          return;
+        }
+        case 1: case 2: case 3: { // FISTTP / FIST / FISTP m32int
+          const ctx = x.begin();
+          let v: number;
+          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x80000000; }
+          else v = f80ToInt(ctx, x.get(0, A), 32, reg === 1);
+          mem.write32(addr, v);
+          x.fop = fopOf(insn);
+          x.end();
+          if (reg !== 2) x.pop();
+          return;
+        }
+        case 5: { // FLD m80fp
+          const lo = mem.read32(addr), hi = mem.read32(addr + 4), se = mem.read16(addr + 8);
+          x.begin();
+          x.fop = fopOf(insn);
+          x.push(A.setBits(se, hi, lo));
+          x.end();
+          return;
+        }
+        case 7: { // FSTP m80fp
+          x.begin();
+          if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
+          else x.get(0, A);
+          writeF80(cpu, addr, A);
+          x.fop = fopOf(insn);
+          x.end();
+          x.pop();
+          return;
+        }
+        default:
+          unimplemented(insn);
+      }
+    // falls through (unreachable)
+    case 5: // DD
+      switch (reg) {
+        case 0: { // FLD m64fp
+          const ctx = x.begin();
+          const lo = mem.read32(addr);
+          f80FromF64(ctx, lo, mem.read32(addr + 4), A);
+          quietLoad(ctx, A);
+          x.fop = fopOf(insn);
+          x.push(A);
+          x.end();
+          return;
+        }
+        case 1: case 2: case 3: { // FISTTP m64int / FST / FSTP m64fp
+          const ctx = x.begin();
+          let lo: number, hi: number;
+          if (x.isEmpty(0)) {
+            x.stackUnderflow();
+            lo = 0; hi = reg === 1 ? 0x80000000 : 0xfff80000;
+          } else if (reg === 1) {
+            lo = f80ToInt(ctx, x.get(0, A), 64, true); hi = ctx.outHi;
+          } else {
+            lo = f80ToF64(ctx, x.get(0, A)); hi = ctx.outHi;
+          }
+          mem.write64(addr, lo, hi);
+          x.fop = fopOf(insn);
+          x.end();
+          if (reg !== 2) x.pop();
+          return;
+        }
+        case 4: { // FRSTOR
+          const is16 = insn.opSize === 2;
+          const envLen = is16 ? 14 : 28;
+          const img = mem.read(addr, envLen + 80);
+          x.loadEnv(img, 0, is16);
+          for (let i = 0; i < 8; i++) x.readReg80(img, envLen + 10 * i, (x.top + i) & 7);
+          return;
+        }
+        case 6: { // FNSAVE: store environment and registers, then FNINIT
+          const is16 = insn.opSize === 2;
+          const envLen = is16 ? 14 : 28;
+          x.storeEnv(ENV, 0, is16);
+          for (let i = 0; i < 8; i++) x.writeReg80(ENV, envLen + 10 * i, (x.top + i) & 7);
+          mem.write(addr, ENV.subarray(0, envLen + 80));
+          x.reset();
+          return;
+        }
+        case 7: // FNSTSW m16
+          mem.write16(addr, x.fsw);
+          return;
+        default:
+          unimplemented(insn);
+      }
+    // falls through (unreachable)
+    default: // DF
+      switch (reg) {
+        case 0: case 5: { // FILD m16int / m64int
+          if (reg === 0) f80FromI32((mem.read16(addr) << 16) >> 16, A);
+          else {
+            const lo = mem.read32(addr);
+            f80FromI64(lo, mem.read32(addr + 4), A);
+          }
+          x.begin();
+          x.fop = fopOf(insn);
+          x.push(A);
+          x.end();
+          return;
+        }
+        case 1: case 2: case 3: { // FISTTP / FIST / FISTP m16int
+          const ctx = x.begin();
+          let v: number;
+          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x8000; }
+          else v = f80ToInt(ctx, x.get(0, A), 16, reg === 1);
+          mem.write16(addr, v);
+          x.fop = fopOf(insn);
+          x.end();
+          if (reg !== 2) x.pop();
+          return;
+        }
+        case 7: { // FISTP m64int
+          const ctx = x.begin();
+          let lo: number, hi: number;
+          if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0x80000000; }
+          else { lo = f80ToInt(ctx, x.get(0, A), 64, false); hi = ctx.outHi; }
+          mem.write64(addr, lo, hi);
+          x.fop = fopOf(insn);
+          x.end();
+          x.pop();
+          return;
+        }
+        case 4: { // FBLD
+          const img = mem.read(addr, 10);
+          f80FromBCD(img, A);
+          x.begin();
+          x.fop = fopOf(insn);
+          x.push(A);
+          x.end();
+          return;
+        }
+        case 6: { // FBSTP
+          const ctx = x.begin();
+          if (x.isEmpty(0)) {
+            x.stackUnderflow();
+            BUF10.fill(0); BUF10[8] = 0xc0; BUF10[9] = 0xff;
+          } else f80ToBCD(ctx, x.get(0, A), BUF10);
+          mem.write(addr, BUF10);
+          x.fop = fopOf(insn);
+          x.end();
+          x.pop();
+          return;
+        }
+        default:
+          unimplemented(insn);
+      }
+  }
+}
+
+function writeF80(cpu: Cpu, addr: number, v: F80): void {
+  const b = BUF10;
+  b[0] = v.lo & 0xff; b[1] = (v.lo >>> 8) & 0xff; b[2] = (v.lo >>> 16) & 0xff; b[3] = v.lo >>> 24;
+  b[4] = v.hi & 0xff; b[5] = (v.hi >>> 8) & 0xff; b[6] = (v.hi >>> 16) & 0xff; b[7] = v.hi >>> 24;
+  b[8] = v.se & 0xff; b[9] = v.se >>> 8;
+  cpu.mem.write(addr, b);
+}
+
+/** Compare where the memory operand (b) may have come from a denormal float32/64. */
+function f80CompareDen(ctx: FpCtx, a: F80, b: F80, bDen: boolean): number {
+  const r = f80Compare(ctx, a, b, false);
+  if (bDen && r !== CMP_UN) ctx.exc |= DE;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// register forms
+
+function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: number): void {
+  switch (op) {
+    case 0: // D8: ST0 = ST0 op ST(i); fcom/fcomp ST(i)
+      if (reg === 2 || reg === 3) { fcom(x, insn, i, false, reg === 3 ? 1 : 0); return; }
+      regArith(x, insn, reg, i, 0, false);
+      return;
+    case 4: // DC: ST(i) = ST(i) op ST0; D0-DF: fcom2/fcomp3 aliases
+      if (reg === 2 || reg === 3) { fcom(x, insn, i, false, reg === 3 ? 1 : 0); return; }
+      regArith(x, insn, reg, i, i, false);
+      return;
+    case 6: // DE: ...p forms
+      if (reg === 2) { fcom(x, insn, i, false, 1); return; } // fcomp5 alias
+      if (reg === 3) {
+        if (i !== 1) unimplemented(insn);
+        fcom(x, insn, 1, false, 2); // FCOMPP
+        return;
+      }
+      regArith(x, insn, reg, i, i, true);
+      return;
+    case 1:
+      execD9(x, insn, reg, i);
+      return;
+    case 2: // DA
+      if (reg <= 3) { fcmov(cpu, x, insn, i, reg, false); return; }
+      if (reg === 5 && i === 1) { fcom(x, insn, 1, true, 2); return; } // FUCOMPP
+      unimplemented(insn);
+    // falls through (unreachable)
+    case 3: // DB
+      if (reg <= 3) { fcmov(cpu, x, insn, i, reg, true); return; }
+      if (reg === 4) {
+        switch (i) {
+          case 2: // FNCLEX
+            x.sw &= ~(0x3f | 0x40 | 0x80 | 0x8000);
+            return;
+          case 3: // FNINIT
+            x.reset();
+            return;
+          case 0: case 1: case 4: // FNENI, FNDISI, FNSETPM: no-ops since the 387
+            return;
+          default:
+            unimplemented(insn);
+        }
+      }
+      if (reg === 5 || reg === 6) { fcomi(cpu, x, insn, i, reg === 5, false); return; }
+      unimplemented(insn);
+    // falls through (unreachable)
+    case 5: // DD
+      switch (reg) {
+        case 0: // FFREE
+          x.begin();
+          x.fop = fopOf(insn);
+          x.free(i);
+          return;
+        case 1: // FXCH4 alias
+          fxch(x, insn, i);
+          return;
+        case 2: case 3: // FST / FSTP ST(i)
+          fstReg(x, insn, i, reg === 3);
+          return;
+        case 4: case 5: // FUCOM / FUCOMP
+          fcom(x, insn, i, true, reg === 5 ? 1 : 0);
+          return;
+        default:
+          unimplemented(insn);
+      }
+    // falls through (unreachable)
+    default: // DF
+      switch (reg) {
+        case 0: // FFREEP (undocumented): free ST(i) and pop
+          x.begin();
+          x.fop = fopOf(insn);
+          x.free(i);
+          x.pop();
+          return;
+        case 1: // FXCH7 alias
+          fxch(x, insn, i);
+          return;
+        case 2: case 3: // FSTP8 / FSTP9 aliases
+          fstReg(x, insn, i, true);
+          return;
+        case 4:
+          if (i !== 0) unimplemented(insn);
+          cpu.setReg(2, 0, x.fsw, 0); // FNSTSW AX
+          return;
+        case 5: case 6: // FUCOMIP / FCOMIP
+          fcomi(cpu, x, insn, i, reg === 5, true);
+          return;
+        default:
+          unimplemented(insn);
+      }
+  }
+}
+
+/** Register arithmetic: x = ST0, y = ST(i); result to ST(dst); optional pop. */
+function regArith(x: X87, insn: Insn, reg: number, i: number, dst: number, pop: boolean): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); setIndefinite(R); }
+  else arith(ctx, reg, x.get(0, A), x.get(i, B), R, false, false);
+  x.put(dst, R);
+  x.end();
+  if (pop) x.pop();
+}
+
+/** FCOM/FUCOM ST(i) with `pops` pops (0, 1, 2). */
+function fcom(x: X87, insn: Insn, i: number, quiet: boolean, pops: number): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  let r: number;
+  if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); r = CMP_UN; }
+  else r = f80Compare(ctx, x.get(0, A), x.get(i, B), quiet);
+  setCompareCC(x, r);
+  x.end();
+  for (let k = 0; k < pops; k++) x.pop();
+}
+
+function fcomi(cpu: Cpu, x: X87, insn: Insn, i: number, quiet: boolean, pop: boolean): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  let r: number;
+  if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); r = CMP_UN; }
+  else r = f80Compare(ctx, x.get(0, A), x.get(i, B), quiet);
+  setCompareFlags(cpu, r);
+  x.end();
+  if (pop) x.pop();
+}
+
+/** FCMOVcc: DA = B/E/BE/U, DB = NB/NE/NBE/NU. */
+function fcmov(cpu: Cpu, x: X87, insn: Insn, i: number, reg: number, negate: boolean): void {
+  const cc = [2, 4, 6, 10][reg]! + (negate ? 1 : 0);
+  x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(i)) {
+    x.stackUnderflow();
+    if (cpu.cond(cc)) { setIndefinite(R); x.put(0, R); }
+  } else if (cpu.cond(cc)) {
+    x.put(0, x.get(i, A));
+  }
+  x.end();
+}
+
+function fxch(x: X87, insn: Insn, i: number): void {
+  x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(i)) {
+    x.stackUnderflow();
+    if (x.isEmpty(0)) { setIndefinite(A); x.put(0, A); }
+    if (x.isEmpty(i)) { setIndefinite(A); x.put(i, A); }
+  }
+  x.get(0, A);
+  x.get(i, B);
+  x.put(0, B);
+  x.put(i, A);
+  x.end();
+}
+
+function fstReg(x: X87, insn: Insn, i: number, pop: boolean): void {
+  x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
+  else x.get(0, A);
+  x.put(i, A);
+  x.end();
+  if (pop) x.pop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// D9 register forms
+
+const CONST_BY_INDEX = [CONST_ONE, CONST_L2T, CONST_L2E, CONST_PI, CONST_LG2, CONST_LN2, CONST_ZERO];
+
+function execD9(x: X87, insn: Insn, reg: number, i: number): void {
+  switch (reg) {
+    case 0: { // FLD ST(i)
+      x.begin();
+      x.fop = fopOf(insn);
+      if (x.isEmpty(i)) { x.stackUnderflow(); setIndefinite(A); }
+      else x.get(i, A);
+      x.push(A);
+      x.end();
+      return;
+    }
+    case 1: // FXCH
+      fxch(x, insn, i);
+      return;
+    case 2: // FNOP (D0); D1-D7 invalid
+      if (i !== 0) unimplemented(insn);
+      x.fop = fopOf(insn);
+      return;
+    case 3: // FSTP1 alias
+      fstReg(x, insn, i, true);
+      return;
+    case 4:
+      switch (i) {
+        case 0: case 1: { // FCHS, FABS
+          x.begin();
+          x.fop = fopOf(insn);
+          if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
+          else {
+            x.get(0, A);
+            A.se = i === 0 ? A.se ^ 0x8000 : A.se & 0x7fff;
+          }
+          x.put(0, A);
+          x.end();
+          return;
+        }
+        case 4: { // FTST
+          const ctx = x.begin();
+          x.fop = fopOf(insn);
+          let r: number;
+          if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
+          else r = f80Compare(ctx, x.get(0, A), B.setBits(0, 0, 0), false);
+          setCompareCC(x, r);
+          x.end();
+          return;
+        }
+        case 5: { // FXAM
+          x.fop = fopOf(insn);
+          x.get(0, A);
+          let bits: number;
+          if (x.isEmpty(0)) bits = FSW_C3 | FSW_C0;
+          else {
+            switch (classify(A.se, A.hi, A.lo)) {
+              case FClass.Unsupported: bits = 0; break;
+              case FClass.QNaN: case FClass.SNaN: bits = FSW_C0; break;
+              case FClass.Normal: bits = FSW_C2; break;
+              case FClass.Inf: bits = FSW_C2 | FSW_C0; break;
+              case FClass.Zero: bits = FSW_C3; break;
+              default: bits = FSW_C3 | FSW_C2; break;
+            }
+          }
+          if (A.se & 0x8000) bits |= FSW_C1;
+          x.setCC(bits);
+          return;
+        }
+        default:
+          unimplemented(insn);
+      }
+    // falls through (unreachable)
+    case 5: { // constants
+      if (i === 7) unimplemented(insn);
+      const ctx = x.begin();
+      x.fop = fopOf(insn);
+      loadConstant(ctx, CONST_BY_INDEX[i]!, A);
+      x.push(A);
+      x.end();
+      return;
+    }
+    case 6:
+      switch (i) {
+        case 0: unaryOp(x, insn, (ctx, a, out) => f80F2xm1(ctx, a, out)); return;
+        case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2x(ctx, st0, st1, out)); return;
+        case 2: fptan(x, insn); return;
+        case 3: binaryPop(x, insn, (ctx, st0, st1, out) => f80Atan2(ctx, st1, st0, out)); return;
+        case 4: fxtract(x, insn); return;
+        case 5: fprem(x, insn, true); return;
+        case 6: // FDECSTP
+          x.begin();
+          x.fop = fopOf(insn);
+          x.top = (x.top - 1) & 7;
+          x.end();
+          return;
+        default: // FINCSTP
+          x.begin();
+          x.fop = fopOf(insn);
+          x.top = (x.top + 1) & 7;
+          x.end();
+          return;
+      }
+    default:
+      switch (i) {
+        case 0: fprem(x, insn, false); return;
+        case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2xp1(ctx, st0, st1, out)); return;
+        case 2: unaryOp(x, insn, (ctx, a, out) => f80Sqrt(ctx, a, out)); return;
+        case 3: fsincos(x, insn); return;
+        case 4: unaryOp(x, insn, (ctx, a, out) => f80RoundInt(ctx, a, out)); return;
+        case 5: fscale(x, insn); return;
+        case 6: trig(x, insn, false); return;
+        default: trig(x, insn, true); return;
+      }
+  }
+}
+
+type Unary = (ctx: FpCtx, a: F80, out: F80) => void;
+type Binary = (ctx: FpCtx, st0: F80, st1: F80, out: F80) => void;
+
+function unaryOp(x: X87, insn: Insn, f: Unary): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(R); }
+  else f(ctx, x.get(0, A), R);
+  x.put(0, R);
+  x.end();
+}
+
+/** ST1 = f(ST0, ST1), pop (FYL2X, FYL2XP1, FPATAN). */
+function binaryPop(x: X87, insn: Insn, f: Binary): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(1)) { x.stackUnderflow(); setIndefinite(R); }
+  else f(ctx, x.get(0, A), x.get(1, B), R);
+  x.put(1, R);
+  x.end();
+  x.pop();
+}
+
+function fscale(x: X87, insn: Insn): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(1)) { x.stackUnderflow(); setIndefinite(R); }
+  else f80Scale(ctx, x.get(0, A), x.get(1, B), R);
+  x.put(0, R);
+  x.end();
+}
+
+function fprem(x: X87, insn: Insn, ieee: boolean): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0) || x.isEmpty(1)) {
+    x.stackUnderflow();
+    setIndefinite(R);
+    x.put(0, R);
+    x.end();
+    return;
+  }
+  const cc = f80Prem(ctx, x.get(0, A), x.get(1, B), ieee, R);
+  x.put(0, R);
+  if (cc >= 0) {
+    x.setCC(cc);
+    ctx.c1 = (cc & FSW_C1) !== 0 ? 1 : 0;
+    x.end();
+  } else {
+    x.end();
+  }
+}
+
+function fxtract(x: X87, insn: Insn): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) {
+    x.stackUnderflow();
+    setIndefinite(R);
+    x.put(0, R);
+    x.push(R);
+    x.end();
+    return;
+  }
+  if (x.pushWouldOverflow()) {
+    x.push(R);
+    x.end();
+    return;
+  }
+  f80Xtract(ctx, x.get(0, A), R, R2);
+  x.put(0, R);
+  x.push(R2);
+  x.end();
+}
+
+/** FSIN / FCOS: C2 = 1 and ST0 unchanged when |ST0| >= 2^63. */
+function trig(x: X87, insn: Insn, cos: boolean): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) {
+    x.stackUnderflow();
+    setIndefinite(R);
+    x.put(0, R);
+    x.setCC(0);
+    x.end();
+    return;
+  }
+  const ok = cos ? f80Cos(ctx, x.get(0, A), R) : f80SinCos(ctx, x.get(0, A), R, null);
+  if (!ok) {
+    x.setCC(FSW_C2);
+    x.end();
+    return;
+  }
+  x.setCC(0);
+  x.put(0, R);
+  x.end();
+}
+
+function fsincos(x: X87, insn: Insn): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) {
+    x.stackUnderflow();
+    setIndefinite(R);
+    x.put(0, R);
+    x.push(R);
+    x.setCC(0);
+    x.end();
+    return;
+  }
+  if (x.pushWouldOverflow()) {
+    x.push(R);
+    x.setCC(0);
+    x.end();
+    return;
+  }
+  const ok = f80SinCos(ctx, x.get(0, A), R, R2);
+  if (!ok) {
+    x.setCC(FSW_C2);
+    x.end();
+    return;
+  }
+  x.setCC(0);
+  x.put(0, R);
+  x.push(R2);
+  x.end();
+}
+
+function fptan(x: X87, insn: Insn): void {
+  const ctx = x.begin();
+  x.fop = fopOf(insn);
+  if (x.isEmpty(0)) {
+    x.stackUnderflow();
+    setIndefinite(R);
+    x.put(0, R);
+    x.push(R);
+    x.setCC(0);
+    x.end();
+    return;
+  }
+  if (x.pushWouldOverflow()) {
+    x.push(R);
+    x.setCC(0);
+    x.end();
+    return;
+  }
+  const ok = f80Tan(ctx, x.get(0, A), R);
+  if (!ok) {
+    x.setCC(FSW_C2);
+    x.end();
+    return;
+  }
+  x.setCC(0);
+  x.put(0, R);
+  const c = classify(R.se, R.hi, R.lo);
+  // a NaN result is pushed again instead of 1.0
+  if (c === FClass.QNaN || c === FClass.SNaN) x.push(R);
+  else x.push(R2.setBits(0x3fff, 0x80000000, 0));
+  x.end();
+}
+
+// silence "unused" for the exported FSW bit used only in docs
+void FSW_C1;
+void CMP_GT;

@@ -1,0 +1,119 @@
+/**
+ * strace-like trace lines: `write(1, 0x4010a0, 13) = 13`, `openat(AT_FDCWD, "/tmp/x", 0x42, 0644) = 3`,
+ * `read(9, 0x7ffffffde000, 64) = -9 (EBADF)`.
+ *
+ * Arguments are decoded by a small signature per system call, one letter per argument:
+ *   d  int (decimal)          u  unsigned long (decimal)   l  long (decimal)
+ *   x  flags (hex)            o  mode (octal)              p  pointer (hex, NULL for 0)
+ *   s  path (quoted string)   f  dirfd (AT_FDCWD or decimal)
+ * Calls without a signature show their six raw arguments in hex. A result is decimal, a negative
+ * one is followed by its errno name, and calls that return addresses (mmap, brk, mremap) show hex.
+ */
+import type { Memory } from '../mem/memory.js';
+import { AT_FDCWD } from './constants.js';
+import { errnoName } from './errno.js';
+
+const SIGNATURES: Record<string, string> = {
+  read: 'dpu', write: 'dpu', open: 'sxo', close: 'd', stat: 'sp', fstat: 'dp', lstat: 'sp', poll: 'pud',
+  lseek: 'dld', mmap: 'puxxdl', mprotect: 'pux', munmap: 'pu', brk: 'p', rt_sigaction: 'dppu',
+  rt_sigprocmask: 'dppu', rt_sigreturn: '', ioctl: 'dxp', pread64: 'dpul', pwrite64: 'dpul', readv: 'dpd',
+  writev: 'dpd', access: 'so', pipe: 'p', select: 'dpppp', sched_yield: '', mremap: 'puuxp', msync: 'pux',
+  mincore: 'pup', madvise: 'pud', dup: 'd', dup2: 'dd', pause: '', nanosleep: 'pp', getpid: '',
+  sendfile: 'ddpu', clone: 'xpppp', fork: '', vfork: '', execve: 'spp', exit: 'd', wait4: 'dpdp',
+  kill: 'dd', uname: 'p', fcntl: 'ddx', flock: 'dd', fsync: 'd', fdatasync: 'd', truncate: 'sl',
+  ftruncate: 'dl', getdents: 'dpu', getcwd: 'pu', chdir: 's', fchdir: 'd', rename: 'ss', mkdir: 'so',
+  rmdir: 's', creat: 'so', link: 'ss', unlink: 's', symlink: 'ss', readlink: 'spu', chmod: 'so',
+  fchmod: 'do', chown: 'sdd', fchown: 'ddd', lchown: 'sdd', umask: 'o', gettimeofday: 'pp',
+  getrlimit: 'dp', getrusage: 'dp', sysinfo: 'p', times: 'p', getuid: '', getgid: '', setuid: 'd',
+  setgid: 'd', geteuid: '', getegid: '', setpgid: 'dd', getppid: '', getpgrp: '', setsid: '',
+  getgroups: 'dp', getresuid: 'ppp', getresgid: 'ppp', getpgid: 'd', getsid: 'd', rt_sigpending: 'pu',
+  rt_sigtimedwait: 'pppu', rt_sigsuspend: 'pu', sigaltstack: 'pp', statfs: 'sp', fstatfs: 'dp',
+  getpriority: 'dd', setpriority: 'ddd', sched_getparam: 'dp', sched_setscheduler: 'ddp',
+  sched_getscheduler: 'd', prctl: 'dxxxx', arch_prctl: 'xp', setrlimit: 'dp', sync: '', gettid: '',
+  tkill: 'dd', time: 'p', futex: 'pdxppx', sched_setaffinity: 'dup', sched_getaffinity: 'dup',
+  getdents64: 'dpu', set_tid_address: 'p', fadvise64: 'dlld', clock_gettime: 'dp', clock_getres: 'dp',
+  clock_nanosleep: 'dxpp', exit_group: 'd', tgkill: 'ddd', openat: 'fsxo', mkdirat: 'fso',
+  newfstatat: 'fspx', unlinkat: 'fsx', renameat: 'fsfs', linkat: 'fsfsx', symlinkat: 'sfs',
+  readlinkat: 'fspu', fchmodat: 'fso', faccessat: 'fso', pselect6: 'dppppp', ppoll: 'pdppu',
+  set_robust_list: 'pu', get_robust_list: 'dpp', utimensat: 'fspx', fallocate: 'dxll', dup3: 'ddx',
+  pipe2: 'px', prlimit64: 'ddpp', getcpu: 'ppp', renameat2: 'fsfsx', getrandom: 'pux',
+  memfd_create: 'sx', statx: 'fsxxp', rseq: 'pudx', clone3: 'pu', close_range: 'ddx', openat2: 'fspu',
+  faccessat2: 'fsox', preadv: 'dpdl', pwritev: 'dpdl', preadv2: 'dpdlx', pwritev2: 'dpdlx',
+  membarrier: 'dxd', mlock: 'pu', munlock: 'pu', mlockall: 'x', munlockall: '', fchownat: 'fsddx',
+  fchmodat2: 'fsox', personality: 'x', sched_get_priority_max: 'd', sched_get_priority_min: 'd',
+  sched_setparam: 'dp', waitid: 'ddpxp', readahead: 'dlu', syncfs: 'd', sync_file_range: 'dllx',
+};
+
+function hex(v: bigint): string {
+  return '0x' + BigInt.asUintN(64, v).toString(16);
+}
+
+function quote(bytes: Uint8Array, truncated: boolean): string {
+  let s = '"';
+  for (const b of bytes) {
+    if (b === 0x22) s += '\\"';
+    else if (b === 0x5c) s += '\\\\';
+    else if (b === 0x0a) s += '\\n';
+    else if (b === 0x09) s += '\\t';
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else s += '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return s + '"' + (truncated ? '...' : '');
+}
+
+function pathArg(mem: Memory, v: bigint): string {
+  if (v === 0n) return 'NULL';
+  const addr = Number(BigInt.asUintN(64, v));
+  if (addr >= 2 ** 47) return hex(v);
+  try {
+    const MAX = 256;
+    const b = mem.readCString(addr, MAX);
+    return b === null ? quote(mem.read(addr, MAX), true) : quote(b, false);
+  } catch {
+    return hex(v);
+  }
+}
+
+function one(kind: string, v: bigint, mem: Memory): string {
+  switch (kind) {
+    case 'd':
+      return String(BigInt.asIntN(32, v));
+    case 'u':
+      return String(BigInt.asUintN(64, v));
+    case 'l':
+      return String(BigInt.asIntN(64, v));
+    case 'x':
+      return hex(v);
+    case 'o':
+      return '0' + BigInt.asUintN(32, v).toString(8);
+    case 'p':
+      return v === 0n ? 'NULL' : hex(v);
+    case 's':
+      return pathArg(mem, v);
+    case 'f': {
+      const fd = Number(BigInt.asIntN(32, v));
+      return fd === AT_FDCWD ? 'AT_FDCWD' : String(fd);
+    }
+    default:
+      return hex(v);
+  }
+}
+
+/** The argument list of a call, decoded before it runs (paths are read from guest memory). */
+export function describeArgs(name: string, args: readonly bigint[], mem: Memory): string {
+  const sig = SIGNATURES[name];
+  if (sig === undefined) return args.slice(0, 6).map(hex).join(', ');
+  return [...sig].map((k, i) => one(k, args[i] ?? 0n, mem)).join(', ');
+}
+
+const ADDRESS_RESULTS = new Set(['mmap', 'brk', 'mremap']);
+
+export function describeResult(name: string, ret: bigint): string {
+  if (ret < 0n && ret >= -4095n) return `${ret} (${errnoName(Number(-ret))})`;
+  return ADDRESS_RESULTS.has(name) ? hex(ret) : String(ret);
+}
+
+/** Names that have a trace signature (for documentation tooling). */
+export function tracedNames(): string[] {
+  return Object.keys(SIGNATURES);
+}
