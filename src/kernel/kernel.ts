@@ -104,6 +104,8 @@ export class Kernel {
   /** System calls answered ENOSYS because QVM does not implement them: name or "#nr", first-seen order. */
   readonly unknownSyscalls: string[] = [];
   readonly traceLines: string[] = [];
+  /** Paths read by the current call (trace only): traces never read guest memory themselves. */
+  readonly tracePaths = new Map<number, string>();
   /** Gas charged by system calls so far (see gas.ts). */
   gas = 0;
   /** Virtual nanoseconds slept (nanosleep, clock_nanosleep, poll timeouts); the machine adds them to virtual time. */
@@ -170,7 +172,7 @@ export class Kernel {
         cwd: () => ({ node: this.cwd[this.cwd.length - 1]!.node, path: pathOf(this.cwd) }),
         threadName: () => this.mainThreadName(),
       },
-      { tmpBytes: opts.limits.tmpBytes, machine: opts.arch, exe: opts.exe },
+      { tmpBytes: opts.limits.tmpBytes, exe: opts.exe },
     );
     this.cwd = [this.vfs.rootEntry];
 
@@ -201,7 +203,7 @@ export class Kernel {
     const name = this.names.get(nr);
     const impl = name !== undefined ? SYSCALLS[name] : undefined;
     const label = name ?? `#${nr}`;
-    const traced = this.trace ? describeArgs(label, a, thread.mem) : '';
+    if (this.trace) this.tracePaths.clear();
     let ret: bigint;
     if (impl === undefined) {
       if (!this.unknownSyscalls.includes(label)) this.unknownSyscalls.push(label);
@@ -219,7 +221,9 @@ export class Kernel {
         this.current = prev;
       }
     }
-    if (this.trace) this.traceLines.push(`${label}(${traced}) = ${describeResult(label, ret)}`);
+    if (this.trace) {
+      this.traceLines.push(`${label}(${describeArgs(label, a, this.tracePaths)}) = ${describeResult(label, ret)}`);
+    }
     return ret;
   }
 

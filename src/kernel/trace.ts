@@ -5,11 +5,12 @@
  * Arguments are decoded by a small signature per system call, one letter per argument:
  *   d  int (decimal)          u  unsigned long (decimal)   l  long (decimal)
  *   x  flags (hex)            o  mode (octal)              p  pointer (hex, NULL for 0)
- *   s  path (quoted string)   f  dirfd (AT_FDCWD or decimal)
+ *   s  path (quoted string: only if the call itself read it, else the pointer in hex — tracing
+ *      never touches guest memory, so turning it on cannot change a run's gas or result)
+ *   f  dirfd (AT_FDCWD or decimal)
  * Calls without a signature show their six raw arguments in hex. A result is decimal, a negative
  * one is followed by its errno name, and calls that return addresses (mmap, brk, mremap) show hex.
  */
-import type { Memory } from '../mem/memory.js';
 import { AT_FDCWD } from './constants.js';
 import { errnoName } from './errno.js';
 
@@ -61,20 +62,15 @@ function quote(bytes: Uint8Array, truncated: boolean): string {
   return s + '"' + (truncated ? '...' : '');
 }
 
-function pathArg(mem: Memory, v: bigint): string {
+function pathArg(paths: ReadonlyMap<number, string>, v: bigint): string {
   if (v === 0n) return 'NULL';
-  const addr = Number(BigInt.asUintN(64, v));
-  if (addr >= 2 ** 47) return hex(v);
-  try {
-    const MAX = 256;
-    const b = mem.readCString(addr, MAX);
-    return b === null ? quote(mem.read(addr, MAX), true) : quote(b, false);
-  } catch {
-    return hex(v);
-  }
+  const p = paths.get(Number(BigInt.asUintN(64, v)));
+  if (p === undefined) return hex(v);
+  const bytes = Uint8Array.from(p, (c) => c.charCodeAt(0));
+  return bytes.length > 256 ? quote(bytes.subarray(0, 256), true) : quote(bytes, false);
 }
 
-function one(kind: string, v: bigint, mem: Memory): string {
+function one(kind: string, v: bigint, paths: ReadonlyMap<number, string>): string {
   switch (kind) {
     case 'd':
       return String(BigInt.asIntN(32, v));
@@ -89,7 +85,7 @@ function one(kind: string, v: bigint, mem: Memory): string {
     case 'p':
       return v === 0n ? 'NULL' : hex(v);
     case 's':
-      return pathArg(mem, v);
+      return pathArg(paths, v);
     case 'f': {
       const fd = Number(BigInt.asIntN(32, v));
       return fd === AT_FDCWD ? 'AT_FDCWD' : String(fd);
@@ -99,11 +95,14 @@ function one(kind: string, v: bigint, mem: Memory): string {
   }
 }
 
-/** The argument list of a call, decoded before it runs (paths are read from guest memory). */
-export function describeArgs(name: string, args: readonly bigint[], mem: Memory): string {
+/**
+ * The argument list of a call. Paths are shown only if the call itself read them (`paths`:
+ * address → string); tracing never touches guest memory, so it cannot change a run.
+ */
+export function describeArgs(name: string, args: readonly bigint[], paths: ReadonlyMap<number, string>): string {
   const sig = SIGNATURES[name];
   if (sig === undefined) return args.slice(0, 6).map(hex).join(', ');
-  return [...sig].map((k, i) => one(k, args[i] ?? 0n, mem)).join(', ');
+  return [...sig].map((k, i) => one(k, args[i] ?? 0n, paths)).join(', ');
 }
 
 const ADDRESS_RESULTS = new Set(['mmap', 'brk', 'mremap']);

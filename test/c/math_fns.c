@@ -1,6 +1,9 @@
 /* math.h on a table of inputs, results printed exactly with %a (double), %La (long double; musl
  * implements several of these with x87 instructions: fyl2x, f2xm1, fpatan, fprem, frndint, fsqrt)
- * and float functions. Also fenv rounding modes with rint/nearbyint/lrint. */
+ * and float functions. Also fenv rounding modes with rint/nearbyint/lrint. (At -O2 gcc inlines
+ * rint() with its own add-and-subtract-2^52 sequence, which rounds negative halves differently
+ * from musl's rint under directed rounding, so the -O0 and -O2 outputs differ on those lines;
+ * each is compared with its own native run.) */
 #include <stdio.h>
 #include <math.h>
 #include <fenv.h>

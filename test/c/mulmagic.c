@@ -23,7 +23,7 @@
     acc = acc * 1099511628211ULL + (uint64_t)(int64_t)(v_ / 8) + (uint64_t)(int64_t)(v_ % 8); \
     acc = acc * 1099511628211ULL + (uint64_t)(int64_t)(v_ / 1000) + (uint64_t)(int64_t)(v_ % 1000); \
     acc = acc * 1099511628211ULL + (uint64_t)(int64_t)(v_ / 86400) + (uint64_t)(int64_t)(v_ % 86400); \
-    acc = acc * 1099511628211ULL + (uint64_t)(int64_t)(v_ / 1000003) + (uint64_t)(int64_t)(v_ * -1000003); \
+    acc = acc * 1099511628211ULL + (uint64_t)(int64_t)(v_ / 1000003) + (uint64_t)(int64_t)v_ * (uint64_t)(int64_t)-1000003; \
 } while (0)
 
 static uint64_t next(uint64_t *s) {

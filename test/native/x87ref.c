@@ -97,6 +97,8 @@ static void run_seq(uint16_t cw, const char *code, const char *mem) {
   static const uint8_t tail[] = { 0x9c, 0x58, 0x0f, 0xae, 0x06, 0xc3 };
   memcpy(codepage + p, tail, sizeof tail);
   uint64_t (*fn)(uint8_t *, uint8_t *) = (uint64_t (*)(uint8_t *, uint8_t *))(void *)codepage;
+  /* FNINIT does not clear the physical registers: zero them so that FXSAVE shows no stale data */
+  __asm__ volatile("fninit\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit");
   init(cw);
   /* clear the arithmetic flags so that RFLAGS only shows what the code set */
   __asm__ volatile("xor %%eax, %%eax\n\tpush %%rax\n\tpopfq" : : : "rax", "cc");

@@ -189,6 +189,15 @@ function genRax(): [number, number] {
     case 2: return [rnd() & 0x03ffffff, 0];
     case 3: return [rnd(), rnd() & 0x003fffff];
     case 4: { const v = rnd() | 0; return [v >>> 0, v < 0 ? 0xffffffff : 0]; }
+    case 5: {
+      // float32 / float64 rounding midpoints (+ optional sticky bits) of a 2^p magnitude
+      const p = 25 + rint(38), k = rint(2) ? 24 : 53;
+      let v = (1n << BigInt(p)) + (p > k ? 1n << BigInt(p - k) : 0n);
+      if (rint(2)) v += BigInt(rint(3)) - 1n;
+      if (rint(2)) v = -v;
+      const u = BigInt.asUintN(64, v);
+      return [Number(u & 0xffffffffn), Number(u >> 32n)];
+    }
     default: return [rnd(), rnd()];
   }
 }

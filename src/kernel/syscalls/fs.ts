@@ -71,10 +71,10 @@ import {
   SysError,
 } from '../errno.js';
 import { copyGas } from '../gas.js';
-import { i64, int, ptr, put32, put64, readPath, size, StructReader, StructWriter, uint, bytesOf } from '../guest.js';
+import { i64, int, ptr, put32, put64, size, StructReader, StructWriter, uint, bytesOf } from '../guest.js';
 import { OpenFile } from '../vfs/fdtable.js';
 import { DirNode, FileNode, type Inode, MemFile, openStream } from '../vfs/inode.js';
-import { checkAccess, checkDirWritable, fileArg, lookupAt, MAX_RW, readInto, writeFrom } from './fsutil.js';
+import { pathArg, checkAccess, checkDirWritable, fileArg, lookupAt, MAX_RW, readInto, writeFrom } from './fsutil.js';
 import { readTimespec, sleepFor } from './time.js';
 import type { Sys, SyscallGroup } from './types.js';
 
@@ -121,11 +121,11 @@ export function openAt(s: Sys, dirfd: number, path: string, flags: number, mode:
 }
 
 function open(s: Sys, a: readonly bigint[]): number {
-  return openAt(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), int(a[1]!), uint(a[2]!));
+  return openAt(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), int(a[1]!), uint(a[2]!));
 }
 
 function openat(s: Sys, a: readonly bigint[]): number {
-  return openAt(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), int(a[2]!), uint(a[3]!));
+  return openAt(s, int(a[0]!), pathArg(s, ptr(a[1]!)), int(a[2]!), uint(a[3]!));
 }
 
 function openat2(s: Sys, a: readonly bigint[]): number {
@@ -138,11 +138,11 @@ function openat2(s: Sys, a: readonly bigint[]): number {
   if (how.u64(16) !== 0n) throw new SysError(EINVAL); // RESOLVE_* restrictions are not supported
   if (flags >> 32n || mode & ~0o7777n) throw new SysError(EINVAL);
   if (mode !== 0n && !(Number(flags) & (O_CREAT | O_TMPFILE))) throw new SysError(EINVAL);
-  return openAt(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), Number(flags), Number(mode));
+  return openAt(s, int(a[0]!), pathArg(s, ptr(a[1]!)), Number(flags), Number(mode));
 }
 
 function creat(s: Sys, a: readonly bigint[]): number {
-  return openAt(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), O_CREAT | O_WRONLY | O_TRUNC, uint(a[1]!));
+  return openAt(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), O_CREAT | O_WRONLY | O_TRUNC, uint(a[1]!));
 }
 
 function close(s: Sys, a: readonly bigint[]): number {
@@ -166,7 +166,7 @@ function close_range(s: Sys, a: readonly bigint[]): number {
 }
 
 function memfd_create(s: Sys, a: readonly bigint[]): number {
-  const name = readPath(s.mem, ptr(a[0]!));
+  const name = pathArg(s, ptr(a[0]!));
   const flags = uint(a[1]!);
   const MFD_CLOEXEC = 1;
   const MFD_ALLOW_SEALING = 2;

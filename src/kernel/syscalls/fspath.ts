@@ -29,7 +29,7 @@ import {
   SysError,
 } from '../errno.js';
 import { copyGas } from '../gas.js';
-import { bytesOf, i64, int, ptr, readPath, size, StructReader, StructWriter, uint } from '../guest.js';
+import { bytesOf, i64, int, ptr, size, StructReader, StructWriter, uint } from '../guest.js';
 import { DirNode, FileNode, type Inode, MemDir, SymlinkNode } from '../vfs/inode.js';
 import { type Lookup, pathOf, permits } from '../vfs/vfs.js';
 import {
@@ -40,6 +40,7 @@ import {
   fileArg,
   lookupAt,
   nodeAt,
+  pathArg,
   readOnlyFs,
   writeStat,
   writeStatx,
@@ -105,7 +106,7 @@ function faccessat2(s: Sys, a: readonly bigint[]): number {
 
 function readlinkCommon(s: Sys, dirfd: number, pathAddr: number, buf: number, bufsize: number): number {
   if (bufsize <= 0 || bufsize > 0x7fffffff) throw new SysError(EINVAL);
-  const path = readPath(s.mem, pathAddr);
+  const path = pathArg(s, pathAddr);
   const node = lookupAt(s, dirfd, path, { follow: false }).node!;
   if (!(node instanceof SymlinkNode)) throw new SysError(EINVAL);
   const target = bytesOf(node.target());
@@ -164,17 +165,17 @@ function rmdirPath(s: Sys, dirfd: number, path: string): number {
 }
 
 function unlink(s: Sys, a: readonly bigint[]): number {
-  return unlinkPath(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)));
+  return unlinkPath(s, AT_FDCWD, pathArg(s, ptr(a[0]!)));
 }
 
 function rmdir(s: Sys, a: readonly bigint[]): number {
-  return rmdirPath(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)));
+  return rmdirPath(s, AT_FDCWD, pathArg(s, ptr(a[0]!)));
 }
 
 function unlinkat(s: Sys, a: readonly bigint[]): number {
   const flags = int(a[2]!);
   if (flags & ~AT_REMOVEDIR) throw new SysError(EINVAL);
-  const path = readPath(s.mem, ptr(a[1]!));
+  const path = pathArg(s, ptr(a[1]!));
   return flags & AT_REMOVEDIR ? rmdirPath(s, int(a[0]!), path) : unlinkPath(s, int(a[0]!), path);
 }
 
@@ -188,11 +189,11 @@ function mkdirPath(s: Sys, dirfd: number, path: string, mode: number): number {
 }
 
 function mkdir(s: Sys, a: readonly bigint[]): number {
-  return mkdirPath(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), uint(a[1]!));
+  return mkdirPath(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), uint(a[1]!));
 }
 
 function mkdirat(s: Sys, a: readonly bigint[]): number {
-  return mkdirPath(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), uint(a[2]!));
+  return mkdirPath(s, int(a[0]!), pathArg(s, ptr(a[1]!)), uint(a[2]!));
 }
 
 // ------------------------------------------------------------------ rename / link / symlink
@@ -245,15 +246,15 @@ function renamePaths(s: Sys, olddirfd: number, oldPath: string, newdirfd: number
 }
 
 function rename(s: Sys, a: readonly bigint[]): number {
-  return renamePaths(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), AT_FDCWD, readPath(s.mem, ptr(a[1]!)), 0);
+  return renamePaths(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), AT_FDCWD, pathArg(s, ptr(a[1]!)), 0);
 }
 
 function renameat(s: Sys, a: readonly bigint[]): number {
-  return renamePaths(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), int(a[2]!), readPath(s.mem, ptr(a[3]!)), 0);
+  return renamePaths(s, int(a[0]!), pathArg(s, ptr(a[1]!)), int(a[2]!), pathArg(s, ptr(a[3]!)), 0);
 }
 
 function renameat2(s: Sys, a: readonly bigint[]): number {
-  return renamePaths(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), int(a[2]!), readPath(s.mem, ptr(a[3]!)), uint(a[4]!));
+  return renamePaths(s, int(a[0]!), pathArg(s, ptr(a[1]!)), int(a[2]!), pathArg(s, ptr(a[3]!)), uint(a[4]!));
 }
 
 function linkPaths(s: Sys, olddirfd: number, oldPath: string, newdirfd: number, newPath: string, flags: number): number {
@@ -273,11 +274,11 @@ function linkPaths(s: Sys, olddirfd: number, oldPath: string, newdirfd: number, 
 }
 
 function link(s: Sys, a: readonly bigint[]): number {
-  return linkPaths(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), AT_FDCWD, readPath(s.mem, ptr(a[1]!)), 0);
+  return linkPaths(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), AT_FDCWD, pathArg(s, ptr(a[1]!)), 0);
 }
 
 function linkat(s: Sys, a: readonly bigint[]): number {
-  return linkPaths(s, int(a[0]!), readPath(s.mem, ptr(a[1]!)), int(a[2]!), readPath(s.mem, ptr(a[3]!)), int(a[4]!));
+  return linkPaths(s, int(a[0]!), pathArg(s, ptr(a[1]!)), int(a[2]!), pathArg(s, ptr(a[3]!)), int(a[4]!));
 }
 
 function symlinkPath(s: Sys, target: string, dirfd: number, path: string): number {
@@ -291,11 +292,11 @@ function symlinkPath(s: Sys, target: string, dirfd: number, path: string): numbe
 }
 
 function symlink(s: Sys, a: readonly bigint[]): number {
-  return symlinkPath(s, readPath(s.mem, ptr(a[0]!)), AT_FDCWD, readPath(s.mem, ptr(a[1]!)));
+  return symlinkPath(s, pathArg(s, ptr(a[0]!)), AT_FDCWD, pathArg(s, ptr(a[1]!)));
 }
 
 function symlinkat(s: Sys, a: readonly bigint[]): number {
-  return symlinkPath(s, readPath(s.mem, ptr(a[0]!)), int(a[1]!), readPath(s.mem, ptr(a[2]!)));
+  return symlinkPath(s, pathArg(s, ptr(a[0]!)), int(a[1]!), pathArg(s, ptr(a[2]!)));
 }
 
 // ------------------------------------------------------------------ chmod / chown / times
@@ -404,6 +405,48 @@ function utimensat(s: Sys, a: readonly bigint[]): number {
   return 0;
 }
 
+/** utimes / futimesat / utime: the older interfaces with microseconds or seconds. */
+function setTimesFromTimevals(s: Sys, dirfd: number, pathAddr: number, tvAddr: number, unit: 'timeval' | 'utimbuf'): number {
+  const node = nodeAt(s, dirfd, pathAddr, 0, true);
+  const now = s.k.realtimeNanos();
+  if (tvAddr === 0) {
+    if (node.uid !== UID) checkAccess(node, 2);
+    else if (readOnlyFs(node)) throw new SysError(30 /* EROFS */);
+    node.atime = now;
+    node.mtime = now;
+  } else {
+    checkOwner(node);
+    if (unit === 'utimbuf') {
+      const r = StructReader.from(s.mem, tvAddr, 16);
+      node.atime = r.i64(0) * 1_000_000_000n;
+      node.mtime = r.i64(8) * 1_000_000_000n;
+    } else {
+      const r = StructReader.from(s.mem, tvAddr, 32);
+      const t = (off: number): bigint => {
+        const usec = r.i64(off + 8);
+        if (usec < 0n || usec >= 1_000_000n) throw new SysError(EINVAL);
+        return r.i64(off) * 1_000_000_000n + usec * 1000n;
+      };
+      node.atime = t(0);
+      node.mtime = t(16);
+    }
+  }
+  node.ctime = now;
+  return 0;
+}
+
+function utimes(s: Sys, a: readonly bigint[]): number {
+  return setTimesFromTimevals(s, AT_FDCWD, ptr(a[0]!), ptr(a[1]!), 'timeval');
+}
+
+function futimesat(s: Sys, a: readonly bigint[]): number {
+  return setTimesFromTimevals(s, int(a[0]!), ptr(a[1]!), ptr(a[2]!), 'timeval');
+}
+
+function utime(s: Sys, a: readonly bigint[]): number {
+  return setTimesFromTimevals(s, AT_FDCWD, ptr(a[0]!), ptr(a[1]!), 'utimbuf');
+}
+
 // ------------------------------------------------------------------ truncate
 
 function truncate(s: Sys, a: readonly bigint[]): number {
@@ -428,7 +471,7 @@ function getcwd(s: Sys, a: readonly bigint[]): number {
 }
 
 function chdir(s: Sys, a: readonly bigint[]): number {
-  const L = lookupAt(s, AT_FDCWD, readPath(s.mem, ptr(a[0]!)), { follow: true });
+  const L = lookupAt(s, AT_FDCWD, pathArg(s, ptr(a[0]!)), { follow: true });
   if (!(L.node instanceof DirNode)) throw new SysError(ENOTDIR);
   if (!permits(L.node, 1)) throw new SysError(13 /* EACCES */);
   s.k.cwd = L.stack;
@@ -514,6 +557,9 @@ export const fsPathSyscalls: SyscallGroup = {
   fchown,
   fchownat,
   utimensat,
+  utimes,
+  futimesat,
+  utime,
   truncate,
   getcwd,
   chdir,

@@ -7,7 +7,6 @@ import { MemoryFault, PROT_READ } from '../../mem/memory.js';
 import {
   AT_EMPTY_PATH,
   AT_FDCWD,
-  GID,
   S_IFCHR,
   S_IFDIR,
   S_IFIFO,
@@ -29,6 +28,16 @@ export const MAX_RW = 0x7ffff000;
 export const MAX_DEVICE_READ = 1 << 24;
 /** Guest data moves in chunks of this size (bounds host memory per step). */
 const CHUNK = 1 << 20;
+
+/**
+ * A path argument from guest memory (EFAULT, ENAMETOOLONG). When tracing, the string is remembered
+ * so the trace line can show it without reading guest memory itself.
+ */
+export function pathArg(s: Sys, addr: number): string {
+  const path = readPath(s.mem, addr);
+  if (s.k.trace) s.k.tracePaths.set(addr, path);
+  return path;
+}
 
 /** The directory chain a relative path starts from: cwd for AT_FDCWD, else the directory fd's. */
 export function baseOf(s: Sys, dirfd: number): PathStack {
@@ -59,7 +68,7 @@ export function lookupAt(
  * AT_EMPTY_PATH means dirfd itself (which need not be a directory).
  */
 export function nodeAt(s: Sys, dirfd: number, pathAddr: number, flags: number, follow: boolean): Inode {
-  const path = pathAddr === 0 && flags & AT_EMPTY_PATH ? '' : readPath(s.mem, pathAddr);
+  const path = pathAddr === 0 && flags & AT_EMPTY_PATH ? '' : pathArg(s, pathAddr);
   if (path.length === 0) {
     if (!(flags & AT_EMPTY_PATH)) throw new SysError(ENOENT);
     if (dirfd === AT_FDCWD) return s.k.cwd[s.k.cwd.length - 1]!.node;

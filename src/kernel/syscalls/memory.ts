@@ -31,7 +31,7 @@ import {
 } from '../constants.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM, SysError } from '../errno.js';
 import { checkWritable, int, ptr, size } from '../guest.js';
-import { CharDevice, FileNode } from '../vfs/inode.js';
+import { CharDevice, FileNode, makedev } from '../vfs/inode.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 const PROT_MASK = 7;
@@ -57,26 +57,37 @@ function mapOrEnomem(mem: Memory, addr: number, len: number, prot: number, name:
   }
 }
 
-/** Merge the new range with same-prot neighbours (Memory.protect coalesces adjacent mappings). */
+/**
+ * Merge a newly mapped range with its neighbours of the same protection and name (Memory.map
+ * inserts a separate entry; Memory.protect coalesces adjacent compatible mappings).
+ */
 function coalesce(mem: Memory, addr: number, len: number, prot: number): void {
   mem.protect(addr, len, prot);
 }
 
-/** Copy [from, from+len) to [to, to+len), ignoring protections (both ranges are mapped). */
+/** The mappings overlapping [start, end), clipped to it. */
+function pieces(mem: Memory, start: number, end: number): Array<{ start: number; end: number; prot: number; name: string }> {
+  return mem
+    .mappings()
+    .filter((m) => m.end > start && m.start < end)
+    .map((m) => ({ start: Math.max(m.start, start), end: Math.min(m.end, end), prot: m.prot, name: m.name }));
+}
+
+/**
+ * Move the contents and protections of [from, from+len) to [to, to+len) (already mapped),
+ * ignoring protections while copying.
+ */
 function copyRange(mem: Memory, from: number, to: number, len: number): void {
   const CHUNK = 1 << 20;
-  for (let off = 0; off < len; off += CHUNK) {
-    const n = Math.min(CHUNK, len - off);
-    const m = mem.findMapping(from + off);
-    let data: Uint8Array;
-    if (m && (m.prot & PROT_READ) === 0) {
-      mem.protect(from + off, roundUp(n), m.prot | PROT_READ);
-      data = mem.read(from + off, n);
-      mem.protect(from + off, roundUp(n), m.prot);
-    } else {
-      data = mem.read(from + off, n);
+  for (const p of pieces(mem, from, from + len)) {
+    const unreadable = (p.prot & PROT_READ) === 0;
+    if (unreadable) mem.protect(p.start, p.end - p.start, p.prot | PROT_READ);
+    for (let a = p.start; a < p.end; a += CHUNK) {
+      const n = Math.min(CHUNK, p.end - a);
+      mem.poke(to + (a - from), mem.read(a, n));
     }
-    mem.poke(to + off, data);
+    if (unreadable) mem.protect(p.start, p.end - p.start, p.prot);
+    mem.protect(to + (p.start - from), p.end - p.start, p.prot);
   }
 }
 
@@ -130,7 +141,7 @@ function mmap(s: Sys, a: readonly bigint[]): number {
       const off = Number(BigInt.asUintN(64, offset));
       content = f.node.read(off, len);
       name = f.path;
-    } else if (f.node instanceof CharDevice && f.path === '/dev/zero') {
+    } else if (f.node instanceof CharDevice && f.node.rdev === makedev(1, 5)) {
       // same as anonymous
     } else {
       throw new SysError(ENODEV);
@@ -207,10 +218,10 @@ function mremap(s: Sys, a: readonly bigint[]): number {
   if (newSize > USER_LIMIT || oldSize > USER_LIMIT) throw new SysError(EINVAL);
   const oldLen = roundUp(oldSize);
   const newLen = roundUp(newSize);
-  const m = mem.findMapping(old);
-  // Like Linux, the old range must lie within one mapping.
-  if (!m || m.end < old + oldLen) throw new SysError(EFAULT);
-  const { prot, name } = m;
+  if (!mem.isMapped(old, oldLen)) throw new SysError(EFAULT);
+  const first = mem.findMapping(old)!;
+  const last = mem.findMapping(old + oldLen - 1)!;
+  const { prot, name } = first;
 
   const moveTo = (target: number): number => {
     mapOrEnomem(mem, target, newLen, prot, name);
@@ -240,8 +251,8 @@ function mremap(s: Sys, a: readonly bigint[]): number {
   }
   const tail = old + oldLen;
   if (old + newLen <= USER_LIMIT && !overlaps(mem, tail, old + newLen)) {
-    mapOrEnomem(mem, tail, newLen - oldLen, prot, name);
-    coalesce(mem, old, newLen, prot);
+    mapOrEnomem(mem, tail, newLen - oldLen, last.prot, last.name);
+    coalesce(mem, tail, newLen - oldLen, last.prot);
     return old;
   }
   if (!(flags & MREMAP_MAYMOVE)) throw new SysError(ENOMEM);
@@ -261,12 +272,7 @@ function madvise(s: Sys, a: readonly bigint[]): number {
   if (!s.mem.isMapped(addr, len)) throw new SysError(ENOMEM);
   if (advice === MADV_DONTNEED) {
     // Drop the pages: they read back as zeros (re-mapping the pieces empties them).
-    const end = addr + len;
-    const pieces = s.mem
-      .mappings()
-      .filter((m) => m.end > addr && m.start < end)
-      .map((m) => ({ start: Math.max(m.start, addr), end: Math.min(m.end, end), prot: m.prot, name: m.name }));
-    for (const p of pieces) s.mem.map(p.start, p.end - p.start, p.prot, p.name);
+    for (const p of pieces(s.mem, addr, addr + len)) s.mem.map(p.start, p.end - p.start, p.prot, p.name);
   }
   return 0;
 }

@@ -7,7 +7,7 @@
  * pthread_create()); clone3 returns ENOSYS so libc falls back to clone; execve and execveat are not
  * implemented (ENOSYS, listed in unknownSyscalls). wait4/waitid return ECHILD.
  */
-import { CLONE_THREAD, CLONE_VM, PID, PPID } from '../constants.js';
+import { PID, PPID } from '../constants.js';
 import { EAGAIN, ECHILD, EINVAL, ENODEV, ENOSYS, EPERM, ESRCH, SysError } from '../errno.js';
 import { int, ptr, put32, put64, size, StructWriter, uint, latin1 } from '../guest.js';
 import { cpuNs } from './time.js';
@@ -209,10 +209,8 @@ function eagain(): number {
   throw new SysError(EAGAIN);
 }
 
-function clone(_s: Sys, a: readonly bigint[]): number {
-  const flags = int(a[0]!);
-  // Threads (CLONE_VM | CLONE_THREAD) arrive with the threads issue; processes never.
-  void (flags & (CLONE_VM | CLONE_THREAD));
+/** Threads (CLONE_VM | CLONE_THREAD) arrive with thread support; new processes never. */
+function clone(): number {
   return eagain();
 }
 
@@ -382,6 +380,9 @@ export const processSyscalls: SyscallGroup = {
   wait4,
   waitid: wait4,
   sched_yield: () => 0,
+  restart_syscall: () => {
+    throw new SysError(4 /* EINTR: nothing is ever interrupted, so there is nothing to restart */);
+  },
   sched_getaffinity,
   sched_setaffinity,
   sched_getscheduler,

@@ -92,7 +92,6 @@ export interface VfsHooks {
 
 export interface VfsOptions {
   tmpBytes: number;
-  machine: string;
   /** The program's bytes, exposed read-only as /bin/contract when given. */
   exe?: Uint8Array;
 }
@@ -222,6 +221,18 @@ export class Vfs {
 
     // /tmp
     root.add('tmp', new MemDir(this.tmpSb, { mode: 0o1777 }));
+  }
+
+  private nextDev = 7;
+
+  /**
+   * A new file system (its own st_dev) for nodes added later, e.g.
+   *   const sb = vfs.newSuperblock(TMPFS_MAGIC, true);
+   *   vfs.mount('/qvm/db', new ProviderDir(sb, { mode: 0o555 }, { lookup, list }));
+   * where lookup(key) returns (and caches) a `new MemFile(sb, { mode: 0o444 }, valueBytes)`.
+   */
+  newSuperblock(magic: number, readOnly: boolean, quota: Quota | null = null): Superblock {
+    return new Superblock(this.ids, this.nextDev++, magic, readOnly, () => this.hooks.now(), quota);
   }
 
   /**

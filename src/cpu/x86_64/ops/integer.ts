@@ -609,10 +609,12 @@ export function bitScan(cpu: Cpu, i: Insn): void {
 export function bitTest(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   const bits = size * 8;
-  const op = i.aux & 3;
+  // group 8 (0F BA /4-/7) takes the operation from ModRM.reg and an immediate bit offset
+  const aux = i.op === 0x0fba ? 4 | (i.regOp - 4) : i.aux;
+  const op = aux & 3;
   let offLo: number;
   let offSigned = 0; // bit offset as a signed number for memory forms
-  if (i.aux & 4) {
+  if (aux & 4) {
     offLo = i.imm & (bits - 1);
   } else {
     const r = cpu.readRegOp(i, size);
@@ -630,7 +632,7 @@ export function bitTest(cpu: Cpu, i: Insn): void {
     v = cpu.getReg(size, i.rm);
   } else {
     addr = cpu.ea(i);
-    if (!(i.aux & 4)) {
+    if (!(aux & 4)) {
       addr += Math.floor(offSigned / bits) * size;
       offLo = ((offSigned % bits) + bits) % bits;
     }

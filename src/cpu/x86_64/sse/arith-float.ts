@@ -16,10 +16,10 @@ function binary(cpu: Cpu, insn: Insn, op: number): void {
     case 0:
       loadSrc128(cpu, insn, true);
       fpBegin(cpu);
-      R[0] = arith32(op, x[d]!, S[0]!);
-      R[1] = arith32(op, x[d + 1]!, S[1]!);
-      R[2] = arith32(op, x[d + 2]!, S[2]!);
-      R[3] = arith32(op, x[d + 3]!, S[3]!);
+      R[0] = arith32(op, x[d]! | 0, S[0]! | 0);
+      R[1] = arith32(op, x[d + 1]! | 0, S[1]! | 0);
+      R[2] = arith32(op, x[d + 2]! | 0, S[2]! | 0);
+      R[3] = arith32(op, x[d + 3]! | 0, S[3]! | 0);
       fpEnd(cpu);
       commitR(cpu, insn);
       return;
@@ -34,7 +34,7 @@ function binary(cpu: Cpu, insn: Insn, op: number): void {
     case 0xf3: {
       loadSrc32(cpu, insn);
       fpBegin(cpu);
-      const r = arith32(op, x[d]!, S[0]!);
+      const r = arith32(op, x[d]! | 0, S[0]! | 0);
       fpEnd(cpu);
       x[d] = r;
       return;
@@ -69,10 +69,10 @@ export function op0F51(cpu: Cpu, insn: Insn): void {
     case 0:
       loadSrc128(cpu, insn, true);
       fpBegin(cpu);
-      R[0] = sqrt32(S[0]!);
-      R[1] = sqrt32(S[1]!);
-      R[2] = sqrt32(S[2]!);
-      R[3] = sqrt32(S[3]!);
+      R[0] = sqrt32(S[0]! | 0);
+      R[1] = sqrt32(S[1]! | 0);
+      R[2] = sqrt32(S[2]! | 0);
+      R[3] = sqrt32(S[3]! | 0);
       fpEnd(cpu);
       commitR(cpu, insn);
       return;
@@ -87,7 +87,7 @@ export function op0F51(cpu: Cpu, insn: Insn): void {
     case 0xf3: {
       loadSrc32(cpu, insn);
       fpBegin(cpu);
-      const r = sqrt32(S[0]!);
+      const r = sqrt32(S[0]! | 0);
       fpEnd(cpu);
       x[d] = r;
       return;
@@ -106,13 +106,13 @@ function approx(cpu: Cpu, insn: Insn, f: (a: number) => number): void {
   const x = cpu.xmm, d = insn.reg << 2;
   if (insn.prefix === 0) {
     loadSrc128(cpu, insn, true);
-    x[d] = f(S[0]!);
-    x[d + 1] = f(S[1]!);
-    x[d + 2] = f(S[2]!);
-    x[d + 3] = f(S[3]!);
+    x[d] = f(S[0]! | 0);
+    x[d + 1] = f(S[1]! | 0);
+    x[d + 2] = f(S[2]! | 0);
+    x[d + 3] = f(S[3]! | 0);
   } else if (insn.prefix === 0xf3) {
     loadSrc32(cpu, insn);
-    x[d] = f(S[0]!);
+    x[d] = f(S[0]! | 0);
   } else {
     sigill(insn);
   }

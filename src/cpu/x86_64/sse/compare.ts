@@ -18,7 +18,7 @@ export function op0FC2(cpu: Cpu, insn: Insn): void {
     case 0:
       loadSrc128(cpu, insn, true);
       fpBegin(cpu);
-      for (let i = 0; i < 4; i++) R[i] = cmp32(pred, x[d + i]!, S[i]!) ? 0xffffffff : 0;
+      for (let i = 0; i < 4; i++) R[i] = cmp32(pred, x[d + i]! | 0, S[i]! | 0) ? 0xffffffff : 0;
       fpEnd(cpu);
       commitR(cpu, insn);
       return;
@@ -26,7 +26,7 @@ export function op0FC2(cpu: Cpu, insn: Insn): void {
       loadSrc128(cpu, insn, true);
       fpBegin(cpu);
       for (let i = 0; i < 4; i += 2) {
-        const v = cmp64(pred, x[d + i]!, x[d + i + 1]!, S[i]!, S[i + 1]!) ? 0xffffffff : 0;
+        const v = cmp64(pred, x[d + i]! | 0, x[d + i + 1]! | 0, S[i]! | 0, S[i + 1]! | 0) ? 0xffffffff : 0;
         R[i] = v;
         R[i + 1] = v;
       }
@@ -36,7 +36,7 @@ export function op0FC2(cpu: Cpu, insn: Insn): void {
     case 0xf3: {
       loadSrc32(cpu, insn);
       fpBegin(cpu);
-      const v = cmp32(pred, x[d]!, S[0]!) ? 0xffffffff : 0;
+      const v = cmp32(pred, x[d]! | 0, S[0]! | 0) ? 0xffffffff : 0;
       fpEnd(cpu);
       x[d] = v;
       return;
@@ -44,7 +44,7 @@ export function op0FC2(cpu: Cpu, insn: Insn): void {
     default: {
       loadSrc64(cpu, insn);
       fpBegin(cpu);
-      const v = cmp64(pred, x[d]!, x[d + 1]!, S[0]!, S[1]!) ? 0xffffffff : 0;
+      const v = cmp64(pred, x[d]! | 0, x[d + 1]! | 0, S[0]! | 0, S[1]! | 0) ? 0xffffffff : 0;
       fpEnd(cpu);
       x[d] = v;
       x[d + 1] = v;
@@ -58,11 +58,11 @@ function comis(cpu: Cpu, insn: Insn, signalQNaN: boolean): void {
   if (insn.prefix === 0) {
     loadSrc32(cpu, insn);
     fpBegin(cpu);
-    c = compare32(x[d]!, S[0]!, signalQNaN);
+    c = compare32(x[d]! | 0, S[0]! | 0, signalQNaN);
   } else if (insn.prefix === 0x66) {
     loadSrc64(cpu, insn);
     fpBegin(cpu);
-    c = compare64(x[d]!, x[d + 1]!, S[0]!, S[1]!, signalQNaN);
+    c = compare64(x[d]! | 0, x[d + 1]! | 0, S[0]! | 0, S[1]! | 0, signalQNaN);
   } else {
     sigill(insn);
   }

@@ -7,7 +7,7 @@ import type { Cpu } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import { R, S, commitR, loadSrc128, loadSrc32, loadSrc64, sigill } from './common.js';
 import {
-  cvt32to64, cvt64to32, f32toI32, f32toI64, f64toI32, f64toI64, fpBegin, fpEnd, i32to32, i64Hi,
+  cvt32to64, cvt64to32, f32toI32, f32toI64, f64toI32, f64toI64, fpBegin, fpEnd, i32to32, int64Hi,
   i64toF, putF64,
 } from './fp.js';
 
@@ -25,11 +25,11 @@ export function op0F2A(cpu: Cpu, insn: Insn): void {
   const x = cpu.xmm, d = insn.reg << 2;
   fpBegin(cpu);
   if (p === 0xf3) {
-    const r = insn.rexW ? i64toF(lo, hi, false, R, 0) : i32to32(lo);
+    const r = insn.rexW ? i64toF(lo | 0, hi | 0, false, R, 0) : i32to32(lo | 0);
     fpEnd(cpu);
     x[d] = r;
   } else {
-    if (insn.rexW) i64toF(lo, hi, true, R, 0);
+    if (insn.rexW) i64toF(lo | 0, hi | 0, true, R, 0);
     else putF64(lo | 0, R, 0);
     fpEnd(cpu);
     x[d] = R[0]!;
@@ -44,19 +44,19 @@ function toInt(cpu: Cpu, insn: Insn, trunc: boolean): void {
     loadSrc32(cpu, insn);
     fpBegin(cpu);
     if (insn.rexW) {
-      lo = f32toI64(S[0]!, trunc);
-      hi = i64Hi;
+      lo = f32toI64(S[0]! | 0, trunc);
+      hi = int64Hi();
     } else {
-      lo = f32toI32(S[0]!, trunc);
+      lo = f32toI32(S[0]! | 0, trunc);
     }
   } else if (p === 0xf2) {
     loadSrc64(cpu, insn);
     fpBegin(cpu);
     if (insn.rexW) {
-      lo = f64toI64(S[0]!, S[1]!, trunc);
-      hi = i64Hi;
+      lo = f64toI64(S[0]! | 0, S[1]! | 0, trunc);
+      hi = int64Hi();
     } else {
-      lo = f64toI32(S[0]!, S[1]!, trunc);
+      lo = f64toI32(S[0]! | 0, S[1]! | 0, trunc);
     }
   } else {
     sigill(insn);
@@ -77,16 +77,16 @@ export function op0F5A(cpu: Cpu, insn: Insn): void {
     case 0:
       loadSrc64(cpu, insn);
       fpBegin(cpu);
-      cvt32to64(S[0]!, R, 0);
-      cvt32to64(S[1]!, R, 2);
+      cvt32to64(S[0]! | 0, R, 0);
+      cvt32to64(S[1]! | 0, R, 2);
       fpEnd(cpu);
       commitR(cpu, insn);
       return;
     case 0x66:
       loadSrc128(cpu, insn, true);
       fpBegin(cpu);
-      R[0] = cvt64to32(S[0]!, S[1]!);
-      R[1] = cvt64to32(S[2]!, S[3]!);
+      R[0] = cvt64to32(S[0]! | 0, S[1]! | 0);
+      R[1] = cvt64to32(S[2]! | 0, S[3]! | 0);
       R[2] = 0;
       R[3] = 0;
       fpEnd(cpu);
@@ -95,7 +95,7 @@ export function op0F5A(cpu: Cpu, insn: Insn): void {
     case 0xf3:
       loadSrc32(cpu, insn);
       fpBegin(cpu);
-      cvt32to64(S[0]!, R, 0);
+      cvt32to64(S[0]! | 0, R, 0);
       fpEnd(cpu);
       x[d] = R[0]!;
       x[d + 1] = R[1]!;
@@ -103,7 +103,7 @@ export function op0F5A(cpu: Cpu, insn: Insn): void {
     default: {
       loadSrc64(cpu, insn);
       fpBegin(cpu);
-      const r = cvt64to32(S[0]!, S[1]!);
+      const r = cvt64to32(S[0]! | 0, S[1]! | 0);
       fpEnd(cpu);
       x[d] = r;
     }
@@ -117,10 +117,10 @@ export function op0F5B(cpu: Cpu, insn: Insn): void {
   loadSrc128(cpu, insn, true);
   fpBegin(cpu);
   if (p === 0) {
-    for (let i = 0; i < 4; i++) R[i] = i32to32(S[i]!);
+    for (let i = 0; i < 4; i++) R[i] = i32to32(S[i]! | 0);
   } else {
     const trunc = p === 0xf3;
-    for (let i = 0; i < 4; i++) R[i] = f32toI32(S[i]!, trunc);
+    for (let i = 0; i < 4; i++) R[i] = f32toI32(S[i]! | 0, trunc);
   }
   fpEnd(cpu);
   commitR(cpu, insn);
@@ -140,8 +140,8 @@ export function op0FE6(cpu: Cpu, insn: Insn): void {
   loadSrc128(cpu, insn, true);
   fpBegin(cpu);
   const trunc = p === 0x66;
-  R[0] = f64toI32(S[0]!, S[1]!, trunc);
-  R[1] = f64toI32(S[2]!, S[3]!, trunc);
+  R[0] = f64toI32(S[0]! | 0, S[1]! | 0, trunc);
+  R[1] = f64toI32(S[2]! | 0, S[3]! | 0, trunc);
   R[2] = 0;
   R[3] = 0;
   fpEnd(cpu);

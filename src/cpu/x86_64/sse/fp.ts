@@ -84,12 +84,22 @@ export function fpEnd(cpu: Cpu): void {
   throw new CpuException(SIGFPE, 'SIMD floating-point exception', cpu.curAddr, code);
 }
 
-// ------------------------------------------------------------------ bit views (little-endian)
+// ------------------------------------------------------------------ scratch (little-endian views)
+//
+// Boxing discipline: V8 allocates a HeapNumber whenever a double (or a uint32 >= 2^31) crosses a
+// call boundary that was not inlined. So lane functions return int32 bit patterns (Smis), helpers
+// return small-int signs, and doubles travel between helpers through the FD scratch array.
 
 const F64 = new Float64Array(1);
 const W64 = new Uint32Array(F64.buffer);
 const F32 = new Float32Array(1);
 const W32 = new Uint32Array(F32.buffer);
+/** Double scratch: [FD_D] value to round, [FD_M] normalised significand, [FD_A..FD_C] EFT operands, [FD_N], [FD_FRAC] roundInc. */
+const FD = new Float64Array(8);
+const FD_D = 0, FD_M = 1, FD_A = 2, FD_B = 3, FD_C = 4, FD_N = 5, FD_FRAC = 6;
+/** Word scratch: DAZ-processed binary64 operand, roundPack result, int64 conversion high half. */
+const W = new Uint32Array(5);
+const D_LO = 0, D_HI = 1, R_LO = 2, R_HI = 3, I64_HI = 4;
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -97,6 +107,10 @@ const TWO64 = 18446744073709551616;
 const MIN_NORMAL32 = 1.1754943508222875e-38; // 2^-126
 const MAX32 = 3.4028234663852886e38;
 const MIN_NORMAL64 = 2.2250738585072014e-308; // 2^-1022
+const P2_M968 = 4.0083367200179456e-292; // 2^-968
+const P2_995 = 2.6153245263757307e299; // 2^995
+const P2_1020 = 1.1235582092889474e307; // 2^1020
+const P2_1023 = 8.98846567431158e307; // 2^1023
 
 /** Double from raw bits (must not be a NaN). */
 export function f64(lo: number, hi: number): number {
@@ -112,16 +126,10 @@ export function putF64(d: number, dst: Uint32Array, i: number): void {
   dst[i + 1] = W64[1]!;
 }
 
-/** Float32 bits as a double (must not be a NaN). */
-export function f32(bits: number): number {
-  W32[0] = bits;
-  return F32[0]!;
-}
-
-/** Bits of a double that is exactly representable as float32 (or rounded to nearest). */
-export function bits32(d: number): number {
-  F32[0] = d;
-  return W32[0]!;
+/** Store the words of F64[0] into dst[i], dst[i+1]. */
+function storeF64(dst: Uint32Array, i: number): void {
+  dst[i] = W64[0]!;
+  dst[i + 1] = W64[1]!;
 }
 
 // ------------------------------------------------------------------ classification
@@ -153,20 +161,19 @@ function isDenorm64(lo: number, hi: number): boolean {
 let denSeen = false;
 function daz32(x: number): number {
   if (isDenorm32(x)) {
-    if (daz) return (x & 0x80000000) >>> 0;
+    if (daz) return x & 0x80000000;
     denSeen = true;
   }
   return x;
 }
-/** For binary64 the high word is adjusted in place through `dHi`/`dLo`. */
-let dLo = 0, dHi = 0;
+/** binary64 variant: result in W[D_LO], W[D_HI]. */
 function daz64(lo: number, hi: number): void {
-  dLo = lo;
-  dHi = hi;
+  W[D_LO] = lo;
+  W[D_HI] = hi;
   if (isDenorm64(lo, hi)) {
     if (daz) {
-      dLo = 0;
-      dHi = (hi & 0x80000000) >>> 0;
+      W[D_LO] = 0;
+      W[D_HI] = hi & 0x80000000;
     } else {
       denSeen = true;
     }
@@ -175,101 +182,92 @@ function daz64(lo: number, hi: number): void {
 
 // ------------------------------------------------------------------ error-free transformations
 
-/** Error of s = RN(a + b): (a + b) - s exactly (no overflow). */
-function twoSumErr(a: number, b: number, s: number): number {
-  const bb = s - a;
-  return (a - (s - bb)) + (b - bb);
-}
-
 const SPLIT = 134217729; // 2^27 + 1
 
-/** Error of p = RN(a * b): (a * b) - p exactly, Dekker (|a|,|b| < 2^995, no underflow). */
-function twoProdErr(a: number, b: number, p: number): number {
+/**
+ * Sign (-1, 0, 1) of c − a·b for a = FD[FD_A], b = FD[FD_B], c = FD[FD_C], where c − RN(a·b) is
+ * exact (c = RN(a·b) itself, or a dividend / radicand close to the product). Dekker's TwoProduct:
+ * requires |a|, |b| < 2^995 and an error term above the underflow threshold.
+ */
+function mulSubSign(): number {
+  const a = FD[FD_A]!, b = FD[FD_B]!, c = FD[FD_C]!;
+  const p = a * b;
   let t = SPLIT * a;
-  const ah = t - (t - a);
-  const al = a - ah;
+  const ah = t - (t - a), al = a - ah;
   t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
+  const bh = t - (t - b), bl = b - bh;
+  const e = (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
+  const rem = (c - p) - e;
+  return rem > 0 ? 1 : rem < 0 ? -1 : 0;
 }
 
-/** Sign (-1, 0, 1) of the exact value minus its rounded value r, as a magnitude sticky (relative to |r|). */
-function stickyOf(err: number, r: number): number {
-  if (err === 0) return 0;
-  return (err > 0) === (r > 0) ? 1 : -1;
-}
-
-/** Normalise a finite non-zero |x| to m in [1,2); exponent in normExp. */
+/** Normalise the positive finite FD[i] to m in [1,2) (stored back in FD[i]); exponent in normExp. */
 let normExp = 0;
-function normalise(x: number): number {
-  F64[0] = x;
+function normalise(i: number): void {
+  F64[0] = FD[i]!;
   let hi = W64[1]!;
   let be = (hi >>> 20) & 0x7ff;
   let e = 0;
   if (be === 0) {
-    F64[0] = x * TWO64;
+    F64[0] = FD[i]! * TWO64;
     hi = W64[1]!;
     be = (hi >>> 20) & 0x7ff;
     e = -64;
   }
   normExp = e + be - 1023;
   W64[1] = (hi & 0x000fffff) | 0x3ff00000;
-  return F64[0]!;
+  FD[i] = F64[0]!;
 }
 
 // ------------------------------------------------------------------ generic rounding
 
 /**
- * Round n + frac + s·ε (n integer, 0 <= frac < 1, ε infinitesimal) to an integer per rc, for a
- * result of sign `neg`. Sets `inexact`.
+ * Round n + frac + s·ε (n = FD[FD_N] integer, 0 <= frac = FD[FD_FRAC] < 1, ε infinitesimal) to an
+ * integer per rc, for a result of sign `neg`; result back in FD[FD_N]. Sets `inexact`.
  */
-function roundInc(n: number, frac: number, s: number, neg: boolean): number {
+function roundInc(s: number, neg: boolean): void {
+  const n = FD[FD_N]!, frac = FD[FD_FRAC]!;
+  let up: boolean;
   if (frac === 0) {
     if (s === 0) {
       inexact = false;
-      return n;
+      return;
     }
     inexact = true;
     if (s > 0) {
       // just above n
-      if (rc === RC_UP) return neg ? n : n + 1;
-      if (rc === RC_DOWN) return neg ? n + 1 : n;
-      return n;
+      up = rc === RC_UP ? !neg : rc === RC_DOWN ? neg : false;
+      if (up) FD[FD_N] = n + 1;
+      return;
     }
-    // just below n
-    if (rc === RC_NEAREST) return n;
-    if (rc === RC_UP) return neg ? n - 1 : n;
-    if (rc === RC_DOWN) return neg ? n : n - 1;
-    return n - 1;
+    // just below n: stay at n or step down to n - 1
+    const down = rc === RC_NEAREST ? false : rc === RC_UP ? neg : rc === RC_DOWN ? !neg : true;
+    if (down) FD[FD_N] = n - 1;
+    return;
   }
   inexact = true;
   switch (rc) {
     case RC_NEAREST:
-      if (frac > 0.5) return n + 1;
-      if (frac < 0.5) return n;
-      if (s > 0) return n + 1;
-      if (s < 0) return n;
-      return n % 2 === 0 ? n : n + 1;
-    case RC_UP: return neg ? n : n + 1;
-    case RC_DOWN: return neg ? n + 1 : n;
-    default: return n;
+      up = frac > 0.5 || (frac === 0.5 && (s > 0 || (s === 0 && n % 2 !== 0)));
+      break;
+    case RC_UP: up = !neg; break;
+    case RC_DOWN: up = neg; break;
+    default: up = false;
   }
+  if (up) FD[FD_N] = n + 1;
 }
 
-/** Result of roundPack / lane helpers for binary64 (binary32 uses rLo only). */
-let rLo = 0, rHi = 0;
-
 /**
- * Round the exact magnitude (d + s·ε)·2^E (d > 0 finite double, s the sign of the residual) to
- * binary64 (dbl) or binary32, with sign neg. Result bits in rLo (and rHi); flags raised.
+ * Round the exact magnitude (d + s·ε)·2^E (d = FD[FD_D] > 0 finite, s the sign of the residual)
+ * to binary64 (dbl) or binary32, with sign neg. Result bits in W[R_LO] (and W[R_HI]); flags raised.
  */
-function roundPack(dbl: boolean, neg: boolean, d: number, s: number, E: number): void {
-  const m = normalise(d);
+function roundPack(dbl: boolean, neg: boolean, s: number, E: number): void {
+  FD[FD_M] = FD[FD_D]!;
+  normalise(FD_M);
   E += normExp;
   const E0 = E;
   const p1 = dbl ? TWO52 : 8388608; // 2^(p-1)
-  const t = m * p1;
+  const t = FD[FD_M]! * p1;
   let n = Math.floor(t);
   const frac = t - n;
   if (frac === 0 && s < 0 && n === p1) {
@@ -277,7 +275,10 @@ function roundPack(dbl: boolean, neg: boolean, d: number, s: number, E: number):
     n = 2 * p1;
     E -= 1;
   }
-  let r = roundInc(n, frac, s, neg);
+  FD[FD_N] = n;
+  FD[FD_FRAC] = frac;
+  roundInc(s, neg);
+  let r = FD[FD_N]!;
   if (r >= 2 * p1) {
     r /= 2;
     E += 1;
@@ -288,22 +289,18 @@ function roundPack(dbl: boolean, neg: boolean, d: number, s: number, E: number):
   }
   const emin = dbl ? -1022 : -126;
   if (E < emin) {
-    tiny(dbl, neg, m, E0, s, emin);
+    tiny(dbl, neg, E0, s, emin);
     return;
   }
   if (inexact) flags |= PE;
-  packBits(dbl, neg ? 0x80000000 : 0, r, E);
-}
-
-/** Pack a normal value: significand r (2^(p-1) <= r < 2^p) with unbiased exponent E. */
-function packBits(dbl: boolean, sign: number, r: number, E: number): void {
+  const sign = neg ? 0x80000000 : 0;
   if (dbl) {
     const mant = r - TWO52;
     const mhi = Math.floor(mant / TWO32);
-    rLo = (mant - mhi * TWO32) >>> 0;
-    rHi = (sign | ((E + 1023) << 20) | mhi) >>> 0;
+    W[R_LO] = mant - mhi * TWO32;
+    W[R_HI] = sign | ((E + 1023) << 20) | mhi;
   } else {
-    rLo = (sign | ((E + 127) << 23) | (r - 8388608)) >>> 0;
+    W[R_LO] = sign | ((E + 127) << 23) | (r - 8388608);
   }
 }
 
@@ -312,105 +309,137 @@ function overflow(dbl: boolean, neg: boolean): void {
   const toInf = rc === RC_NEAREST || (rc === RC_UP && !neg) || (rc === RC_DOWN && neg);
   const sign = neg ? 0x80000000 : 0;
   if (dbl) {
-    rLo = toInf ? 0 : 0xffffffff;
-    rHi = (sign | (toInf ? 0x7ff00000 : 0x7fefffff)) >>> 0;
+    W[R_LO] = toInf ? 0 : 0xffffffff;
+    W[R_HI] = sign | (toInf ? 0x7ff00000 : 0x7fefffff);
   } else {
-    rLo = (sign | (toInf ? 0x7f800000 : 0x7f7fffff)) >>> 0;
+    W[R_LO] = sign | (toInf ? 0x7f800000 : 0x7f7fffff);
   }
 }
 
-/** Tiny after rounding: denormalise (m·2^E0 with sticky s), or flush to zero under FTZ. */
-function tiny(dbl: boolean, neg: boolean, m: number, E0: number, s: number, emin: number): void {
+/** Tiny after rounding: denormalise (m = FD[FD_M], ·2^E0, sticky s), or flush to zero under FTZ. */
+function tiny(dbl: boolean, neg: boolean, E0: number, s: number, emin: number): void {
   const sign = neg ? 0x80000000 : 0;
   if ((masks & UE) === 0) {
     // unmasked underflow: the instruction faults, the result is not written
     flags |= UE;
-    rLo = dbl ? 0 : sign >>> 0;
-    rHi = sign >>> 0;
+    W[R_LO] = dbl ? 0 : sign;
+    W[R_HI] = sign;
     return;
   }
   if (ftz) {
     flags |= UE | PE;
-    rLo = dbl ? 0 : sign >>> 0;
-    rHi = sign >>> 0;
+    W[R_LO] = dbl ? 0 : sign;
+    W[R_HI] = sign;
     return;
   }
   const p = dbl ? 53 : 24;
   const k = emin - E0; // >= 1
-  let n: number, frac: number;
   if (p - 1 - k >= -2) {
-    const t = m * Math.pow(2, p - 1 - k);
-    n = Math.floor(t);
-    frac = t - n;
+    const t = FD[FD_M]! * Math.pow(2, p - 1 - k);
+    const n = Math.floor(t);
+    FD[FD_N] = n;
+    FD[FD_FRAC] = t - n;
   } else {
-    n = 0;
-    frac = 0.25;
+    // below a quarter of the smallest denormal: only the direction matters
+    FD[FD_N] = 0;
+    FD[FD_FRAC] = 0.25;
   }
-  const r = roundInc(n, frac, s, neg);
+  roundInc(s, neg);
+  const r = FD[FD_N]!;
   if (inexact) flags |= UE | PE;
   // subnormal (or the smallest normal when r = 2^(p-1)): the bits are the integer r
   if (dbl) {
     const hi = Math.floor(r / TWO32);
-    rLo = (r - hi * TWO32) >>> 0;
-    rHi = (sign | hi) >>> 0;
+    W[R_LO] = r - hi * TWO32;
+    W[R_HI] = sign | hi;
   } else {
-    rLo = (sign | r) >>> 0;
+    W[R_LO] = sign | r;
   }
 }
 
 // ------------------------------------------------------------------ finishing helpers
 
-/** Round (d + s·ε) (d finite, non-zero double, s residual sign vs |d|) to binary32; returns bits. */
-function finish32(d: number, s: number): number {
+/**
+ * Round (d + s·ε) to binary32, d = FD[FD_D] a finite non-zero double, s the residual's sign
+ * relative to |d|. Returns the bits (int32).
+ */
+function finish32(s: number): number {
+  const d = FD[FD_D]!;
   const f = Math.fround(d);
   const af = f < 0 ? -f : f;
   if (af > MIN_NORMAL32 && af <= MAX32) {
-    if (f === d && s === 0) return bits32(f);
+    F32[0] = f;
+    if (f === d && s === 0) return W32[0]! | 0;
+    // RN: d already is the nearest double; only an exact binary32 midpoint with a residual needs
+    // the residual to break the tie (double rounding, e.g. int64 → float32)
     if (rc === RC_NEAREST) {
-      flags |= PE;
-      return bits32(f);
+      F64[0] = d;
+      if (s === 0 || (W64[0]! & 0x1fffffff) !== 0x10000000) {
+        flags |= PE;
+        return W32[0]! | 0;
+      }
     }
   }
-  roundPack(false, d < 0, d < 0 ? -d : d, s, 0);
-  return rLo;
+  const neg = d < 0;
+  FD[FD_D] = neg ? -d : d;
+  roundPack(false, neg, s, 0);
+  return W[R_LO]! | 0;
 }
 
-/** Round (d + s·ε) to binary64 (d is already RN(exact), finite, non-zero); result to dst[i..i+1]. */
-function finish64(d: number, s: number, dst: Uint32Array, i: number): void {
+/**
+ * Round (d + s·ε) to binary64 (d = FD[FD_D] is already RN(exact), finite, non-zero); result to
+ * dst[i..i+1].
+ */
+function finish64(s: number, dst: Uint32Array, i: number): void {
+  const d = FD[FD_D]!;
   const ad = d < 0 ? -d : d;
   if (ad > MIN_NORMAL64 && (s === 0 || rc === RC_NEAREST)) {
     if (s !== 0) flags |= PE;
-    putF64(d, dst, i);
+    F64[0] = d;
+    storeF64(dst, i);
     return;
   }
-  roundPack(true, d < 0, ad, s, 0);
-  dst[i] = rLo;
-  dst[i + 1] = rHi;
+  FD[FD_D] = ad;
+  roundPack(true, d < 0, s, 0);
+  dst[i] = W[R_LO]!;
+  dst[i + 1] = W[R_HI]!;
 }
+
+/** Sign of an exact zero sum x + y (x, y given by their sign bits and zero-ness): bits of the high word. */
+function zeroSumSign(bothZero: boolean, nx: boolean, ny: boolean): number {
+  if (bothZero && nx === ny) return nx ? SIGN32 : 0;
+  return rc === RC_DOWN ? SIGN32 : 0;
+}
+
+/** 0x80000000 as an int32 (a Smi). */
+const SIGN32 = 0x80000000 | 0;
 
 // ------------------------------------------------------------------ arithmetic
 
 export const OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MIN = 4, OP_MAX = 5;
 
-/** x86 binary32 arithmetic on raw bits; returns the result bits. */
+/** x86 binary32 arithmetic on raw bits; returns the result bits (int32). */
 export function arith32(op: number, a: number, b: number): number {
   if (isNaN32(a) || isNaN32(b)) {
     if (op >= OP_MIN) {
       // the second operand is returned, after DAZ
       flags |= IE;
-      return (daz && isDenorm32(b) ? b & 0x80000000 : b) >>> 0;
+      return daz && isDenorm32(b) ? b & 0x80000000 : b | 0;
     }
     if (isSNaN32(a) || isSNaN32(b)) flags |= IE;
-    return ((isNaN32(a) ? a : b) | 0x00400000) >>> 0;
+    return (isNaN32(a) ? a : b) | 0x00400000;
   }
   denSeen = false;
   a = daz32(a);
   b = daz32(b);
-  const x = f32(a), y = f32(b);
+  W32[0] = a;
+  const x = F32[0]!;
+  W32[0] = b;
+  const y = F32[0]!;
   if (op >= OP_MIN) {
     if (denSeen) flags |= DE;
-    if (op === OP_MIN) return (x < y ? a : b) >>> 0;
-    return (x > y ? a : b) >>> 0;
+    if (op === OP_MIN) return x < y ? a | 0 : b | 0;
+    return x > y ? a | 0 : b | 0;
   }
   let r: number, s = 0;
   switch (op) {
@@ -418,49 +447,49 @@ export function arith32(op: number, a: number, b: number): number {
     case OP_SUB: {
       const yy = op === OP_SUB ? -y : y;
       r = x + yy;
-      if (r !== r) { flags |= IE; return QNAN32; }
+      if (r !== r) { flags |= IE; return QNAN32 | 0; }
       if (denSeen) flags |= DE;
-      if (r === 0) return zeroSum32(x, yy);
-      if (r === Infinity || r === -Infinity) return bits32(r);
-      s = stickyOf(twoSumErr(x, yy, r), r);
+      if (r === 0) return zeroSumSign(x === 0 && yy === 0, (a & 0x80000000) !== 0, (op === OP_SUB) !== ((b & 0x80000000) !== 0));
+      if (r === Infinity || r === -Infinity) {
+        F32[0] = r;
+        return W32[0]! | 0;
+      }
+      // TwoSum (exact: no overflow in double for binary32 operands)
+      const bb = r - x;
+      const err = (x - (r - bb)) + (yy - bb);
+      s = err === 0 ? 0 : (err > 0) === (r > 0) ? 1 : -1;
       break;
     }
     case OP_MUL:
-      r = x * y;
-      if (r !== r) { flags |= IE; return QNAN32; }
+      r = x * y; // exact in double for binary32 operands
+      if (r !== r) { flags |= IE; return QNAN32 | 0; }
       if (denSeen) flags |= DE;
-      if (r === 0 || r === Infinity || r === -Infinity) return bits32(r);
+      if (r === 0 || r === Infinity || r === -Infinity) {
+        F32[0] = r;
+        return W32[0]! | 0;
+      }
       break;
     default: // DIV
       r = x / y;
-      if (r !== r) { flags |= IE; return QNAN32; }
+      if (r !== r) { flags |= IE; return QNAN32 | 0; }
       if (y === 0) {
-        if (x === x && x !== Infinity && x !== -Infinity) flags |= ZE;
-        return bits32(r);
+        if (x !== Infinity && x !== -Infinity) flags |= ZE;
+        F32[0] = r;
+        return W32[0]! | 0;
       }
       if (denSeen) flags |= DE;
-      if (r === 0 || r === Infinity || r === -Infinity) return bits32(r);
-      s = stickyOf(divResidual(x, y, r), r);
+      if (r === 0 || r === Infinity || r === -Infinity) {
+        F32[0] = r;
+        return W32[0]! | 0;
+      }
+      FD[FD_A] = r; FD[FD_B] = y; FD[FD_C] = x;
+      // sign(x/y − r) = sign(x − r·y)·sign(y); relative to |r|
+      s = mulSubSign();
+      if ((y < 0) !== (r < 0)) s = -s;
       break;
   }
-  return finish32(r, s);
-}
-
-/** Exact zero result of x + y: +0 except in round-down mode, or both operands -0. */
-function zeroSum32(x: number, y: number): number {
-  if (x === 0 && y === 0) {
-    const nx = 1 / x < 0, ny = 1 / y < 0;
-    if (nx === ny) return nx ? 0x80000000 : 0;
-  }
-  return rc === RC_DOWN ? 0x80000000 : 0;
-}
-
-/** Remainder sign info for q = RN(x / y): returns a value whose sign is that of (x/y - q). */
-function divResidual(x: number, y: number, q: number): number {
-  const p = q * y;
-  const e = twoProdErr(q, y, p);
-  const rem = (x - p) - e;
-  return y > 0 ? rem : -rem;
+  FD[FD_D] = r;
+  return finish32(s);
 }
 
 /** x86 binary64 arithmetic: a = src1[ai..], b = src2[bi..], result to dst[di..]. */
@@ -473,23 +502,26 @@ export function arith64(op: number, s1: Uint32Array, ai: number, s2: Uint32Array
       flags |= IE;
       const z = daz && isDenorm64(bLo, bHi);
       dst[di] = z ? 0 : bLo;
-      dst[di + 1] = z ? (bHi & 0x80000000) >>> 0 : bHi;
+      dst[di + 1] = z ? bHi & 0x80000000 : bHi;
       return;
     }
     if (isSNaN64(aLo, aHi) || isSNaN64(bLo, bHi)) flags |= IE;
     if (an) {
       dst[di] = aLo;
-      dst[di + 1] = (aHi | 0x00080000) >>> 0;
+      dst[di + 1] = aHi | 0x00080000;
     } else {
       dst[di] = bLo;
-      dst[di + 1] = (bHi | 0x00080000) >>> 0;
+      dst[di + 1] = bHi | 0x00080000;
     }
     return;
   }
   denSeen = false;
-  daz64(aLo, aHi); aLo = dLo; aHi = dHi;
-  daz64(bLo, bHi); bLo = dLo; bHi = dHi;
-  const x = f64(aLo, aHi), y = f64(bLo, bHi);
+  daz64(aLo, aHi); aLo = W[D_LO]!; aHi = W[D_HI]!;
+  daz64(bLo, bHi); bLo = W[D_LO]!; bHi = W[D_HI]!;
+  W64[0] = aLo; W64[1] = aHi;
+  const x = F64[0]!;
+  W64[0] = bLo; W64[1] = bHi;
+  const y = F64[0]!;
   if (op >= OP_MIN) {
     if (denSeen) flags |= DE;
     const pickA = op === OP_MIN ? x < y : x > y;
@@ -507,23 +539,29 @@ export function arith64(op: number, s1: Uint32Array, ai: number, s2: Uint32Array
       if (denSeen) flags |= DE;
       if (r === 0) {
         dst[di] = 0;
-        dst[di + 1] = zeroSum32(x, yy);
+        dst[di + 1] = zeroSumSign(x === 0 && yy === 0, (aHi & 0x80000000) !== 0, (op === OP_SUB) !== ((bHi & 0x80000000) !== 0));
         return;
       }
       if (r === Infinity || r === -Infinity) {
         if (x === Infinity || x === -Infinity || yy === Infinity || yy === -Infinity) {
-          putF64(r, dst, di);
+          F64[0] = r;
+          storeF64(dst, di);
           return;
         }
         // overflow: halve (exact for operands this large) and round with E = 1
         const xh = x * 0.5, yh = yy * 0.5, rh = xh + yh;
-        const s = stickyOf(twoSumErr(xh, yh, rh), rh);
-        roundPack(true, rh < 0, rh < 0 ? -rh : rh, s, 1);
-        dst[di] = rLo;
-        dst[di + 1] = rHi;
+        const bb = rh - xh;
+        const err = (xh - (rh - bb)) + (yh - bb);
+        FD[FD_D] = rh < 0 ? -rh : rh;
+        roundPack(true, rh < 0, err === 0 ? 0 : (err > 0) === (rh > 0) ? 1 : -1, 1);
+        dst[di] = W[R_LO]!;
+        dst[di + 1] = W[R_HI]!;
         return;
       }
-      finish64(r, stickyOf(twoSumErr(x, yy, r), r), dst, di);
+      const bb = r - x;
+      const err = (x - (r - bb)) + (yy - bb);
+      FD[FD_D] = r;
+      finish64(err === 0 ? 0 : (err > 0) === (r > 0) ? 1 : -1, dst, di);
       return;
     }
     case OP_MUL: {
@@ -531,22 +569,32 @@ export function arith64(op: number, s1: Uint32Array, ai: number, s2: Uint32Array
       if (r !== r) { invalid64(dst, di); return; }
       if (denSeen) flags |= DE;
       if (x === 0 || y === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity) {
-        putF64(r, dst, di);
+        F64[0] = r;
+        storeF64(dst, di);
         return;
       }
+      const neg = (x < 0) !== (y < 0);
       const ar = r < 0 ? -r : r, ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
-      if (ar >= 4.0083367200179456e-292 /* 2^-968 */ && ar <= 1.1235582092889474e307 /* 2^1020 */ &&
-          ax < 2.6153245263757307e299 /* 2^995 */ && ay < 2.6153245263757307e299) {
-        finish64(r, stickyOf(twoProdErr(x, y, r), r), dst, di);
+      if (ar >= P2_M968 && ar <= P2_1020 && ax < P2_995 && ay < P2_995) {
+        // sticky relative to |r| = sign(|x·y| − |r|) = −sign(|r| − |x|·|y|)
+        FD[FD_A] = ax; FD[FD_B] = ay; FD[FD_C] = ar;
+        FD[FD_D] = r;
+        finish64(-mulSubSign(), dst, di);
         return;
       }
-      const mx = normalise(ax), ex = normExp;
-      const my = normalise(ay), ey = normExp;
-      const p = mx * my;
-      const s = stickyOf(twoProdErr(mx, my, p), p);
-      roundPack(true, (x < 0) !== (y < 0), p, s, ex + ey);
-      dst[di] = rLo;
-      dst[di + 1] = rHi;
+      FD[FD_A] = ax;
+      normalise(FD_A);
+      const ex = normExp;
+      FD[FD_B] = ay;
+      normalise(FD_B);
+      const ey = normExp;
+      const p = FD[FD_A]! * FD[FD_B]!;
+      FD[FD_C] = p;
+      const s = -mulSubSign();
+      FD[FD_D] = p;
+      roundPack(true, neg, s, ex + ey);
+      dst[di] = W[R_LO]!;
+      dst[di + 1] = W[R_HI]!;
       return;
     }
     default: { // DIV
@@ -554,28 +602,39 @@ export function arith64(op: number, s1: Uint32Array, ai: number, s2: Uint32Array
       if (r !== r) { invalid64(dst, di); return; }
       if (y === 0) {
         if (x !== Infinity && x !== -Infinity) flags |= ZE;
-        putF64(r, dst, di);
+        F64[0] = r;
+        storeF64(dst, di);
         return;
       }
       if (denSeen) flags |= DE;
       if (x === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity) {
-        putF64(r, dst, di);
+        F64[0] = r;
+        storeF64(dst, di);
         return;
       }
+      const neg = (x < 0) !== (y < 0);
       const ar = r < 0 ? -r : r, ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
-      if (ax >= 4.0083367200179456e-292 && ax < 8.98846567431158e307 /* 2^1023 */ &&
-          ay >= MIN_NORMAL64 && ay < 2.6153245263757307e299 &&
-          ar > MIN_NORMAL64 && ar < 2.6153245263757307e299) {
-        finish64(r, stickyOf(divResidual(x, y, r), r), dst, di);
+      if (ax >= P2_M968 && ax < P2_1023 && ay >= MIN_NORMAL64 && ay < P2_995 && ar > MIN_NORMAL64 && ar < P2_995) {
+        // sticky relative to |r| = sign(|x| − |r|·|y|)
+        FD[FD_A] = ar; FD[FD_B] = ay; FD[FD_C] = ax;
+        const s = mulSubSign();
+        FD[FD_D] = r;
+        finish64(s, dst, di);
         return;
       }
-      const mx = normalise(ax), ex = normExp;
-      const my = normalise(ay), ey = normExp;
-      const q = mx / my;
-      const s = stickyOf(divResidual(mx, my, q), q);
-      roundPack(true, (x < 0) !== (y < 0), q, s, ex - ey);
-      dst[di] = rLo;
-      dst[di + 1] = rHi;
+      FD[FD_C] = ax;
+      normalise(FD_C);
+      const ex = normExp;
+      FD[FD_B] = ay;
+      normalise(FD_B);
+      const ey = normExp;
+      const q = FD[FD_C]! / FD[FD_B]!;
+      FD[FD_A] = q;
+      const s = mulSubSign();
+      FD[FD_D] = q;
+      roundPack(true, neg, s, ex - ey);
+      dst[di] = W[R_LO]!;
+      dst[di + 1] = W[R_HI]!;
       return;
     }
   }
@@ -587,29 +646,25 @@ function invalid64(dst: Uint32Array, di: number): void {
   dst[di + 1] = QNAN64_HI;
 }
 
-/** sqrtss lane. */
+/** sqrtss lane; returns bits (int32). */
 export function sqrt32(a: number): number {
   if (isNaN32(a)) {
     if (isSNaN32(a)) flags |= IE;
-    return (a | 0x00400000) >>> 0;
+    return a | 0x00400000;
   }
   denSeen = false;
   a = daz32(a);
-  const x = f32(a);
-  if (x === 0) return a >>> 0;
-  if (x < 0) { flags |= IE; return QNAN32; }
+  W32[0] = a;
+  const x = F32[0]!;
+  if (x === 0) return a | 0;
+  if (x < 0) { flags |= IE; return QNAN32 | 0; }
   if (denSeen) flags |= DE;
-  if (x === Infinity) return a >>> 0;
+  if (x === Infinity) return a | 0;
   const r = Math.sqrt(x);
-  return finish32(r, sqrtSticky(x, r));
-}
-
-/** Sign of sqrt(x) - r for r = RN(sqrt(x)) (x in a safe range). */
-function sqrtSticky(x: number, r: number): number {
-  const p = r * r;
-  const e = twoProdErr(r, r, p);
-  const rem = (x - p) - e;
-  return rem > 0 ? 1 : rem < 0 ? -1 : 0;
+  FD[FD_A] = r; FD[FD_B] = r; FD[FD_C] = x;
+  const s = mulSubSign();
+  FD[FD_D] = r;
+  return finish32(s);
 }
 
 /** sqrtsd lane. */
@@ -618,12 +673,13 @@ export function sqrt64(src: Uint32Array, si: number, dst: Uint32Array, di: numbe
   if (isNaN64(lo, hi)) {
     if (isSNaN64(lo, hi)) flags |= IE;
     dst[di] = lo;
-    dst[di + 1] = (hi | 0x00080000) >>> 0;
+    dst[di + 1] = hi | 0x00080000;
     return;
   }
   denSeen = false;
-  daz64(lo, hi); lo = dLo; hi = dHi;
-  const x = f64(lo, hi);
+  daz64(lo, hi); lo = W[D_LO]!; hi = W[D_HI]!;
+  W64[0] = lo; W64[1] = hi;
+  const x = F64[0]!;
   if (x === 0 || x === Infinity) {
     dst[di] = lo;
     dst[di + 1] = hi;
@@ -631,26 +687,35 @@ export function sqrt64(src: Uint32Array, si: number, dst: Uint32Array, di: numbe
   }
   if (x < 0) { invalid64(dst, di); return; }
   if (denSeen) flags |= DE;
-  if (x >= 4.0083367200179456e-292 && x < 1.1235582092889474e307) {
+  if (x >= P2_M968 && x < P2_1020) {
     const r = Math.sqrt(x);
-    finish64(r, sqrtSticky(x, r), dst, di);
+    FD[FD_A] = r; FD[FD_B] = r; FD[FD_C] = x;
+    const s = mulSubSign();
+    FD[FD_D] = r;
+    finish64(s, dst, di);
     return;
   }
-  let m = normalise(x), e = normExp;
+  FD[FD_C] = x;
+  normalise(FD_C);
+  let e = normExp;
+  let m = FD[FD_C]!;
   if (e & 1) {
     m *= 2;
     e -= 1;
   }
   const r = Math.sqrt(m);
-  roundPack(true, false, r, sqrtSticky(m, r), e / 2);
-  dst[di] = rLo;
-  dst[di + 1] = rHi;
+  FD[FD_A] = r; FD[FD_B] = r; FD[FD_C] = m;
+  const s = mulSubSign();
+  FD[FD_D] = r;
+  roundPack(true, false, s, e / 2);
+  dst[di] = W[R_LO]!;
+  dst[di + 1] = W[R_HI]!;
 }
 
 // ------------------------------------------------------------------ compare
 
 /**
- * CMPccPS/SS predicate (imm8 & 7) on binary32 bits: returns true/false.
+ * CMPccPS/SS predicate (imm8 & 7) on binary32 bits.
  * Predicates 1, 2, 5, 6 signal on QNaN; all signal on SNaN.
  */
 export function cmp32(pred: number, a: number, b: number): boolean {
@@ -660,9 +725,21 @@ export function cmp32(pred: number, a: number, b: number): boolean {
     return pred === 3 || pred === 4 || pred === 5 || pred === 6;
   }
   denSeen = false;
-  const x = f32(daz32(a)), y = f32(daz32(b));
+  W32[0] = daz32(a);
+  const x = F32[0]!;
+  W32[0] = daz32(b);
+  const y = F32[0]!;
   if (denSeen) flags |= DE;
-  return cmpOrdered(pred, x, y);
+  switch (pred) {
+    case 0: return x === y;
+    case 1: return x < y;
+    case 2: return x <= y;
+    case 3: return false;
+    case 4: return x !== y;
+    case 5: return !(x < y);
+    case 6: return !(x <= y);
+    default: return true;
+  }
 }
 
 export function cmp64(pred: number, aLo: number, aHi: number, bLo: number, bHi: number): boolean {
@@ -673,14 +750,12 @@ export function cmp64(pred: number, aLo: number, aHi: number, bLo: number, bHi: 
   }
   denSeen = false;
   daz64(aLo, aHi);
-  const x = f64(dLo, dHi);
+  W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
+  const x = F64[0]!;
   daz64(bLo, bHi);
-  const y = f64(dLo, dHi);
+  W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
+  const y = F64[0]!;
   if (denSeen) flags |= DE;
-  return cmpOrdered(pred, x, y);
-}
-
-function cmpOrdered(pred: number, x: number, y: number): boolean {
   switch (pred) {
     case 0: return x === y;
     case 1: return x < y;
@@ -703,7 +778,10 @@ export function compare32(a: number, b: number, signalQNaN: boolean): number {
     return 2;
   }
   denSeen = false;
-  const x = f32(daz32(a)), y = f32(daz32(b));
+  W32[0] = daz32(a);
+  const x = F32[0]!;
+  W32[0] = daz32(b);
+  const y = F32[0]!;
   if (denSeen) flags |= DE;
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -715,9 +793,11 @@ export function compare64(aLo: number, aHi: number, bLo: number, bHi: number, si
   }
   denSeen = false;
   daz64(aLo, aHi);
-  const x = f64(dLo, dHi);
+  W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
+  const x = F64[0]!;
   daz64(bLo, bHi);
-  const y = f64(dLo, dHi);
+  W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
+  const y = F64[0]!;
   if (denSeen) flags |= DE;
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -729,38 +809,46 @@ export function cvt32to64(a: number, dst: Uint32Array, di: number): void {
   if (isNaN32(a)) {
     if (isSNaN32(a)) flags |= IE;
     const mant = a & 0x007fffff;
-    dst[di] = (mant << 29) >>> 0;
-    dst[di + 1] = ((a & 0x80000000) | 0x7ff80000 | (mant >>> 3)) >>> 0;
+    dst[di] = mant << 29;
+    dst[di + 1] = (a & 0x80000000) | 0x7ff80000 | (mant >>> 3);
     return;
   }
   denSeen = false;
   a = daz32(a);
   if (denSeen) flags |= DE;
-  putF64(f32(a), dst, di);
+  W32[0] = a;
+  F64[0] = F32[0]!;
+  storeF64(dst, di);
 }
 
-/** binary64 → binary32 (CVTSD2SS lane): returns bits. */
+/** binary64 → binary32 (CVTSD2SS lane): returns bits (int32). */
 export function cvt64to32(lo: number, hi: number): number {
   if (isNaN64(lo, hi)) {
     if (isSNaN64(lo, hi)) flags |= IE;
-    return ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x000fffff) << 3) | (lo >>> 29)) >>> 0;
+    return (hi & 0x80000000) | 0x7fc00000 | ((hi & 0x000fffff) << 3) | (lo >>> 29);
   }
   denSeen = false;
   daz64(lo, hi);
-  const x = f64(dLo, dHi);
+  W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
+  const x = F64[0]!;
   if (denSeen) flags |= DE;
-  if (x === 0 || x === Infinity || x === -Infinity) return bits32(x);
-  return finish32(x, 0);
+  if (x === 0 || x === Infinity || x === -Infinity) {
+    F32[0] = x;
+    return W32[0]! | 0;
+  }
+  FD[FD_D] = x;
+  return finish32(0);
 }
 
-/** Signed int32 → binary32 (CVTSI2SS / CVTDQ2PS lane). */
+/** Signed int32 → binary32 (CVTSI2SS / CVTDQ2PS lane): returns bits (int32). */
 export function i32to32(v: number): number {
   v |= 0;
   if (v === 0) return 0;
-  return finish32(v, 0);
+  FD[FD_D] = v;
+  return finish32(0);
 }
 
-/** Signed int64 (lo, hi) → binary32 or binary64 (result in dst[di..] for dbl, else returned). */
+/** Signed int64 (lo, hi) → binary64 in dst[di..] (dbl) or binary32 (returned, int32). */
 export function i64toF(lo: number, hi: number, dbl: boolean, dst: Uint32Array, di: number): number {
   const neg = (hi & 0x80000000) !== 0;
   let mlo = lo >>> 0, mhi = hi >>> 0;
@@ -774,21 +862,24 @@ export function i64toF(lo: number, hi: number, dbl: boolean, dst: Uint32Array, d
   }
   const big = mhi * TWO32;
   const r = big + mlo; // RN of the magnitude
-  const s = stickyOf(twoSumErr(big, mlo, r), r);
-  const d = neg ? -r : r;
+  const bb = r - big;
+  const err = (big - (r - bb)) + (mlo - bb);
+  const s = err > 0 ? 1 : err < 0 ? -1 : 0;
+  FD[FD_D] = neg ? -r : r;
   if (dbl) {
-    finish64(d, s, dst, di);
+    finish64(s, dst, di);
     return 0;
   }
-  return finish32(d, s);
+  return finish32(s);
 }
 
 /**
- * binary (double value x, already DAZ-processed and non-NaN) → integer with rounding mode
- * (truncate if trunc). Returns the rounded value or NaN if it does not fit in [min, maxExcl).
- * Raises PE when inexact; the caller raises IE / writes the indefinite integer on NaN.
+ * Round the double FD[FD_D] (non-NaN, DAZ applied) to an integer with the rounding mode (or
+ * truncation); the result replaces FD[FD_D]. Returns false if it does not fit in [min, maxExcl)
+ * (the caller raises IE and writes the integer indefinite); raises PE when inexact.
  */
-function toInt(x: number, trunc: boolean, min: number, maxExcl: number): number {
+function toInt(trunc: boolean, min: number, maxExcl: number): boolean {
+  const x = FD[FD_D]!;
   let r: number;
   if (trunc) {
     r = Math.trunc(x);
@@ -804,63 +895,73 @@ function toInt(x: number, trunc: boolean, min: number, maxExcl: number): number 
       default: r = Math.trunc(x);
     }
   }
-  if (!(r >= min && r < maxExcl)) return NaN;
+  if (!(r >= min && r < maxExcl)) return false;
   if (r !== x) flags |= PE;
-  return r;
+  FD[FD_D] = r;
+  return true;
 }
+
+const INDEFINITE32 = 0x80000000 | 0;
 
 /** binary32 bits → int32 (CVT(T)SS2SI, CVT(T)PS2DQ lane); indefinite 0x80000000 on invalid. */
 export function f32toI32(a: number, trunc: boolean): number {
-  if (isNaN32(a)) { flags |= IE; return 0x80000000; }
-  if (isDenorm32(a)) a = daz ? a & 0x80000000 : a;
-  const r = toInt(f32(a), trunc, -2147483648, 2147483648);
-  if (r !== r) { flags |= IE; return 0x80000000; }
-  return r >>> 0;
+  if (isNaN32(a)) { flags |= IE; return INDEFINITE32; }
+  if (daz && isDenorm32(a)) a &= 0x80000000;
+  W32[0] = a;
+  FD[FD_D] = F32[0]!;
+  if (!toInt(trunc, -2147483648, 2147483648)) { flags |= IE; return INDEFINITE32; }
+  return FD[FD_D]! | 0;
 }
 
 export function f64toI32(lo: number, hi: number, trunc: boolean): number {
-  if (isNaN64(lo, hi)) { flags |= IE; return 0x80000000; }
+  if (isNaN64(lo, hi)) { flags |= IE; return INDEFINITE32; }
   if (daz && isDenorm64(lo, hi)) { lo = 0; hi &= 0x80000000; }
-  const r = toInt(f64(lo, hi), trunc, -2147483648, 2147483648);
-  if (r !== r) { flags |= IE; return 0x80000000; }
-  return r >>> 0;
+  W64[0] = lo; W64[1] = hi;
+  FD[FD_D] = F64[0]!;
+  if (!toInt(trunc, -2147483648, 2147483648)) { flags |= IE; return INDEFINITE32; }
+  return FD[FD_D]! | 0;
 }
 
-/** Result high half of f*toI64. */
-export let i64Hi = 0;
+/** High half of the last f32toI64 / f64toI64 result. */
+export function int64Hi(): number {
+  return W[I64_HI]! | 0;
+}
 
-function int64Of(r: number): number {
-  // r is an integer with |r| <= 2^63
-  const neg = r < 0;
-  const m = neg ? -r : r;
+/** Split the integer FD[FD_D] (|v| <= 2^63) into two's complement halves: returns lo, hi in W[I64_HI]. */
+function int64Of(): number {
+  const v = FD[FD_D]!;
+  const neg = v < 0;
+  const m = neg ? -v : v;
   let hi = Math.floor(m / TWO32);
   let lo = m - hi * TWO32;
   if (neg) {
     lo = (~lo + 1) >>> 0;
-    hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+    hi = ~hi + (lo === 0 ? 1 : 0);
   }
-  i64Hi = hi >>> 0;
-  return lo >>> 0;
+  W[I64_HI] = hi;
+  return lo | 0;
 }
 
 const MIN_I64 = -9223372036854775808;
 const MAX_I64_EXCL = 9223372036854775808;
 
-/** binary32 bits → int64; low half returned, high half in i64Hi. Indefinite 0x8000000000000000. */
+/** binary32 bits → int64; low half returned, high half via int64Hi(). Indefinite 0x8000000000000000. */
 export function f32toI64(a: number, trunc: boolean): number {
-  if (isNaN32(a)) { flags |= IE; i64Hi = 0x80000000; return 0; }
-  if (isDenorm32(a)) a = daz ? a & 0x80000000 : a;
-  const r = toInt(f32(a), trunc, MIN_I64, MAX_I64_EXCL);
-  if (r !== r) { flags |= IE; i64Hi = 0x80000000; return 0; }
-  return int64Of(r);
+  if (isNaN32(a)) { flags |= IE; W[I64_HI] = 0x80000000; return 0; }
+  if (daz && isDenorm32(a)) a &= 0x80000000;
+  W32[0] = a;
+  FD[FD_D] = F32[0]!;
+  if (!toInt(trunc, MIN_I64, MAX_I64_EXCL)) { flags |= IE; W[I64_HI] = 0x80000000; return 0; }
+  return int64Of();
 }
 
 export function f64toI64(lo: number, hi: number, trunc: boolean): number {
-  if (isNaN64(lo, hi)) { flags |= IE; i64Hi = 0x80000000; return 0; }
+  if (isNaN64(lo, hi)) { flags |= IE; W[I64_HI] = 0x80000000; return 0; }
   if (daz && isDenorm64(lo, hi)) { lo = 0; hi &= 0x80000000; }
-  const r = toInt(f64(lo, hi), trunc, MIN_I64, MAX_I64_EXCL);
-  if (r !== r) { flags |= IE; i64Hi = 0x80000000; return 0; }
-  return int64Of(r);
+  W64[0] = lo; W64[1] = hi;
+  FD[FD_D] = F64[0]!;
+  if (!toInt(trunc, MIN_I64, MAX_I64_EXCL)) { flags |= IE; W[I64_HI] = 0x80000000; return 0; }
+  return int64Of();
 }
 
 // ------------------------------------------------------------------ approximations
@@ -888,25 +989,25 @@ export function rcp32(a: number): number {
   const sign = a & 0x80000000;
   const e = (a >>> 23) & 0xff;
   if (e === 0xff) {
-    if ((a & 0x007fffff) !== 0) return (a | 0x00400000) >>> 0; // NaN
-    return sign >>> 0; // 1/±inf = ±0
+    if ((a & 0x007fffff) !== 0) return a | 0x00400000; // NaN
+    return sign; // 1/±inf = ±0
   }
-  if (e === 0) return (sign | 0x7f800000) >>> 0; // zero or denormal → ±inf
+  if (e === 0) return sign | 0x7f800000; // zero or denormal → ±inf
   const re = 253 - e;
-  if (re <= 0) return sign >>> 0;
-  return (sign | (re << 23) | (RCP_TABLE[(a >>> 12) & 0x7ff]! << 11)) >>> 0;
+  if (re <= 0) return sign;
+  return sign | (re << 23) | (RCP_TABLE[(a >>> 12) & 0x7ff]! << 11);
 }
 
 export function rsqrt32(a: number): number {
   const sign = a & 0x80000000;
   const e = (a >>> 23) & 0xff;
   if (e === 0xff) {
-    if ((a & 0x007fffff) !== 0) return (a | 0x00400000) >>> 0;
-    return sign ? QNAN32 : 0;
+    if ((a & 0x007fffff) !== 0) return a | 0x00400000;
+    return sign ? QNAN32 | 0 : 0;
   }
-  if (e === 0) return (sign | 0x7f800000) >>> 0;
-  if (sign) return QNAN32;
+  if (e === 0) return sign | 0x7f800000;
+  if (sign) return QNAN32 | 0;
   const idx = ((a >>> 13) & 0x3ff) + ((e & 1) ? 0 : 1024);
   const re = 0x7e - ((e - 0x7f) >> 1);
-  return ((re << 23) | (RSQRT_TABLE[idx]! << 11)) >>> 0;
+  return (re << 23) | (RSQRT_TABLE[idx]! << 11);
 }

@@ -39,9 +39,9 @@ export function x87CheckPending(cpu: Cpu): void {
   throw new CpuException(SIGFPE, 'x87 floating-point exception', cpu.curAddr, code);
 }
 
-/** FCW as stored: bits 13-15 read as zero and bit 6 as one. */
+/** FCW as stored: bits 7 and 13-15 read as zero, bit 6 as one. */
 function normalizeCw(v: number): number {
-  return (v & 0x1fbf) | 0x40;
+  return (v & 0x1f3f) | 0x40;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const ctx = x.begin();
           if (x.isEmpty(0)) {
             x.stackUnderflow();
-            BUF10.fill(0); BUF10[8] = 0xc0; BUF10[9] = 0xff;
+            BUF10.fill(0); BUF10[7] = 0xc0; BUF10[8] = 0xff; BUF10[9] = 0xff;
           } else f80ToBCD(ctx, x.get(0, A), BUF10);
           mem.write(addr, BUF10);
           x.fop = fopOf(insn);
@@ -418,10 +418,11 @@ function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: numbe
     // falls through (unreachable)
     case 5: // DD
       switch (reg) {
-        case 0: // FFREE
+        case 0: // FFREE (clears C1)
           x.begin();
           x.fop = fopOf(insn);
           x.free(i);
+          x.end();
           return;
         case 1: // FXCH4 alias
           fxch(x, insn, i);
@@ -438,10 +439,11 @@ function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: numbe
     // falls through (unreachable)
     default: // DF
       switch (reg) {
-        case 0: // FFREEP (undocumented): free ST(i) and pop
+        case 0: // FFREEP (undocumented): free ST(i) and pop; clears C1
           x.begin();
           x.fop = fopOf(insn);
           x.free(i);
+          x.end();
           x.pop();
           return;
         case 1: // FXCH7 alias
@@ -486,29 +488,36 @@ function fcom(x: X87, insn: Insn, i: number, quiet: boolean, pops: number): void
   for (let k = 0; k < pops; k++) x.pop();
 }
 
+/** FCOMI family: C1 is only written (0) on stack underflow. */
 function fcomi(cpu: Cpu, x: X87, insn: Insn, i: number, quiet: boolean, pop: boolean): void {
   const ctx = x.begin();
   x.fop = fopOf(insn);
   let r: number;
-  if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); r = CMP_UN; }
+  const under = x.isEmpty(0) || x.isEmpty(i);
+  if (under) { x.stackUnderflow(); r = CMP_UN; }
   else r = f80Compare(ctx, x.get(0, A), x.get(i, B), quiet);
   setCompareFlags(cpu, r);
-  x.end();
+  x.end(!under);
   if (pop) x.pop();
 }
 
-/** FCMOVcc: DA = B/E/BE/U, DB = NB/NE/NBE/NU. */
+/**
+ * FCMOVcc: DA = B/E/BE/U, DB = NB/NE/NBE/NU. An empty operand is a stack underflow whose
+ * masked response writes the indefinite to ST0 whatever the condition; C1 is only written then.
+ */
 function fcmov(cpu: Cpu, x: X87, insn: Insn, i: number, reg: number, negate: boolean): void {
   const cc = [2, 4, 6, 10][reg]! + (negate ? 1 : 0);
   x.begin();
   x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(i)) {
     x.stackUnderflow();
-    if (cpu.cond(cc)) { setIndefinite(R); x.put(0, R); }
-  } else if (cpu.cond(cc)) {
-    x.put(0, x.get(i, A));
+    setIndefinite(R);
+    x.put(0, R);
+    x.end();
+    return;
   }
-  x.end();
+  if (cpu.cond(cc)) x.put(0, x.get(i, A));
+  x.end(true);
 }
 
 function fxch(x: X87, insn: Insn, i: number): void {
@@ -544,11 +553,15 @@ const CONST_BY_INDEX = [CONST_ONE, CONST_L2T, CONST_L2E, CONST_PI, CONST_LG2, CO
 function execD9(x: X87, insn: Insn, reg: number, i: number): void {
   switch (reg) {
     case 0: { // FLD ST(i)
-      x.begin();
+      const ctx = x.begin();
       x.fop = fopOf(insn);
-      if (x.isEmpty(i)) { x.stackUnderflow(); setIndefinite(A); }
-      else x.get(i, A);
-      x.push(A);
+      if (x.isEmpty(i)) {
+        // underflow wins over a simultaneous overflow: C1 = 0
+        x.stackUnderflow();
+        setIndefinite(A);
+        x.push(A);
+        ctx.c1 = 0;
+      } else x.push(x.get(i, A));
       x.end();
       return;
     }
@@ -692,6 +705,7 @@ function fprem(x: X87, insn: Insn, ieee: boolean): void {
     x.stackUnderflow();
     setIndefinite(R);
     x.put(0, R);
+    x.sw &= ~FSW_C2;
     x.end();
     return;
   }
@@ -700,10 +714,11 @@ function fprem(x: X87, insn: Insn, ieee: boolean): void {
   if (cc >= 0) {
     x.setCC(cc);
     ctx.c1 = (cc & FSW_C1) !== 0 ? 1 : 0;
-    x.end();
   } else {
-    x.end();
+    // NaN or invalid operands: C2 (and C1) cleared, C0 and C3 unchanged
+    x.sw &= ~FSW_C2;
   }
+  x.end();
 }
 
 function fxtract(x: X87, insn: Insn): void {
@@ -714,10 +729,14 @@ function fxtract(x: X87, insn: Insn): void {
     setIndefinite(R);
     x.put(0, R);
     x.push(R);
+    ctx.c1 = 0; // underflow wins over a simultaneous overflow
     x.end();
     return;
   }
   if (x.pushWouldOverflow()) {
+    // masked stack overflow: both results are the indefinite
+    setIndefinite(R);
+    x.put(0, R);
     x.push(R);
     x.end();
     return;
@@ -728,6 +747,11 @@ function fxtract(x: X87, insn: Insn): void {
   x.end();
 }
 
+/** Set or clear C2 only (trigonometric instructions leave C0 and C3 alone). */
+function setC2(x: X87, on: boolean): void {
+  x.sw = on ? x.sw | FSW_C2 : x.sw & ~FSW_C2;
+}
+
 /** FSIN / FCOS: C2 = 1 and ST0 unchanged when |ST0| >= 2^63. */
 function trig(x: X87, insn: Insn, cos: boolean): void {
   const ctx = x.begin();
@@ -736,18 +760,13 @@ function trig(x: X87, insn: Insn, cos: boolean): void {
     x.stackUnderflow();
     setIndefinite(R);
     x.put(0, R);
-    x.setCC(0);
+    setC2(x, false);
     x.end();
     return;
   }
   const ok = cos ? f80Cos(ctx, x.get(0, A), R) : f80SinCos(ctx, x.get(0, A), R, null);
-  if (!ok) {
-    x.setCC(FSW_C2);
-    x.end();
-    return;
-  }
-  x.setCC(0);
-  x.put(0, R);
+  setC2(x, !ok);
+  if (ok) x.put(0, R);
   x.end();
 }
 
@@ -759,23 +778,27 @@ function fsincos(x: X87, insn: Insn): void {
     setIndefinite(R);
     x.put(0, R);
     x.push(R);
-    x.setCC(0);
+    ctx.c1 = 0; // underflow wins over a simultaneous overflow
+    setC2(x, false);
     x.end();
     return;
   }
   if (x.pushWouldOverflow()) {
+    // masked stack overflow: both results are the indefinite
+    setIndefinite(R);
+    x.put(0, R);
     x.push(R);
-    x.setCC(0);
+    setC2(x, false);
     x.end();
     return;
   }
   const ok = f80SinCos(ctx, x.get(0, A), R, R2);
   if (!ok) {
-    x.setCC(FSW_C2);
+    setC2(x, true);
     x.end();
     return;
   }
-  x.setCC(0);
+  setC2(x, false);
   x.put(0, R);
   x.push(R2);
   x.end();
@@ -789,23 +812,27 @@ function fptan(x: X87, insn: Insn): void {
     setIndefinite(R);
     x.put(0, R);
     x.push(R);
-    x.setCC(0);
+    ctx.c1 = 0; // underflow wins over a simultaneous overflow
+    setC2(x, false);
     x.end();
     return;
   }
   if (x.pushWouldOverflow()) {
+    // masked stack overflow: both results are the indefinite
+    setIndefinite(R);
+    x.put(0, R);
     x.push(R);
-    x.setCC(0);
+    setC2(x, false);
     x.end();
     return;
   }
   const ok = f80Tan(ctx, x.get(0, A), R);
   if (!ok) {
-    x.setCC(FSW_C2);
+    setC2(x, true);
     x.end();
     return;
   }
-  x.setCC(0);
+  setC2(x, false);
   x.put(0, R);
   const c = classify(R.se, R.hi, R.lo);
   // a NaN result is pushed again instead of 1.0

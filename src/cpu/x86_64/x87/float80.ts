@@ -102,10 +102,10 @@ export class FpCtx {
     return (this.cw >>> 10) & 3;
   }
 
-  /** Significand bits for arithmetic results: 24, 53 or 64 (PC=1 is reserved; the hardware treats it as 24). */
+  /** Significand bits for arithmetic results: 24, 53 or 64 (PC=1 is reserved; hardware rounds to 64 bits). */
   get precision(): number {
     const pc = (this.cw >>> 8) & 3;
-    return pc === 3 ? 64 : pc === 2 ? 53 : 24;
+    return pc === 0 ? 24 : pc === 2 ? 53 : 64;
   }
 }
 
@@ -597,8 +597,8 @@ export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
     return;
   }
   if (cb === FClass.Zero) {
+    // (a denormal dividend is not reported here)
     if (ca === FClass.Zero) { invalid(ctx, out); return; }
-    if (aDen) ctx.exc |= DE;
     ctx.exc |= ZE;
     setInf(out, sign);
     return;
@@ -1006,6 +1006,8 @@ export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): nu
   if (ca === FClass.Denormal || cb === FClass.Denormal) ctx.exc |= DE;
   if (cb === FClass.Inf || ca === FClass.Zero) {
     out.set(a);
+    // a pseudo-denormal dividend comes back normalised (exponent 1)
+    if ((a.se & 0x7fff) === 0 && (a.hi & 0x80000000) !== 0) out.se |= 1;
     return 0;
   }
   const sa = a.se >>> 15;
@@ -1082,7 +1084,7 @@ function f80FromBigInt(sign: number, v: bigint, out: F80): void {
 
 /**
  * FBSTP: extended -> 10-byte packed BCD, rounded per RC. Out of range, NaN and infinity give the
- * BCD indefinite (bytes 0-7 zero, 0xc0, 0xff) with IE. Writes into `out` (10 bytes).
+ * BCD indefinite (bytes 0-6 zero, 0xc0, 0xff, 0xff: the real indefinite pattern) with IE. Writes into `out` (10 bytes).
  */
 export function f80ToBCD(ctx: FpCtx, a: F80, out: Uint8Array): void {
   const c = classify(a.se, a.hi, a.lo);
@@ -1093,7 +1095,8 @@ export function f80ToBCD(ctx: FpCtx, a: F80, out: Uint8Array): void {
   const indefinite = (): void => {
     ctx.exc |= IE;
     out.fill(0);
-    out[8] = 0xc0;
+    out[7] = 0xc0;
+    out[8] = 0xff;
     out[9] = 0xff;
   };
   if (c !== FClass.Normal && c !== FClass.Denormal) { indefinite(); return; }

@@ -12,7 +12,7 @@
  * the last bit can differ from a given CPU; see docs/x87.md.
  */
 import {
-  classify, DE, F80, f80FromBigScaled, FClass, type FpCtx, IE, isNaNClass, PE, RC_NEAREST, RC_UP, RC_DOWN, setIndefinite, ZE,
+  classify, DE, F80, f80FromBigScaled, FClass, type FpCtx, IE, isNaNClass, PE, RC_NEAREST, RC_UP, setIndefinite, UE, ZE,
 } from './float80.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -135,8 +135,10 @@ function toFixed(x: Exact, fb: number): bigint {
   return s >= 0 ? x.m << BigInt(s) : x.m >> BigInt(-s);
 }
 
+/** a * b * 2^-fb, truncated toward zero (so that series terms of either sign reach 0). */
 function mulFix(a: bigint, b: bigint, fb: number): bigint {
-  return (a * b) >> BigInt(fb);
+  const p = a * b;
+  return p >= 0n ? p >> BigInt(fb) : -((-p) >> BigInt(fb));
 }
 
 /** Round the fixed-point value v * 2^-fb (signed) into out; inexact (PE) always. */
@@ -145,6 +147,12 @@ function roundFixed(ctx: FpCtx, v: bigint, fb: number, out: F80): void {
   const mag = v < 0n ? -v : v;
   f80FromBigScaled(ctx, sign, mag, -fb, true, out);
   ctx.exc |= PE;
+}
+
+/** Report an (exact) result as inexact, as the hardware does: PE, and UE when it is tiny. */
+function forceInexact(ctx: FpCtx, out: F80): void {
+  ctx.exc |= PE;
+  if ((out.se & 0x7fff) === 0 && (out.hi | out.lo) !== 0) ctx.exc |= UE;
 }
 
 function setNaNFrom(ctx: FpCtx, a: F80, out: F80): void {
@@ -247,16 +255,47 @@ function isqrt(n: bigint): bigint {
 // ---------------------------------------------------------------------------------------------
 // FSIN / FCOS / FSINCOS / FPTAN
 
-/** Reduce |x| by pi/2: returns r (fixed fb, signed, |r| <= pi/4) and quadrant k mod 4. */
-function reduce(x: Exact, fb: number): { r: bigint; q: number } {
-  const gb = fb + 80; // guard bits for k up to 2^63
-  const X = toFixed(x, gb);
-  const halfPi = piFixed(gb) >> 1n;
-  // k = round(X / halfPi)
-  let k = (X + (halfPi >> 1n)) / halfPi;
-  let r = X - k * halfPi;
-  if (k < 0n) k = 0n;
-  return { r: r >> 80n, q: Number(k & 3n) };
+/**
+ * The x87's internal pi for argument reduction: 66 significant bits (0xC90FDAA22168C234C * 2^-66,
+ * pi rounded to nearest at 66 bits). Reducing with it (exactly) reproduces the hardware's
+ * behaviour near multiples of pi, e.g. fsin(FLDPI) = -2^-64.
+ */
+const PI66 = 0xc90fdaa22168c234cn;
+
+/**
+ * Reduce x by PI66/2 exactly (no reduction below 1/2) and convert the reduced argument r to fixed
+ * point. The number of fraction bits grows with -log2|r| three times over, so that the r^2 and r^3
+ * terms of the series are always represented: sin r, tan r and cos r of a tiny r then land on the
+ * correct side of the rounding boundary (r itself, resp. 1).
+ */
+function reduceTrig(x: Exact): { r: bigint; fb: number; q: number } {
+  let R: bigint, scale: number, q = 0;
+  if (x.E < -1) {
+    R = x.m;
+    scale = -x.e;
+  } else {
+    // units of 2^-u, so that both x and PI66/2 are integers
+    const u = Math.max(67, -x.e);
+    const X = x.m << BigInt(x.e + u);
+    const halfPi = PI66 << BigInt(u - 67);
+    const k = (X + (halfPi >> 1n)) / halfPi;
+    R = X - k * halfPi;
+    scale = u;
+    q = Number(k & 3n);
+  }
+  const mag = R < 0n ? -R : R;
+  const Er = mag.toString(2).length - 1 - scale;
+  const fb = 200 + 3 * Math.max(0, -Er);
+  const sh = fb - scale;
+  const r = sh >= 0 ? R << BigInt(sh) : R < 0n ? -((-R) >> BigInt(-sh)) : R >> BigInt(-sh);
+  return { r, fb, q };
+}
+
+/** Common special cases of FSIN/FCOS/FSINCOS/FPTAN; returns true when handled (out set). */
+function trigSpecial(ctx: FpCtx, a: F80, c: FClass, out: F80): boolean {
+  if (c === FClass.Unsupported || c === FClass.Inf) { ctx.exc |= IE; setIndefinite(out); return true; }
+  if (isNaNClass(c)) { setNaNFrom(ctx, a, out); return true; }
+  return false;
 }
 
 /**
@@ -265,14 +304,7 @@ function reduce(x: Exact, fb: number): { r: bigint; q: number } {
  */
 export function f80SinCos(ctx: FpCtx, a: F80, sinOut: F80, cosOut: F80 | null): boolean {
   const c = classify(a.se, a.hi, a.lo);
-  if (c === FClass.Unsupported || c === FClass.Inf) {
-    ctx.exc |= IE;
-    setIndefinite(sinOut);
-    if (cosOut) setIndefinite(cosOut);
-    return true;
-  }
-  if (isNaNClass(c)) {
-    setNaNFrom(ctx, a, sinOut);
+  if (trigSpecial(ctx, a, c, sinOut)) {
     if (cosOut) cosOut.set(sinOut);
     return true;
   }
@@ -284,10 +316,7 @@ export function f80SinCos(ctx: FpCtx, a: F80, sinOut: F80, cosOut: F80 | null): 
   const x = exact(a);
   if (x.E >= 63) return false;
   if (c === FClass.Denormal) ctx.exc |= DE;
-  const fb = 200 + Math.max(0, -x.E);
-  let r: bigint, q: number;
-  if (x.E < -1) { r = toFixed(x, fb); q = 0; }
-  else ({ r, q } = reduce(x, fb));
+  const { r, fb, q } = reduceTrig(x);
   const s = sinSeries(r, fb), co = cosSeries(r, fb);
   const sv = [s, co, -s, -co][q]!;
   roundFixed(ctx, x.sign ? -sv : sv, fb, sinOut);
@@ -300,36 +329,28 @@ export function f80SinCos(ctx: FpCtx, a: F80, sinOut: F80, cosOut: F80 | null): 
 
 export function f80Cos(ctx: FpCtx, a: F80, out: F80): boolean {
   const c = classify(a.se, a.hi, a.lo);
-  if (c === FClass.Unsupported || c === FClass.Inf) { ctx.exc |= IE; setIndefinite(out); return true; }
-  if (isNaNClass(c)) { setNaNFrom(ctx, a, out); return true; }
+  if (trigSpecial(ctx, a, c, out)) return true;
   if (c === FClass.Zero) { out.setBits(0x3fff, 0x80000000, 0); return true; }
   const x = exact(a);
   if (x.E >= 63) return false;
   if (c === FClass.Denormal) ctx.exc |= DE;
-  const fb = 200 + Math.max(0, -x.E);
-  let r: bigint, q: number;
-  if (x.E < -1) { r = toFixed(x, fb); q = 0; }
-  else ({ r, q } = reduce(x, fb));
-  const s = sinSeries(r, fb), co = cosSeries(r, fb);
-  roundFixed(ctx, [co, -s, -co, s][q]!, fb, out);
+  const { r, fb, q } = reduceTrig(x);
+  const v = (q & 1) === 0 ? cosSeries(r, fb) : sinSeries(r, fb);
+  roundFixed(ctx, q === 0 || q === 3 ? v : -v, fb, out);
   return true;
 }
 
 /** FPTAN's tangent (the caller pushes 1.0). Returns false when |a| >= 2^63. */
 export function f80Tan(ctx: FpCtx, a: F80, out: F80): boolean {
   const c = classify(a.se, a.hi, a.lo);
-  if (c === FClass.Unsupported || c === FClass.Inf) { ctx.exc |= IE; setIndefinite(out); return true; }
-  if (isNaNClass(c)) { setNaNFrom(ctx, a, out); return true; }
+  if (trigSpecial(ctx, a, c, out)) return true;
   if (c === FClass.Zero) { out.set(a); return true; }
   const x = exact(a);
   if (x.E >= 63) return false;
   if (c === FClass.Denormal) ctx.exc |= DE;
-  const fb = 200 + Math.max(0, -x.E);
-  let r: bigint, q: number;
-  if (x.E < -1) { r = toFixed(x, fb); q = 0; }
-  else ({ r, q } = reduce(x, fb));
+  const { r, fb, q } = reduceTrig(x);
   const s = sinSeries(r, fb), co = cosSeries(r, fb);
-  // tan = s/c (q even) or -c/s (q odd); extra precision for the quotient
+  // tan = s/c (q even) or -c/s (q odd)
   const t = (q & 1) === 0 ? (s << BigInt(fb)) / co : -((co << BigInt(fb)) / s);
   roundFixed(ctx, x.sign ? -t : t, fb, out);
   return true;
@@ -374,7 +395,7 @@ export function f80Atan2(ctx: FpCtx, y: F80, x: F80, out: F80): void {
   const swap = ey.E > ex.E || (ey.E === ex.E && ey.m * (1n << BigInt(Math.max(0, ey.e - ex.e))) > ex.m * (1n << BigInt(Math.max(0, ex.e - ey.e))));
   const num = swap ? ex : ey, den = swap ? ey : ex; // num/den <= 1 (or just above: handled by atan domain)
   const Et = num.E - den.E;
-  const fb = 200 + Math.max(0, -Et);
+  const fb = 200 + 3 * Math.max(0, -Et); // atan t = t - t^3/3...: keep the cubic term for tiny t
   // t = num.m*2^num.e / (den.m*2^den.e) in fixed fb
   const sh = num.e - den.e + fb;
   let t = sh >= 0 ? (num.m << BigInt(sh)) / den.m : num.m / (den.m << BigInt(-sh));
@@ -390,7 +411,7 @@ export function f80Atan2(ctx: FpCtx, y: F80, x: F80, out: F80): void {
 // ---------------------------------------------------------------------------------------------
 // F2XM1
 
-/** 2^x - 1 (defined for |x| <= 1; larger finite |x| are computed the same way up to 2^14). */
+/** 2^x - 1 (defined for |x| <= 1). */
 export function f80F2xm1(ctx: FpCtx, a: F80, out: F80): void {
   const c = classify(a.se, a.hi, a.lo);
   if (c === FClass.Unsupported) { ctx.exc |= IE; setIndefinite(out); return; }
@@ -404,37 +425,20 @@ export function f80F2xm1(ctx: FpCtx, a: F80, out: F80): void {
   }
   if (c === FClass.Denormal) ctx.exc |= DE;
   const x = exact(a);
-  // exact cases: x = 1 -> 1, x = -1 -> -0.5
-  if (x.E === 0 && x.m === 1n << 63n) {
-    if (sign) out.setBits(0xbffe, 0x80000000, 0);
-    else out.setBits(0x3fff, 0x80000000, 0);
-    return;
-  }
-  if (x.E >= 14) {
-    // far outside the domain: 2^x - 1 is -1 + tiny, or overflows
-    if (sign) f80FromBigScaled(ctx, 1, (1n << 200n) - 1n, -200, true, out);
-    else f80FromBigScaled(ctx, 0, 1n, 1 << 16, false, out);
+  if (x.E >= 0) {
+    // Hardware (checked on AMD): f2xm1(1) is computed as 1 - tiny, f2xm1(-1) = -0.5 (both with PE);
+    // outside [-1, 1] the operand is returned unchanged with PE.
     ctx.exc |= PE;
+    if (x.E === 0 && x.m === 1n << 63n) {
+      if (sign) out.setBits(0xbffe, 0x80000000, 0);
+      else f80FromBigScaled(ctx, 0, (1n << 200n) - 1n, -200, true, out);
+    } else out.set(a);
     return;
   }
   const fb = 200 + Math.max(0, -x.E);
-  // u = x * ln2; split x = n + f with integer n when |x| >= 1 so that 2^x = 2^n * 2^f
   const X = toFixed(x, fb);
-  const one = 1n << BigInt(fb);
-  let n = 0n;
-  let f = X;
-  if (x.E >= 0) {
-    n = X >> BigInt(fb); // floor for non-negative
-    f = X - (n << BigInt(fb));
-  }
-  const u = mulFix(sign ? -f : f, ln2Fixed(fb), fb);
-  let v = expm1Fixed(u, fb);
-  if (n !== 0n) {
-    // 2^x - 1 = 2^(+-n) * (v + 1) - 1
-    const nn = Number(n);
-    v = sign ? ((v + one) >> BigInt(nn)) - one : ((v + one) << BigInt(nn)) - one;
-  }
-  roundFixed(ctx, v, fb, out);
+  const u = mulFix(sign ? -X : X, ln2Fixed(fb), fb);
+  roundFixed(ctx, expm1Fixed(u, fb), fb, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,13 +468,14 @@ export function f80Yl2x(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   const cx = classify(x.se, x.hi, x.lo), cy = classify(y.se, y.hi, y.lo);
   const sx = x.se >>> 15, sy = y.se >>> 15;
   if (sx && cx !== FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
-  if (cx === FClass.Denormal || cy === FClass.Denormal) ctx.exc |= DE;
   if (cx === FClass.Zero) {
+    // log2(0) = -inf: ZE (a denormal y is not reported)
     if (cy === FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
     if (cy !== FClass.Inf) ctx.exc |= ZE;
     out.setBits(((sy ^ 1) << 15) | 0x7fff, 0x80000000, 0);
     return;
   }
+  if (cx === FClass.Denormal || cy === FClass.Denormal) ctx.exc |= DE;
   if (cx === FClass.Inf) {
     if (cy === FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
     out.setBits((sy << 15) | 0x7fff, 0x80000000, 0);
@@ -495,7 +500,7 @@ export function f80Yl2x(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   const neg = l.v < 0n ? 1 : 0;
   const mag = neg ? -l.v : l.v;
   f80FromBigScaled(ctx, sy ^ neg, ey.m * mag, ey.e - fb, !l.exact, out);
-  if (!l.exact) ctx.exc |= PE;
+  forceInexact(ctx, out); // the hardware reports PE even for exact results (x a power of two)
 }
 
 /** y * log2(x + 1): x = ST(0), y = ST(1). */
@@ -516,15 +521,13 @@ export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
     out.setBits((sy << 15) | 0x7fff, 0x80000000, 0);
     return;
   }
-  // x <= -1: log undefined (x = -1: -inf)
+  // x <= -1 (outside the domain): the hardware (AMD) returns x with PE (-y for a zero or infinite y)
   if (sx && ex.E >= 0) {
-    if (ex.E === 0 && ex.m === 1n << 63n) {
-      if (cy === FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
-      ctx.exc |= ZE;
-      out.setBits(((sy ^ 1) << 15) | 0x7fff, 0x80000000, 0);
-      return;
-    }
-    ctx.exc |= IE; setIndefinite(out); return;
+    if (cy === FClass.Inf) { out.setBits(((sy ^ 1) << 15) | 0x7fff, 0x80000000, 0); return; }
+    if (cy === FClass.Zero) { out.setBits((sy ^ 1) << 15, 0, 0); return; }
+    ctx.exc |= PE;
+    out.set(x);
+    return;
   }
   if (cy === FClass.Inf) {
     out.setBits(((sy ^ sx) << 15) | 0x7fff, 0x80000000, 0);
@@ -542,8 +545,8 @@ export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
     const sum = one + xs;
     const l = log2Fixed({ sign: 0, m: sum, e: -gb, E: 0 }, fb);
     const mag = l.v < 0n ? -l.v : l.v;
-    f80FromBigScaled(ctx, sy ^ (l.v < 0n ? 1 : 0), ey.m * mag, ey.e - fb, true, out);
-    ctx.exc |= PE;
+    f80FromBigScaled(ctx, sy ^ (l.v < 0n ? 1 : 0), ey.m * mag, ey.e - fb, !l.exact, out);
+    forceInexact(ctx, out);
     return;
   }
   // |x| small: ln(1+x) = 2 atanh(x / (x + 2))
@@ -555,4 +558,3 @@ export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   ctx.exc |= PE;
 }
 
-void RC_DOWN;

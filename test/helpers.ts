@@ -1,0 +1,127 @@
+/**
+ * Shared by the corpus tests: where the built C programs are, the fixed inputs every run gets,
+ * how to run a program natively, and how to explain a difference in a few lines.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file runs from dist/test/). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUILD = join(ROOT, 'test', 'build');
+export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** The fixed inputs of every corpus run, native and under QVM. */
+export const ARGV = ['prog', 'alpha', 'beta gamma'];
+export const ENV = ['A=1', 'B=two'];
+export const STDIN = Uint8Array.from(
+  Buffer.concat([Buffer.from('first line\nsecond line\n\ttabbed\n'), Buffer.from([0, 1, 2, 0xff, 0x80, 10]), Buffer.from('no newline at end')]),
+);
+/**
+ * Generous: the largest corpus program uses under 10^8 gas; a program stuck in a loop under QVM
+ * still ends in well under a minute.
+ */
+export const GAS = 500_000_000;
+
+/** Programs whose output depends on the block context: tested on their own, never natively. */
+export const NOT_NATIVE = new Set(['time_random']);
+
+export interface Binary {
+  /** e.g. "int_edge.musl.O2" */
+  file: string;
+  /** e.g. "int_edge" */
+  program: string;
+  path: string;
+}
+
+/** The corpus binaries built by test/setup.sh (test/build/<name>.musl.O0|O2), sorted. */
+export function corpusBinaries(): Binary[] {
+  if (!existsSync(BUILD)) throw new Error(`${BUILD} is missing: run bash test/setup.sh`);
+  return readdirSync(BUILD)
+    .filter((f) => /\.musl\.O[02]$/.test(f))
+    .sort()
+    .map((file) => ({ file, program: file.replace(/\.musl\.O[02]$/, ''), path: join(BUILD, file) }));
+}
+
+export interface Outcome {
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Exit status as a shell sees it: the code, or 128+signal. */
+  status: number;
+}
+
+let stdinDir: string | undefined;
+const stdinFiles = new Map<string, string>();
+
+/**
+ * A file holding `bytes`, for a native run's stdin. (Piping the input instead fails with EPIPE
+ * whenever a program exits without reading all of it.) Removed when the process exits.
+ */
+function stdinFile(bytes: Uint8Array): string {
+  const key = Buffer.from(bytes).toString('base64');
+  let file = stdinFiles.get(key);
+  if (file === undefined) {
+    if (stdinDir === undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'qvm-native-stdin-'));
+      stdinDir = dir;
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    }
+    file = join(stdinDir, `stdin-${stdinFiles.size}`);
+    writeFileSync(file, bytes);
+    stdinFiles.set(key, file);
+  }
+  return file;
+}
+
+/** Runs a binary on the host with exactly the corpus inputs (nothing else in its environment). */
+export function runNative(path: string, argv: string[] = ARGV, env: string[] = ENV, stdin: Uint8Array = STDIN): Outcome {
+  const envObj: Record<string, string> = {};
+  for (const kv of env) {
+    const i = kv.indexOf('=');
+    envObj[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const fd = openSync(stdinFile(stdin), 'r');
+  let r;
+  try {
+    r = spawnSync(path, argv.slice(1), {
+      argv0: argv[0],
+      env: envObj,
+      stdio: [fd, 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  if (r.error) throw r.error;
+  let status: number;
+  if (r.status !== null) status = r.status;
+  else {
+    const sig = r.signal ? osConstants.signals[r.signal] : undefined;
+    if (sig === undefined) throw new Error(`native run of ${path} ended without status or known signal`);
+    status = 128 + sig;
+  }
+  return { stdout: r.stdout, stderr: r.stderr, status };
+}
+
+function show(line: string | undefined): string {
+  if (line === undefined) return '<end of output>';
+  const s = JSON.stringify(line);
+  return s.length > 300 ? s.slice(0, 300) + '…' : s;
+}
+
+/** Null when equal, else a short description of the first differing line. */
+export function firstDifference(what: string, expected: Uint8Array, actual: Uint8Array): string | null {
+  if (Buffer.from(expected).equals(Buffer.from(actual))) return null;
+  const a = Buffer.from(expected).toString('latin1').split('\n');
+  const b = Buffer.from(actual).toString('latin1').split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return (
+    `${what} differs at line ${i + 1} (native ${expected.length} bytes, qvm ${actual.length} bytes)\n` +
+    `  native: ${show(a[i])}\n` +
+    `  qvm:    ${show(b[i])}`
+  );
+}

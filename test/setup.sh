@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the C test corpus (test/c/*.c) and the misbehaving programs (test/c/bad/*.c) as static
+# musl binaries, at -O0 and -O2:
+#   test/build/<name>.musl.O0, test/build/<name>.musl.O2
+#   test/build/bad/<name>.musl.O0, test/build/bad/<name>.musl.O2
+# plus test/build/hello.dynamic (glibc gcc without -static), which QVM must refuse.
+# Incremental: a binary newer than its source (and than this script) is not rebuilt.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+src="$root/test/c"
+out="$root/test/build"
+self="$root/test/setup.sh"
+
+if ! command -v musl-gcc >/dev/null 2>&1; then
+  echo "test/setup.sh: musl-gcc not found; run: apt-get install musl-tools" >&2
+  exit 1
+fi
+if ! command -v gcc >/dev/null 2>&1; then
+  echo "test/setup.sh: gcc not found; run: apt-get install gcc libc6-dev" >&2
+  exit 1
+fi
+
+mkdir -p "$out/bad"
+
+jobs_max="$(nproc 2>/dev/null || echo 2)"
+pids=()
+failed=0
+built=0
+
+wait_all() {
+  local pid
+  for pid in "${pids[@]}"; do
+    if ! wait "$pid"; then failed=1; fi
+  done
+  pids=()
+}
+
+# build <source> <output> <compiler> <flags…>
+build() {
+  local in="$1" outf="$2" cc="$3"
+  shift 3
+  if [[ -e "$outf" && "$outf" -nt "$in" && "$outf" -nt "$self" ]]; then
+    return 0
+  fi
+  built=$((built + 1))
+  (
+    tmp="$outf.tmp.$$"
+    if "$cc" "$@" -w -o "$tmp" "$in" -lm; then
+      mv -f "$tmp" "$outf"
+    else
+      rm -f "$tmp"
+      echo "test/setup.sh: failed to compile $in ($cc $*)" >&2
+      exit 1
+    fi
+  ) &
+  pids+=("$!")
+  if ((${#pids[@]} >= jobs_max)); then wait_all; fi
+}
+
+shopt -s nullglob
+for f in "$src"/*.c; do
+  name="$(basename "$f" .c)"
+  build "$f" "$out/$name.musl.O0" musl-gcc -static -O0
+  build "$f" "$out/$name.musl.O2" musl-gcc -static -O2
+done
+for f in "$src"/bad/*.c; do
+  name="$(basename "$f" .c)"
+  build "$f" "$out/bad/$name.musl.O0" musl-gcc -static -O0
+  build "$f" "$out/bad/$name.musl.O2" musl-gcc -static -O2
+done
+# A dynamically linked binary (glibc), for the bad-input tests.
+build "$src/hello.c" "$out/hello.dynamic" gcc -O2
+wait_all
+
+if ((failed)); then
+  echo "test/setup.sh: some test programs failed to build" >&2
+  exit 1
+fi
+if ((built > 0)); then
+  echo "test/setup.sh: built $built binaries in test/build/"
+fi
