@@ -106,8 +106,13 @@ export class Kernel {
   readonly traceLines: string[] = [];
   /** Paths read by the current call (trace only): traces never read guest memory themselves. */
   readonly tracePaths = new Map<number, string>();
-  /** Gas charged by system calls so far (see gas.ts). */
+  /** Gas charged by system calls so far (see gas.ts); layers above may add their own costs. */
   gas = 0;
+  /**
+   * Called with every chunk of bytes kept in stdout (1) or stderr (2), in write order (the
+   * contract layer parses its stdout protocol here, as the program writes).
+   */
+  onOutput: ((which: 1 | 2, data: Uint8Array) => void) | null = null;
   /** Virtual nanoseconds slept (nanosleep, clock_nanosleep, poll timeouts); the machine adds them to virtual time. */
   sleptNanos = 0;
 
@@ -280,6 +285,7 @@ export class Kernel {
     const buf = which === 1 ? this.out : this.err;
     const kept = buf.append(data);
     this.gas += kept * OUTPUT_GAS_PER_BYTE;
+    if (kept > 0 && this.onOutput) this.onOutput(which, data.subarray(0, kept));
     if (kept < data.length) {
       this.kill(`${which === 1 ? 'stdout' : 'stderr'} limit exceeded (${buf.cap} bytes)`, 0);
     }

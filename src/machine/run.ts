@@ -62,6 +62,7 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     mmapBase: MMAP_BASE,
     trace: opts.trace ?? false,
   });
+  opts.configureKernel?.(kernel);
   const loaded = loadProcessImage(mem, img, bytes, {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),

@@ -2,6 +2,7 @@
  * The public shape of one run: what goes in (every input that can influence the result) and what
  * comes out. Nothing else reaches the guest: no host clock, randomness, environment or files.
  */
+import type { Kernel } from '../kernel/kernel.js';
 
 /** The block a run executes in. Time and randomness are derived from it (SPEC §3). */
 export interface BlockContext {
@@ -53,6 +54,12 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** Record one line per system call. */
   trace?: boolean;
+  /**
+   * Called once with the run's kernel before the program starts: the extension point for the
+   * layers above (the contract layer mounts /qvm/db, listens to stdout via `kernel.onOutput` and
+   * charges its own gas to `kernel.gas`). It must stay deterministic: no host state.
+   */
+  configureKernel?: (kernel: Kernel) => void;
 }
 
 export interface RunResult {

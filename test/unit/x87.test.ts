@@ -5,6 +5,10 @@
  * The differential test runs the same x87 byte sequences on the hardware and on QVM and compares
  * the FXSAVE image (FCW, FSW, tags, ST0-7), the arithmetic flags and a 256-byte memory buffer.
  * It is skipped when gcc or an x86-64 host is not available.
+ *
+ * Environment knobs for local runs: X87_SCALE=n multiplies the number of random programs,
+ * X87_FILTER=regex restricts the differential cases to matching tags (and lists every mismatch).
+ * The bisect helper in docs/x87.md narrows a failing program to its first differing instruction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -512,7 +516,12 @@ function genCases(seed: number): Case[] {
   for (let n = 0; n < 400; n++) {
     let code = randomProgram(r);
     const at = code.length;
-    code = code.slice(0, at) + r.pick(['d9fe', 'd9ff', 'd9fb', 'd9f2', 'd9f3', 'd9f0', 'd9f1', 'd9f9']) + randomProgram(r);
+    // after the transcendental op only stack moves and stores (so a 1-ulp difference is not amplified)
+    code = code.slice(0, at) + r.pick(['d9fe', 'd9ff', 'd9fb', 'd9f2', 'd9f3', 'd9f0', 'd9f1', 'd9f9']);
+    for (let k = r.int(6); k > 0; k--) {
+      code += r.pick(['d9c', 'd9c', 'ddd', 'ddc', 'dfc']) + r.int(16).toString(16);
+      if (r.int(3) === 0) code += r.pick(['d9f6', 'd9f7', 'ddbfa0000000', 'dd9fc0000000', 'dbbfd0000000', 'd9e5']);
+    }
     add('tprogram', randCw(r), code, randomProgramMem(r), true);
   }
   // transcendental functions (compared separately: last-bit differences allowed)
@@ -621,13 +630,10 @@ function buildOracle(): string | null {
 test('x87 differential test against the host FPU', (t) => {
   const exe = buildOracle();
   if (!exe) { t.skip('gcc / x86-64 host not available'); return; }
-  const tg = Date.now();
   const filter = process.env.X87_FILTER ? new RegExp(process.env.X87_FILTER) : null;
   const cases = genCases(0x5eed87).filter((c) => !filter || filter.test(c.tag));
-  if (process.env.X87_TIMING) console.error('generated', cases.length, Date.now() - tg);
   const input = cases.map((c) => `seq ${c.cw.toString(16)} ${c.code} ${c.mem || '00'}`).join('\n') + '\n';
   const res = spawnSync(exe, [], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (process.env.X87_TIMING) console.error('oracle done', Date.now() - tg);
   assert.equal(res.status, 0, res.stderr);
   const lines = res.stdout.trim().split('\n');
   assert.equal(lines.length, cases.length);
@@ -637,11 +643,8 @@ test('x87 differential test against the host FPU', (t) => {
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
     let got: string;
-    const t0 = Date.now();
-    if (process.env.X87_TIMING === '2') console.error('case', i, c.tag, c.cw.toString(16), c.code, c.mem.slice(0, 64));
     try {
       got = emulateSeq(c.cw, c.code, c.mem);
-      if (process.env.X87_TIMING && Date.now() - t0 > 50) console.error('slow', Date.now() - t0, c.tag, c.code, c.mem.slice(0, 60));
     } catch (e) {
       got = `exception ${(e as Error).message}`;
     }

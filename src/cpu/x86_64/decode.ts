@@ -10,6 +10,7 @@ import { BASE_RIP, Insn, MAP_0F, MAP_0F38, MAP_0F3A, NO_REG, SEG_FS, SEG_GS } fr
 import { OPCODES, Imm, TWO_BYTE, THREE_BYTE_38, THREE_BYTE_3A } from './opcodes.js';
 import { illegal } from './ops/system.js';
 import './extensions.js';
+import { specialize } from './ops/fast.js';
 
 const MAX_LEN = 15;
 const buf = new Uint8Array(MAX_LEN + 16);
@@ -165,6 +166,7 @@ export function decode(mem: Memory, addr: number): Insn {
     default: break;
   }
   insn.exec = exec;
+  if (exec === info.exec) insn.exec = specialize(insn) ?? exec;
   finish(insn, addr, p, avail);
   if (imm === Imm.Jb || imm === Imm.Jz) {
     insn.target = insn.nextAddr + insn.disp;

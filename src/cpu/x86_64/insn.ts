@@ -74,6 +74,8 @@ export class Insn {
   opReg = 0;
   /** Link to the instruction decoded at nextAddr, filled by the code cache. */
   nextInsn: Insn | null = null;
+  /** Link to the last non-fallthrough successor (taken branch, call or return target). */
+  jumpInsn: Insn | null = null;
   /** Raw bytes, kept for diagnostics (unimplemented instruction reasons, traces). */
   bytes: Uint8Array = EMPTY;
 

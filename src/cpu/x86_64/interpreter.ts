@@ -17,8 +17,12 @@ class CodePage {
   readonly insns = new Map<number, Insn>();
 }
 
+/** Direct-mapped cache in front of the page maps (indexed by the low address bits). */
+const ICACHE_SIZE = 4096;
+
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
+  private readonly icache: Array<Insn | null> = new Array<Insn | null>(ICACHE_SIZE).fill(null);
   /** The exception that ended the last slice with Stop.Fault. */
   fault: CpuException | null = null;
   /** Set when a memory limit was hit (the run fails with that reason, no signal). */
@@ -40,6 +44,12 @@ export class Interpreter {
 
   /** Decoded instruction at addr (decoding and caching it if needed). */
   fetch(addr: number): Insn {
+    const cached = this.icache[addr & (ICACHE_SIZE - 1)]!;
+    if (cached !== null && cached.addr === addr) return cached;
+    return this.fetchSlow(addr);
+  }
+
+  private fetchSlow(addr: number): Insn {
     const pn = Math.floor(addr / PAGE_SIZE);
     let page = this.pages.get(pn);
     if (page === undefined) {
@@ -55,6 +65,7 @@ export class Interpreter {
       const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);
       if (endPn !== pn) this.cpu.mem.markCode(endPn);
     }
+    this.icache[addr & (ICACHE_SIZE - 1)] = insn;
     return insn;
   }
 
@@ -89,8 +100,14 @@ export class Interpreter {
           insn = next;
           continue;
         }
+        next = insn.jumpInsn;
+        if (next !== null && next.addr === rip) {
+          insn = next;
+          continue;
+        }
         next = this.fetch(rip);
         if (rip === insn.nextAddr) insn.nextInsn = next;
+        else insn.jumpInsn = next;
         insn = next;
       }
     } catch (e) {

@@ -352,12 +352,13 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
   }
 }
 
+/** Store 10 bytes; both pages are checked first so a fault writes nothing. */
 function writeF80(cpu: Cpu, addr: number, v: F80): void {
-  const b = BUF10;
-  b[0] = v.lo & 0xff; b[1] = (v.lo >>> 8) & 0xff; b[2] = (v.lo >>> 16) & 0xff; b[3] = v.lo >>> 24;
-  b[4] = v.hi & 0xff; b[5] = (v.hi >>> 8) & 0xff; b[6] = (v.hi >>> 16) & 0xff; b[7] = v.hi >>> 24;
-  b[8] = v.se & 0xff; b[9] = v.se >>> 8;
-  cpu.mem.write(addr, b);
+  const mem = cpu.mem;
+  mem.checkWritable(addr, 10);
+  mem.write32(addr, v.lo);
+  mem.write32(addr + 4, v.hi);
+  mem.write16(addr + 8, v.se);
 }
 
 /** Compare where the memory operand (b) may have come from a denormal float32/64. */
@@ -840,7 +841,3 @@ function fptan(x: X87, insn: Insn): void {
   else x.push(R2.setBits(0x3fff, 0x80000000, 0));
   x.end();
 }
-
-// silence "unused" for the exported FSW bit used only in docs
-void FSW_C1;
-void CMP_GT;

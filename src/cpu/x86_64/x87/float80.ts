@@ -504,30 +504,29 @@ export function f80Sub(ctx: FpCtx, a: F80, b: F80, out: F80): void {
 // ---------------------------------------------------------------------------------------------
 // mul
 
-/** 64x64 -> 128-bit product of (aH:aL) and (bH:bL) into p3:p2:p1:p0 (module scratch). */
+/** 32x32 -> 64-bit product: low half returned, high half in m32hi. */
+let m32hi = 0;
+function mul32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+  const t = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  m32hi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (t >>> 16)) >>> 0;
+  return ((t << 16) | (p00 & 0xffff)) >>> 0;
+}
+
+/** 64x64 -> 128-bit product of (ah:al) and (bh:bl) into p3:p2:p1:p0 (module scratch). */
 let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
 function mul64(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff, a1 = al >>> 16, a2 = ah & 0xffff, a3 = ah >>> 16;
-  const b0 = bl & 0xffff, b1 = bl >>> 16, b2 = bh & 0xffff, b3 = bh >>> 16;
-  let c = a0 * b0;
-  const r0 = c % 65536;
-  c = (c - r0) / 65536 + a0 * b1 + a1 * b0;
-  const r1 = c % 65536;
-  c = (c - r1) / 65536 + a0 * b2 + a1 * b1 + a2 * b0;
-  const r2 = c % 65536;
-  c = (c - r2) / 65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const r3 = c % 65536;
-  c = (c - r3) / 65536 + a1 * b3 + a2 * b2 + a3 * b1;
-  const r4 = c % 65536;
-  c = (c - r4) / 65536 + a2 * b3 + a3 * b2;
-  const r5 = c % 65536;
-  c = (c - r5) / 65536 + a3 * b3;
-  const r6 = c % 65536;
-  const r7 = (c - r6) / 65536;
-  p0 = (r0 + r1 * 65536) >>> 0;
-  p1 = (r2 + r3 * 65536) >>> 0;
-  p2 = (r4 + r5 * 65536) >>> 0;
-  p3 = (r6 + r7 * 65536) >>> 0;
+  const lll = mul32(al, bl), llh = m32hi;
+  const lhl = mul32(al, bh), lhh = m32hi;
+  const hll = mul32(ah, bl), hlh = m32hi;
+  const hhl = mul32(ah, bh), hhh = m32hi;
+  p0 = lll;
+  const s1 = llh + lhl + hll;
+  p1 = s1 >>> 0;
+  const s2 = lhh + hlh + hhl + (s1 - p1) / TWO32;
+  p2 = s2 >>> 0;
+  p3 = (hhh + (s2 - p2) / TWO32) >>> 0;
 }
 
 export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
@@ -552,31 +551,57 @@ export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
 // ---------------------------------------------------------------------------------------------
 // div
 
-/** Quotient of normalised significands (aH:aL)/(bH:bL): 66 bits from bit 95 down, sticky in bit 0. */
+// Long division scratch: dividend/remainder digits (radix 2^16) and divisor digits.
+const DU = new Float64Array(10);
+const DV = new Float64Array(4);
+const DQ = new Float64Array(6);
+
+/**
+ * Quotient of normalised significands (ah:al) * 2^80 / (bh:bl), by schoolbook division in radix
+ * 2^16 (Knuth's algorithm D; all intermediate values are integers below 2^53). The quotient
+ * (80 or 81 bits) is left in wH:wL:wX with the "remainder non-zero" sticky in bit 0; its bit 0
+ * weighs 2^-80.
+ */
 function divSig(ah: number, al: number, bh: number, bl: number): void {
-  // remainder rh:rl with rh possibly above 32 bits (kept exact in a double, < 2^34)
-  let rh = ah, rl = al;
-  let qh = 0, ql = 0, qx = 0;
-  for (let i = 0; i < 66; i++) {
-    let bit = 0;
-    if (rh > bh || (rh === bh && rl >= bl)) {
-      bit = 1;
-      rl -= bl;
-      rh -= bh;
-      if (rl < 0) { rl += TWO32; rh -= 1; }
+  const u = DU, v = DV, q = DQ;
+  u.fill(0, 0, 5);
+  u[5] = al & 0xffff; u[6] = al >>> 16; u[7] = ah & 0xffff; u[8] = ah >>> 16; u[9] = 0;
+  v[0] = bl & 0xffff; v[1] = bl >>> 16; v[2] = bh & 0xffff; v[3] = bh >>> 16;
+  const vTop = v[3]! * 65536 + v[2]!;
+  for (let j = 5; j >= 0; j--) {
+    const num = u[j + 4]! * 4294967296 + u[j + 3]! * 65536 + u[j + 2]!;
+    let qh = Math.floor(num / vTop);
+    if (qh > 0xffff) qh = 0xffff;
+    // u[j..j+4] -= qh * v
+    let borrow = 0, carry = 0;
+    for (let i = 0; i < 4; i++) {
+      const p = qh * v[i]! + carry;
+      carry = Math.floor(p / 65536);
+      let t = u[j + i]! - (p - carry * 65536) - borrow;
+      borrow = 0;
+      if (t < 0) { t += 65536; borrow = 1; }
+      u[j + i] = t;
     }
-    if (bit) {
-      const pos = 95 - i;
-      if (pos >= 64) qh |= 1 << (pos - 64);
-      else if (pos >= 32) ql |= 1 << (pos - 32);
-      else qx |= 1 << pos;
+    let t = u[j + 4]! - carry - borrow;
+    // the estimate is at most 2 too large: add back
+    while (t < 0) {
+      qh--;
+      let c = 0;
+      for (let i = 0; i < 4; i++) {
+        let x = u[j + i]! + v[i]! + c;
+        c = 0;
+        if (x >= 65536) { x -= 65536; c = 1; }
+        u[j + i] = x;
+      }
+      t += c;
     }
-    // r <<= 1
-    rh = rh * 2 + (rl >>> 31);
-    rl = (rl << 1) >>> 0;
+    u[j + 4] = t;
+    q[j] = qh;
   }
-  wH = qh >>> 0; wL = ql >>> 0; wX = qx >>> 0;
-  if (rh !== 0 || rl !== 0) wX = (wX | 1) >>> 0;
+  wH = (q[5]! * 65536 + q[4]!) >>> 0;
+  wL = (q[3]! * 65536 + q[2]!) >>> 0;
+  wX = (q[1]! * 65536 + q[0]!) >>> 0;
+  if (u[0]! !== 0 || u[1]! !== 0 || u[2]! !== 0 || u[3]! !== 0) wX = (wX | 1) >>> 0;
 }
 
 export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
@@ -608,7 +633,8 @@ export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
   unpackA(a); unpackB(b);
   normA(); normB();
   divSig(aH, aL, bH, bL);
-  packExt(ctx, sign, aE - bE + 16383, ctx.precision, out);
+  // w bit 0 weighs 2^(Ea - Eb - 80): bit 95 weighs 2^(Ea - Eb + 15)
+  packExt(ctx, sign, aE - bE + 16383 + 15, ctx.precision, out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -509,15 +509,17 @@ export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   const cx = classify(x.se, x.hi, x.lo), cy = classify(y.se, y.hi, y.lo);
   const sx = x.se >>> 15, sy = y.se >>> 15;
   if (cx === FClass.Denormal || cy === FClass.Denormal) ctx.exc |= DE;
+  // invalid operations report IE alone (no DE)
+  const invalidOp = (): void => { ctx.exc = (ctx.exc & ~DE) | IE; setIndefinite(out); };
   if (cx === FClass.Zero) {
-    if (cy === FClass.Inf) { ctx.exc |= IE; setIndefinite(out); return; }
+    if (cy === FClass.Inf) { invalidOp(); return; }
     out.setBits((sx ^ sy) << 15, 0, 0);
     return;
   }
   const ex = exact(x);
   if (cx === FClass.Inf) {
-    if (sx) { ctx.exc |= IE; setIndefinite(out); return; }
-    if (cy === FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
+    if (sx) { invalidOp(); return; }
+    if (cy === FClass.Zero) { invalidOp(); return; }
     out.setBits((sy << 15) | 0x7fff, 0x80000000, 0);
     return;
   }
