@@ -228,11 +228,51 @@ function simpleAlu(kind: number): boolean {
   return kind !== 2 && kind !== 3;
 }
 
+function movzxLoad8(cpu: Cpu, i: Insn): void {
+  cpu.lo[i.reg] = cpu.mem.read8(cpu.ea(i));
+  cpu.hi[i.reg] = 0;
+}
+
+function movzxLoad16(cpu: Cpu, i: Insn): void {
+  cpu.lo[i.reg] = cpu.mem.read16(cpu.ea(i));
+  cpu.hi[i.reg] = 0;
+}
+
+function movzxReg8(cpu: Cpu, i: Insn): void {
+  cpu.lo[i.reg] = cpu.lo[i.rm]! & 0xff;
+  cpu.hi[i.reg] = 0;
+}
+
+/** TEST r8, r8 for the low byte registers (REX, or AL/CL/DL/BL). */
+function testRR8(cpu: Cpu, i: Insn): void {
+  cpu.setFlagsLogic(1, cpu.lo[i.rm]! & cpu.lo[i.reg]! & 0xff, 0);
+}
+
+/** CMP byte [mem], imm8 (80 /7). */
+function cmpM8I(cpu: Cpu, i: Insn): void {
+  const a = cpu.mem.read8(cpu.ea(i));
+  const b = i.imm;
+  cpu.setFlagsLazy(FlagOp.Sub, 1, a, 0, b, 0, (a - b) & 0xff, 0);
+}
+
+/** Specialisations of two-byte opcodes and byte-sized forms. */
+function specializeOther(i: Insn): Handler | null {
+  const reg = i.mod === 3;
+  if ((i.op === 0x0fb6 || i.op === 0x0fb7) && (i.opSize === 4 || i.opSize === 8)) {
+    if (!reg) return i.op === 0x0fb6 ? movzxLoad8 : movzxLoad16;
+    if (i.op === 0x0fb6 && (i.hasRex || i.rm < 4)) return movzxReg8;
+    return null;
+  }
+  if (i.op === 0x84 && reg && (i.hasRex || (i.rm < 4 && i.reg < 4))) return testRR8;
+  if (i.op === 0x80 && !reg && i.regOp === ALU_CMP) return cmpM8I;
+  return null;
+}
+
 /** A faster handler for this decoded instruction, or null to keep the general one. */
 export function specialize(i: Insn): Handler | null {
   const size = i.opSize;
-  if (size !== 4 && size !== 8) return null;
-  if (i.op > 0xff) return null;
+  if (size !== 4 && size !== 8) return specializeOther(i);
+  if (i.op > 0xff) return specializeOther(i);
   const op = i.op;
   const reg = i.mod === 3;
   // ALU Ev,Gv: 01 09 21 29 31 39 (odd opcodes below 0x40 with low bits 001)
