@@ -17,15 +17,16 @@
 import { type Memory, MemoryFault, MemoryLimitExceeded } from '../mem/memory.js';
 import type { BlockContext, Limits } from '../machine/types.js';
 import { type Arch, syscallNames } from './arch/index.js';
-import { DEFAULT_UMASK, MAIN_TID, O_LARGEFILE, O_RDONLY, O_WRONLY } from './constants.js';
-import { EFAULT, ENOMEM, ENOSYS, SysError } from './errno.js';
+import { DEFAULT_UMASK, MAIN_TID, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_WRONLY } from './constants.js';
+import { EAGAIN, EFAULT, ENOMEM, ENOSYS, SysError } from './errno.js';
 import { OUTPUT_GAS_PER_BYTE, SYSCALL_BASE } from './gas.js';
 import { DeterministicRandom } from './random.js';
 import { SYSCALLS } from './syscalls/index.js';
 import { defaultRlimits, type Rlimit } from './syscalls/info.js';
 import { newSignalState, type SignalState } from './syscalls/signal.js';
 import type { Sys } from './syscalls/types.js';
-import { KThread } from './thread.js';
+import { KThread, WouldBlock } from './thread.js';
+import { Scheduler } from './sched.js';
 import { describeArgs, describeResult } from './trace.js';
 import type { ThreadContext } from './types.js';
 import { FdTable, OpenFile } from './vfs/fdtable.js';
@@ -137,8 +138,8 @@ export class Kernel {
   private stdinPos = 0;
   private readonly out: OutputBuffer;
   private readonly err: OutputBuffer;
-  private readonly threads = new Map<ThreadContext, KThread>();
-  private nextTid = MAIN_TID;
+  /** The thread table and the scheduler's decisions (threads, futexes, blocking). */
+  readonly sched: Scheduler;
   /** The thread whose system call is being handled (for the file system clock). */
   private current: ThreadContext | null = null;
 
@@ -158,6 +159,7 @@ export class Kernel {
     this.mmapBase = opts.mmapBase;
     this.mmapFloor = opts.mmapFloor ?? (opts.brkStart < FOUR_GIB ? FOUR_GIB : opts.brkStart + FOUR_GIB);
     this.signals = newSignalState();
+    this.sched = new Scheduler(this);
     this.rlimits = defaultRlimits(opts.limits);
     this.fds = new FdTable(opts.limits.openFiles);
 
@@ -216,12 +218,14 @@ export class Kernel {
     } else {
       const prev = this.current;
       this.current = thread;
+      const th = this.thread(thread);
       try {
-        const s: Sys = { k: this, t: thread, th: this.thread(thread), mem: thread.mem };
+        const s: Sys = { k: this, t: thread, th, mem: thread.mem };
         const r = impl(s, a);
         ret = typeof r === 'bigint' ? r : BigInt(r);
       } catch (e) {
-        ret = -BigInt(this.errnoOf(e));
+        if (e instanceof WouldBlock) ret = this.wouldBlock(th, label, a, e);
+        else ret = -BigInt(this.errnoOf(e));
       } finally {
         this.current = prev;
       }
@@ -230,6 +234,15 @@ export class Kernel {
       this.traceLines.push(`${label}(${describeArgs(label, a, this.tracePaths)}) = ${describeResult(label, ret)}`);
     }
     return ret;
+  }
+
+  /** An fd operation that cannot proceed: EAGAIN on O_NONBLOCK descriptors, else block and retry. */
+  private wouldBlock(th: KThread, label: string, a: readonly bigint[], e: WouldBlock): bigint {
+    const fd = Number(BigInt.asIntN(32, a[0]!));
+    const f = this.fds.entry(fd)?.file;
+    if (!f || f.flags & O_NONBLOCK) return -BigInt(EAGAIN);
+    this.sched.block(th, { what: label, deadline: null, onTimeout: 'restart', restartable: true, ready: e.ready });
+    return 0n;
   }
 
   private errnoOf(e: unknown): number {
@@ -246,12 +259,7 @@ export class Kernel {
 
   /** The kernel's record of a thread (the first thread seen is the main thread, tid 1000). */
   thread(ctx: ThreadContext): KThread {
-    let th = this.threads.get(ctx);
-    if (!th) {
-      th = new KThread(this.nextTid++, ctx);
-      this.threads.set(ctx, th);
-    }
-    return th;
+    return this.sched.threadOf(ctx);
   }
 
   /** End the run (first reason wins). signal 0 = ended by the VM, not by a signal. */
@@ -298,7 +306,7 @@ export class Kernel {
   }
 
   private mainThreadName(): string {
-    for (const th of this.threads.values()) if (th.tid === MAIN_TID) return th.name;
+    for (const th of this.sched.threads) if (th.tid === MAIN_TID) return th.name;
     return 'contract';
   }
 }

@@ -15,3 +15,61 @@ export interface ThreadContext {
   setGsBase(addr: number): void;
   getGsBase(): number;
 }
+
+/** What a signal handler is entered with (the machine builds the architecture's signal frame). */
+export interface SignalDelivery {
+  sig: number;
+  /** sa_handler / sa_sigaction. */
+  handler: bigint;
+  /** sa_flags (SA_SIGINFO, SA_ONSTACK, SA_RESTORER, …). */
+  flags: bigint;
+  restorer: bigint;
+  /** The signal mask to save in the frame (restored by rt_sigreturn). */
+  savedMask: bigint;
+  /** siginfo fields. */
+  info: SigInfo;
+  /** The thread's alternate signal stack (sp, flags, size) as sigaltstack set it. */
+  altstack: { sp: bigint; flags: number; size: bigint };
+  /** For synchronous faults: trap number, error code, cr2. */
+  trap?: { trapno: number; err: number; addr: number };
+}
+
+export interface SigInfo {
+  signo: number;
+  code: number;
+  errno?: number;
+  /** SI_USER / SI_TKILL / SI_QUEUE: sender pid and uid. */
+  pid?: number;
+  uid?: number;
+  /** Faults: the faulting address (si_addr). */
+  addr?: number;
+}
+
+/** What rt_sigreturn restored besides the registers. */
+export interface SigReturn {
+  /** The value of the result register (the interrupted syscall's result, or the register's value). */
+  result: bigint;
+  mask: bigint;
+  /** uc_stack as saved: sigaltstack is re-applied from it. */
+  altstack: { sp: bigint; flags: number; size: bigint };
+}
+
+/**
+ * Optional thread operations a machine provides so the kernel can run several threads and
+ * deliver signals. A ThreadContext without them runs single-threaded without signal handlers.
+ */
+export interface ThreadOps {
+  /** clone(CLONE_VM|CLONE_THREAD): a new thread whose registers copy this one's, with the result
+   * register 0, the stack pointer `stack` (unless 0) and the thread pointer `tls` (unless null). */
+  cloneThread(stack: number, tls: number | null): ThreadContext & ThreadOps;
+  /** The current stack pointer (sigaltstack's SS_ONSTACK). */
+  stackPointer(): number;
+  /** Push a signal frame and continue at the handler. Throws MemoryFault if the frame cannot be written. */
+  enterSignal(d: SignalDelivery): void;
+  /** rt_sigreturn: restore registers from the frame at the stack pointer. Throws MemoryFault. */
+  sigreturn(): SigReturn;
+}
+
+export function hasThreadOps(t: ThreadContext): t is ThreadContext & ThreadOps {
+  return typeof (t as Partial<ThreadOps>).enterSignal === 'function';
+}

@@ -5,6 +5,7 @@
 import { entropySyscalls } from './entropy.js';
 import { fsSyscalls } from './fs.js';
 import { fsPathSyscalls } from './fspath.js';
+import { futexSyscalls } from './futex.js';
 import { infoSyscalls } from './info.js';
 import { memorySyscalls } from './memory.js';
 import { processSyscalls } from './process.js';
@@ -32,4 +33,5 @@ export const SYSCALLS = merge(
   signalSyscalls,
   infoSyscalls,
   entropySyscalls,
+  futexSyscalls,
 );
