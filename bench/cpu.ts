@@ -50,5 +50,5 @@ function benchOne(name: string, binary: string, args: string[]): void {
   else console.log('  qemu-x86_64:  not available (apt-get install qemu-user)');
 }
 
-const iterations = process.argv[2] ?? '';
+const iterations = process.argv[2] ?? '40';
 benchOne('cpu-bound C (musl -O2)', `${root}test/build/bench_cpu.musl.O2`, iterations ? [iterations] : []);

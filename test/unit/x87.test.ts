@@ -280,6 +280,23 @@ test('execX87: fnstenv / fldenv / fnsave / frstor round trip', () => {
   assert.equal(cpu.x87.get(1, v).toHex(), '4000c90fdaa22168c235');
 });
 
+test('X87: fxsave / fxrstor round trip', () => {
+  const cpu = makeCpu();
+  run(cpu, 'd9e8' + 'd9eb' + 'd9ee' + 'd8d1'); // 1, pi, 0; fcom -> C0
+  const area = new Uint8Array(512);
+  cpu.x87.fxsave(area);
+  assert.equal(area[0]! | (area[1]! << 8), 0x037f);
+  assert.equal(area[2]! | (area[3]! << 8), 0x2900); // TOP = 5, C0
+  assert.equal(area[4], 0xe0); // physical 5, 6, 7 in use
+  assert.equal(bytesToHex(area.subarray(48, 58)), '35c26821a2da0fc90040'); // ST1 = pi
+  const cpu2 = makeCpu();
+  cpu2.x87.fxrstor(area);
+  const again = new Uint8Array(512);
+  cpu2.x87.fxsave(again);
+  assert.deepEqual(again, area);
+  assert.equal(cpu2.x87.top, 5);
+});
+
 test('execX87: unmasked exception faults on the next waiting instruction', () => {
   const cpu = makeCpu();
   cpu.mem.write16(BUF, 0x037b); // ZE unmasked
@@ -491,7 +508,7 @@ function genCases(seed: number): Case[] {
   const envMask16 = (at: number): [number, number][] => [[at + 6, at + 14]];
   for (let n = 0; n < 300; n++) {
     const prog = randomProgram(r);
-    const which = n % 6;
+    const which = n % 8;
     if (which === 0) add('fnstenv', randCw(r), prog + 'd9b7c0000000', randomProgramMem(r), false, envMask32(0xc0));
     else if (which === 1) add('fnsave', randCw(r), prog + 'ddb780000000', randomProgramMem(r), false, envMask32(0x80));
     else if (which === 2) add('fnstenv16', randCw(r), prog + '66d9b7c0000000', randomProgramMem(r), false, envMask16(0xc0));
@@ -503,13 +520,20 @@ function genCases(seed: number): Case[] {
       const cw = 0x7f | (r.int(4) << 8) | (r.int(4) << 10) | (r.int(2) << 12);
       const sw = r.u32() & 0x7f7f & ~0x80;
       const tw = r.u32() & 0xffff;
-      img.push(cw & 0xff, cw >> 8, 0xff, 0xff, sw & 0xff, sw >> 8, 0xff, 0xff, tw & 0xff, tw >> 8, 0xff, 0xff);
-      for (let i = 0; i < 16; i++) img.push(0);
+      const is16 = which >= 6;
+      if (is16) {
+        img.push(cw & 0xff, cw >> 8, sw & 0xff, sw >> 8, tw & 0xff, tw >> 8);
+        for (let i = 0; i < 8; i++) img.push(0);
+      } else {
+        img.push(cw & 0xff, cw >> 8, 0xff, 0xff, sw & 0xff, sw >> 8, 0xff, 0xff, tw & 0xff, tw >> 8, 0xff, 0xff);
+        for (let i = 0; i < 16; i++) img.push(0);
+      }
       for (let i = 0; i < 8; i++) img.push(...hexToBytes(le80(randF80(r))));
       while (m.length < 0x80) m.push(0);
       m.splice(0x80, img.length, ...img);
-      const op = which === 4 ? 'd9a780000000' : 'dda780000000';
-      add(which === 4 ? 'fldenv' : 'frstor', randCw(r), op + randomProgram(r), bytesToHex(m));
+      const frstor = which === 5 || which === 7;
+      const op = (is16 ? '66' : '') + (frstor ? 'dda780000000' : 'd9a780000000');
+      add((frstor ? 'frstor' : 'fldenv') + (is16 ? '16' : ''), randCw(r), op + randomProgram(r), bytesToHex(m));
     }
   }
   // random programs with transcendental instructions (stack effects; last-bit differences allowed)

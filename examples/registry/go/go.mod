@@ -1,0 +1,3 @@
+module qvm.example/registry
+
+go 1.19

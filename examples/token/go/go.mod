@@ -1,0 +1,3 @@
+module qvm.example/token
+
+go 1.19

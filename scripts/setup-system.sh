@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages QVM's tests and demo need (toolchains that build the guest
+# programs, and qemu-user for reference runs). Safe to run again; needs root or sudo.
+set -euo pipefail
+PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go)
+missing=()
+for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "system packages: all present (${PKGS[*]})"
+  exit 0
+fi
+SUDO=()
+[[ "$(id -u)" -eq 0 ]] || SUDO=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
