@@ -23,12 +23,12 @@ import { OUTPUT_GAS_PER_BYTE, SYSCALL_BASE } from './gas.js';
 import { DeterministicRandom } from './random.js';
 import { SYSCALLS } from './syscalls/index.js';
 import { defaultRlimits, type Rlimit } from './syscalls/info.js';
-import { newSignalState, type SignalState } from './syscalls/signal.js';
+import { deliverSignals, hasDeliverable, interruptIfPending, newSignalState, type SignalState } from './syscalls/signal.js';
 import type { Sys } from './syscalls/types.js';
 import { KThread, WouldBlock } from './thread.js';
 import { Scheduler } from './sched.js';
 import { describeArgs, describeResult } from './trace.js';
-import type { ThreadContext } from './types.js';
+import { hasThreadOps, type ThreadContext } from './types.js';
 import { FdTable, OpenFile } from './vfs/fdtable.js';
 import { type PathStack, pathOf, Vfs } from './vfs/vfs.js';
 
@@ -211,6 +211,7 @@ export class Kernel {
     const impl = name !== undefined ? SYSCALLS[name] : undefined;
     const label = name ?? `#${nr}`;
     if (this.trace) this.tracePaths.clear();
+    const th = this.thread(thread);
     let ret: bigint;
     if (impl === undefined) {
       if (!this.unknownSyscalls.includes(label)) this.unknownSyscalls.push(label);
@@ -218,7 +219,6 @@ export class Kernel {
     } else {
       const prev = this.current;
       this.current = thread;
-      const th = this.thread(thread);
       try {
         const s: Sys = { k: this, t: thread, th, mem: thread.mem };
         const r = impl(s, a);
@@ -232,6 +232,12 @@ export class Kernel {
     }
     if (this.trace) {
       this.traceLines.push(`${label}(${describeArgs(label, a, this.tracePaths)}) = ${describeResult(label, ret)}`);
+    }
+    // Signals are delivered on the way back from a system call (a blocked thread is interrupted).
+    if (th.state === 'blocked') interruptIfPending(this, th);
+    else if (th.state === 'runnable' && !this.killed && !this.exited && hasDeliverable(this, th)) {
+      if (hasThreadOps(thread)) thread.setResult(ret);
+      deliverSignals(this, th);
     }
     return ret;
   }

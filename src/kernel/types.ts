@@ -62,6 +62,8 @@ export interface ThreadOps {
   /** clone(CLONE_VM|CLONE_THREAD): a new thread whose registers copy this one's, with the result
    * register 0, the stack pointer `stack` (unless 0) and the thread pointer `tls` (unless null). */
   cloneThread(stack: number, tls: number | null): ThreadContext & ThreadOps;
+  /** Write a system call's result register (before a signal frame saves the registers). */
+  setResult(v: bigint): void;
   /** The current stack pointer (sigaltstack's SS_ONSTACK). */
   stackPointer(): number;
   /** Push a signal frame and continue at the handler. Throws MemoryFault if the frame cannot be written. */

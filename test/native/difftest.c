@@ -135,8 +135,13 @@ int main(void) {
     fprintf(stderr, "difftest: cannot map the fixed pages\n");
     return 1;
   }
+  /* the page after DATA must be unmapped (accesses running off the data page fault with SEGV_MAPERR) */
   void *guard = mmap((void *)(DATA + PAGE), PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  (void)guard; /* PROT_NONE: any access faults like an unmapped page would */
+  if (guard != (void *)(DATA + PAGE)) {
+    fprintf(stderr, "difftest: the page after the data page is in use\n");
+    return 1;
+  }
+  munmap(guard, PAGE);
 
   static uint8_t altstack[65536] __attribute__((aligned(64)));
   stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
@@ -249,7 +254,6 @@ int main(void) {
       i = j;
     }
     putchar('\n');
-    fflush(stdout);
   }
   return 0;
 }

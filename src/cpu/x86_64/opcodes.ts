@@ -115,7 +115,6 @@ def(0x90, 'nop', I.nop);
 for (let r = 1; r < 8; r++) def(0x90 + r, 'xchg', I.xchgAcc);
 def(0x98, 'cbw', I.cbw);
 def(0x99, 'cwd', I.cwd);
-def(0x9b, 'fwait', I.nop);
 def(0x9c, 'pushf', I.pushf, { def64: true });
 def(0x9d, 'popf', I.popf, { def64: true });
 def(0x9e, 'sahf', I.sahf);

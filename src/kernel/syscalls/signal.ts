@@ -1,20 +1,24 @@
 /**
- * Signals. For now they are recorded, not delivered to handlers (delivery arrives with threads):
+ * Signals, delivered deterministically.
  *
- *  - rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigpending store and report state faithfully;
- *  - a signal sent to the program itself (kill, tkill, tgkill, rt_sigqueueinfo — what raise() and
- *    abort() use) acts at once:
- *      ignored (SIG_IGN, or SIG_DFL of SIGCHLD/SIGCONT/SIGURG/SIGWINCH)  → nothing happens;
- *      stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) with SIG_DFL     → ignored (nothing could
- *                                                                          ever continue the program);
- *      blocked                                                           → pending until unblocked;
- *      SIG_DFL (terminate / core)                                        → the run ends: kernel.killed
- *                                                                          = { signal, reason };
- *      a handler installed                                               → the run ends the same way,
- *                                                                          the reason says the handler
- *                                                                          was not run.
- *  - waiting for a signal that can never come (pause, rt_sigsuspend, rt_sigtimedwait without a
- *    timeout) ends the run: "program blocked forever".
+ *  - rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigpending keep the state Linux keeps (actions
+ *    per process, mask and alternate stack per thread, pending sets per thread and per process).
+ *  - Sending (kill, tkill, tgkill, rt_sigqueueinfo, and faults) marks the signal pending: on the
+ *    target thread (tgkill, faults) or on the process (kill). An ignored signal is dropped. A
+ *    blocked target thread that does not block the signal is woken: its system call returns
+ *    EINTR, or runs again when the handler has SA_RESTART and the call can be restarted.
+ *  - Delivery happens only at deterministic points: when a system call returns, and when the
+ *    scheduler lets a thread run a slice. Every deliverable pending signal is delivered (lowest
+ *    number first, thread-directed before process-directed), as Linux does on the way back to user
+ *    mode: SIG_DFL → the default action (terminate or core: the run ends with 128+signal; ignore;
+ *    stop signals are ignored since nothing could continue the program); a handler → the machine
+ *    pushes the architecture's signal frame (siginfo, ucontext with the registers and the FP state)
+ *    and continues at the handler; rt_sigreturn restores from the frame.
+ *  - Synchronous faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) go to an installed handler; if
+ *    the signal is blocked or ignored, or no handler is installed, the run ends with 128+signal.
+ *  - A machine without signal frames (ThreadOps) ends the run when a handler would run.
+ *  - pause, rt_sigsuspend and rt_sigtimedwait wait for signals; if no thread can ever send one the
+ *    scheduler ends the run with reason "deadlock".
  */
 import {
   MINSIGSTKSZ,
@@ -41,9 +45,12 @@ import {
   SS_ONSTACK,
   UID,
 } from '../constants.js';
-import { EAGAIN, EINVAL, ENOMEM, ESRCH, SysError } from '../errno.js';
+import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, SysError } from '../errno.js';
 import { int, ptr, size, StructReader, StructWriter } from '../guest.js';
-import { readTimespec, sleepFor } from './time.js';
+import type { Kernel } from '../kernel.js';
+import type { KThread } from '../thread.js';
+import { hasThreadOps, type SigInfo, type ThreadContext } from '../types.js';
+import { readTimespec } from './time.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 export interface SigAction {
@@ -56,15 +63,25 @@ export interface SigAction {
 export interface SignalState {
   /** Index = signal number (1..64). */
   readonly actions: SigAction[];
-  /** Signals sent while blocked (bit sig-1). */
+  /** Process-directed signals pending (bit sig-1). */
   pending: bigint;
+  readonly pendingInfo: Map<number, SigInfo>;
 }
 
 export function newSignalState(): SignalState {
   const actions: SigAction[] = [];
   for (let i = 0; i <= NSIG; i++) actions.push({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
-  return { actions, pending: 0n };
+  return { actions, pending: 0n, pendingInfo: new Map() };
 }
+
+export const SA_SIGINFO = 0x4n;
+export const SA_ONSTACK = 0x08000000n;
+export const SA_RESTART = 0x10000000n;
+export const SA_NODEFER = 0x40000000n;
+export const SA_RESETHAND = 0x80000000n;
+const SI_USER = 0;
+const SI_QUEUE = -1;
+const SI_TKILL = -6;
 
 const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
 const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
@@ -76,49 +93,161 @@ function defaultIgnored(sig: number): boolean {
   );
 }
 
-function ignored(s: Sys, sig: number): boolean {
+function ignoredBy(k: Kernel, sig: number): boolean {
   if (sig === SIGKILL) return false;
-  const h = s.k.signals.actions[sig]!.handler;
+  const h = k.signals.actions[sig]!.handler;
   return h === SIG_IGN || (h === SIG_DFL && defaultIgnored(sig));
 }
 
-function deliver(s: Sys, sig: number): void {
-  const h = s.k.signals.actions[sig]!.handler;
-  const name = signalName(sig);
-  if (h === SIG_DFL || sig === SIGKILL) {
-    s.k.kill(`killed by ${name}`, sig);
-  } else {
-    s.k.kill(
-      `killed by ${name}: a handler is installed (0x${h.toString(16)}) but QVM does not run signal handlers yet`,
-      sig,
-    );
+function lowest(set: bigint): number {
+  let sig = 1;
+  while (!(set & bit(sig))) sig++;
+  return sig;
+}
+
+/** A signal pending for th (thread or process) that th does not block. */
+function deliverable(k: Kernel, th: KThread): bigint {
+  return (th.pending | k.signals.pending) & ~(th.sigmask & ~UNBLOCKABLE);
+}
+
+/** A blocked thread that can take sig ends its wait (EINTR, or a restart with SA_RESTART). */
+function interrupt(k: Kernel, th: KThread, sig: number): void {
+  if (th.state !== 'blocked') return;
+  const w = th.wait!;
+  const restart = !w.forSignal && w.restartable && (k.signals.actions[sig]!.flags & SA_RESTART) !== 0n &&
+    k.signals.actions[sig]!.handler !== SIG_DFL;
+  k.sched.wake(th, restart ? 'restart' : -BigInt(EINTR));
+}
+
+/** Send sig to one thread (tgkill, tkill, faults). */
+export function sendToThread(k: Kernel, th: KThread, sig: number, info: SigInfo): void {
+  if (sig === 0 || th.state === 'exited') return;
+  if (ignoredBy(k, sig) && !(th.sigmask & bit(sig))) return;
+  if (!(th.pending & bit(sig))) th.pendingInfo.set(sig, info);
+  th.pending |= bit(sig);
+  if (!(th.sigmask & bit(sig) & ~UNBLOCKABLE)) interrupt(k, th, sig);
+}
+
+/** Send sig to the process (kill): the first thread in tid order that does not block it takes it. */
+export function sendToProcess(k: Kernel, sig: number, info: SigInfo): void {
+  if (sig === 0) return;
+  const st = k.signals;
+  if (ignoredBy(k, sig)) return;
+  if (!(st.pending & bit(sig))) st.pendingInfo.set(sig, info);
+  st.pending |= bit(sig);
+  for (const th of k.sched.threads) {
+    if (th.state === 'exited' || th.sigmask & bit(sig) & ~UNBLOCKABLE) continue;
+    interrupt(k, th, sig);
+    break;
   }
 }
 
-/** Send sig to the calling thread's process (sig already validated; 0 = existence check). */
-export function sendSignal(s: Sys, sig: number): void {
-  if (sig === 0 || ignored(s, sig)) return;
-  if (s.th.sigmask & bit(sig) && !(UNBLOCKABLE & bit(sig))) {
-    s.k.signals.pending |= bit(sig);
+/** True if th has a signal to take now. */
+export function hasDeliverable(k: Kernel, th: KThread): boolean {
+  return deliverable(k, th) !== 0n;
+}
+
+/** After blocking: a signal already deliverable ends the wait at once. */
+export function interruptIfPending(k: Kernel, th: KThread): void {
+  const d = deliverable(k, th);
+  if (d !== 0n && th.state === 'blocked') interrupt(k, th, lowest(d));
+}
+
+function defaultAction(k: Kernel, sig: number): void {
+  if (defaultIgnored(sig)) return;
+  k.kill(`killed by ${signalName(sig)}`, sig);
+}
+
+/**
+ * Deliver every deliverable pending signal of th (the running thread, whose registers are
+ * current). Handlers get a signal frame each, the last delivered on top (it runs first).
+ */
+export function deliverSignals(k: Kernel, th: KThread): void {
+  for (;;) {
+    if (k.killed || k.exited || th.state !== 'runnable') break;
+    const d = deliverable(k, th);
+    if (d === 0n) break;
+    let sig: number;
+    let info: SigInfo | undefined;
+    const own = th.pending & d;
+    if (own !== 0n) {
+      sig = lowest(own);
+      th.pending &= ~bit(sig);
+      info = th.pendingInfo.get(sig);
+      th.pendingInfo.delete(sig);
+    } else {
+      sig = lowest(d);
+      k.signals.pending &= ~bit(sig);
+      info = k.signals.pendingInfo.get(sig);
+      k.signals.pendingInfo.delete(sig);
+    }
+    if (ignoredBy(k, sig)) continue;
+    const act = k.signals.actions[sig]!;
+    if (act.handler === SIG_DFL || sig === SIGKILL) {
+      defaultAction(k, sig);
+      continue;
+    }
+    runHandler(k, th, sig, info ?? { signo: sig, code: SI_USER, pid: PID, uid: UID });
+  }
+  if (th.savedMask !== null && th.state === 'runnable') {
+    th.sigmask = th.savedMask;
+    th.savedMask = null;
+  }
+}
+
+function runHandler(k: Kernel, th: KThread, sig: number, info: SigInfo, trap?: { trapno: number; err: number; addr: number }): void {
+  const act = k.signals.actions[sig]!;
+  const ctx: ThreadContext = th.ctx;
+  if (!hasThreadOps(ctx)) {
+    k.kill(`killed by ${signalName(sig)}: a handler is installed (0x${act.handler.toString(16)}) but this machine does not run signal handlers`, sig);
     return;
   }
-  deliver(s, sig);
+  const savedMask = th.savedMask ?? th.sigmask;
+  th.savedMask = null;
+  try {
+    ctx.enterSignal({
+      sig,
+      handler: act.handler,
+      flags: act.flags,
+      restorer: act.restorer,
+      savedMask,
+      info,
+      altstack: th.altstack,
+      trap,
+    });
+  } catch {
+    // the frame could not be written (bad stack): Linux forces SIGSEGV
+    k.kill(`killed by SIGSEGV: cannot push the signal frame for ${signalName(sig)}`, SIGSEGV);
+    return;
+  }
+  if (act.flags & SA_ONSTACK && (th.altstack.flags & SS_AUTODISARM) !== 0 && th.altstack.size !== 0n) {
+    th.altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+  }
+  let mask = th.sigmask | act.mask;
+  if (!(act.flags & SA_NODEFER)) mask |= bit(sig);
+  th.sigmask = mask & ~UNBLOCKABLE;
+  if (act.flags & SA_RESETHAND) k.signals.actions[sig] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
 }
 
-/** Deliver the lowest pending signal that the thread no longer blocks. */
-export function deliverPending(s: Sys): void {
-  const st = s.k.signals;
-  const ready = st.pending & ~s.th.sigmask;
-  if (ready === 0n) return;
-  for (let sig = 1; sig <= NSIG; sig++) {
-    if (ready & bit(sig)) {
-      st.pending &= ~bit(sig);
-      if (!ignored(s, sig)) {
-        deliver(s, sig);
-        return;
-      }
-    }
+/**
+ * A synchronous fault of the running thread: its handler runs at once (registers point at the
+ * faulting instruction); blocked, ignored or default → the run ends with 128+sig.
+ */
+export function forceSignal(
+  k: Kernel,
+  th: KThread,
+  sig: number,
+  info: SigInfo,
+  trap: { trapno: number; err: number; addr: number },
+  reason: string,
+): void {
+  const act = k.signals.actions[sig]!;
+  const blocked = (th.sigmask & bit(sig)) !== 0n;
+  if (blocked || act.handler === SIG_DFL || act.handler === SIG_IGN || !hasThreadOps(th.ctx)) {
+    k.kill(reason, sig);
+    return;
   }
+  runHandler(k, th, sig, info, trap);
 }
 
 function checkSig(sig: number): void {
@@ -153,8 +282,11 @@ function rt_sigaction(s: Sys, a: readonly bigint[]): number {
   }
   if (next) {
     s.k.signals.actions[sig] = next;
-    // Setting SIG_IGN (or SIG_DFL of an ignored signal) discards it if pending.
-    if (ignored(s, sig)) s.k.signals.pending &= ~bit(sig);
+    // Setting SIG_IGN (or SIG_DFL of an ignored signal) discards it where pending.
+    if (ignoredBy(s.k, sig)) {
+      s.k.signals.pending &= ~bit(sig);
+      for (const th of s.k.sched.threads) th.pending &= ~bit(sig);
+    }
   }
   return 0;
 }
@@ -174,42 +306,58 @@ function rt_sigprocmask(s: Sys, a: readonly bigint[]): number {
     else throw new SysError(EINVAL);
   }
   if (oset !== 0) new StructWriter(8).u64(0, s.th.sigmask).to(s.mem, oset);
-  if (next !== null) {
-    s.th.sigmask = next & ~UNBLOCKABLE;
-    deliverPending(s);
-  }
+  if (next !== null) s.th.sigmask = next & ~UNBLOCKABLE;
   return 0;
 }
 
 function rt_sigpending(s: Sys, a: readonly bigint[]): number {
   const n = size(a[1]!);
   if (n > 8) throw new SysError(EINVAL);
-  const w = new StructWriter(8).u64(0, s.k.signals.pending & s.th.sigmask);
+  const w = new StructWriter(8).u64(0, (s.k.signals.pending | s.th.pending) & s.th.sigmask);
   s.mem.write(ptr(a[0]!), w.bytes.subarray(0, n));
   return 0;
+}
+
+/** sigaltstack's view of whether sp is on th's alternate stack (Linux's on_sig_stack). */
+function onAltStack(th: KThread, sp: number): boolean {
+  const st = th.altstack;
+  if (st.size === 0n) return false;
+  const base = Number(st.sp);
+  return sp > base && sp - base <= Number(st.size);
+}
+
+function stackPointer(s: Sys): number | null {
+  return hasThreadOps(s.t) ? s.t.stackPointer() : null;
+}
+
+/** Apply a new alternate stack (sigaltstack, rt_sigreturn). */
+function setAltStack(th: KThread, sp: number | null, flags: number, spAddr: bigint, sz: bigint): void {
+  if (sp !== null && onAltStack(th, sp)) throw new SysError(EPERM);
+  const mode = flags & ~SS_AUTODISARM;
+  if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) throw new SysError(EINVAL);
+  if (mode === SS_DISABLE) th.altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+  else {
+    if (sz < BigInt(MINSIGSTKSZ)) throw new SysError(ENOMEM);
+    th.altstack = { sp: spAddr, flags: flags & SS_AUTODISARM, size: sz };
+  }
 }
 
 function sigaltstack(s: Sys, a: readonly bigint[]): number {
   const ss = ptr(a[0]!);
   const old = ptr(a[1]!);
-  let next: { sp: bigint; flags: number; size: bigint } | null = null;
+  const sp = stackPointer(s);
+  let next: { flags: number; sp: bigint; size: bigint } | null = null;
   if (ss !== 0) {
     const r = StructReader.from(s.mem, ss, 24);
-    const flags = r.i32(8);
-    const mode = flags & ~SS_AUTODISARM;
-    if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) throw new SysError(EINVAL);
-    if (mode === SS_DISABLE) next = { sp: 0n, flags: SS_DISABLE, size: 0n };
-    else {
-      const sz = r.u64(16);
-      if (sz < BigInt(MINSIGSTKSZ)) throw new SysError(ENOMEM);
-      next = { sp: r.u64(0), flags: flags & SS_AUTODISARM, size: sz };
-    }
+    next = { sp: r.u64(0), flags: r.i32(8), size: r.u64(16) };
   }
   if (old !== 0) {
     const cur = s.th.altstack;
-    new StructWriter(24).u64(0, cur.sp).i32(8, cur.flags).u64(16, cur.size).to(s.mem, old);
+    let flags = cur.flags;
+    if (cur.size !== 0n && sp !== null && onAltStack(s.th, sp)) flags = SS_ONSTACK | (cur.flags & SS_AUTODISARM);
+    new StructWriter(24).u64(0, cur.sp).i32(8, flags).u64(16, cur.size).to(s.mem, old);
   }
-  if (next) s.th.altstack = next;
+  if (next) setAltStack(s.th, sp, next.flags, next.sp, next.size);
   return 0;
 }
 
@@ -222,15 +370,17 @@ function kill(s: Sys, a: readonly bigint[]): number {
   const sig = int(a[1]!);
   checkSig(sig);
   if (!isSelfPid(pid)) throw new SysError(ESRCH);
-  sendSignal(s, sig);
+  sendToProcess(s.k, sig, { signo: sig, code: SI_USER, pid: PID, uid: UID });
   return 0;
 }
 
-function threadSignal(s: Sys, tgid: number | null, tid: number, sig: number): number {
+function threadSignal(s: Sys, tgid: number | null, tid: number, sig: number, code = SI_TKILL): number {
   checkSig(sig);
   if (tid <= 0 || (tgid !== null && tgid <= 0)) throw new SysError(EINVAL);
-  if ((tgid !== null && tgid !== PID) || tid !== s.th.tid) throw new SysError(ESRCH);
-  sendSignal(s, sig);
+  if (tgid !== null && tgid !== PID) throw new SysError(ESRCH);
+  const th = s.k.sched.byId(tid);
+  if (!th) throw new SysError(ESRCH);
+  sendToThread(s.k, th, sig, { signo: sig, code, pid: PID, uid: UID });
   return 0;
 }
 
@@ -247,37 +397,50 @@ function rt_sigqueueinfo(s: Sys, a: readonly bigint[]): number {
   const sig = int(a[1]!);
   checkSig(sig);
   if (pid !== PID) throw new SysError(ESRCH);
-  sendSignal(s, sig);
+  sendToProcess(s.k, sig, { signo: sig, code: SI_QUEUE, pid: PID, uid: UID });
   return 0;
 }
 
 function rt_tgsigqueueinfo(s: Sys, a: readonly bigint[]): number {
-  return threadSignal(s, int(a[0]!), int(a[1]!), int(a[2]!));
+  return threadSignal(s, int(a[0]!), int(a[1]!), int(a[2]!), SI_QUEUE);
 }
 
-function rt_sigreturn(s: Sys): number {
-  s.k.kill('killed by SIGSEGV: rt_sigreturn without a signal frame', SIGSEGV);
-  return 0;
+function rt_sigreturn(s: Sys): bigint {
+  if (!hasThreadOps(s.t)) {
+    s.k.kill('killed by SIGSEGV: rt_sigreturn without a signal frame', SIGSEGV);
+    return 0n;
+  }
+  let r;
+  try {
+    r = s.t.sigreturn();
+  } catch {
+    s.k.kill('killed by SIGSEGV: rt_sigreturn with an unreadable signal frame', SIGSEGV);
+    return 0n;
+  }
+  s.th.sigmask = r.mask & ~UNBLOCKABLE;
+  try {
+    setAltStack(s.th, s.t.stackPointer(), r.altstack.flags, r.altstack.sp, r.altstack.size);
+  } catch {
+    // restore_altstack ignores errors
+  }
+  return r.result;
 }
 
-function blockedForever(s: Sys, what: string): number {
-  s.k.kill(`program blocked forever in ${what}`, 0);
+function waitForSignal(s: Sys, what: string): number {
+  s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
   return 0;
 }
 
 function pause(s: Sys): number {
-  return blockedForever(s, 'pause');
+  return waitForSignal(s, 'pause');
 }
 
 function rt_sigsuspend(s: Sys, a: readonly bigint[]): number {
   if (size(a[1]!) !== 8) throw new SysError(EINVAL);
   const mask = StructReader.from(s.mem, ptr(a[0]!), 8).u64(0) & ~UNBLOCKABLE;
-  const saved = s.th.sigmask;
+  s.th.savedMask = s.th.sigmask;
   s.th.sigmask = mask;
-  deliverPending(s);
-  s.th.sigmask = saved;
-  if (s.k.killed) return 0;
-  return blockedForever(s, 'rt_sigsuspend');
+  return waitForSignal(s, 'rt_sigsuspend');
 }
 
 function rt_sigtimedwait(s: Sys, a: readonly bigint[]): number {
@@ -286,20 +449,38 @@ function rt_sigtimedwait(s: Sys, a: readonly bigint[]): number {
   const info = ptr(a[1]!);
   const tp = ptr(a[2]!);
   const timeout = tp === 0 ? null : readTimespec(s, tp);
-  const ready = s.k.signals.pending & set;
+  const th = s.th;
+  const st = s.k.signals;
+  const ready = (th.pending | st.pending) & set;
   if (ready !== 0n) {
-    let sig = 1;
-    while (!(ready & bit(sig))) sig++;
-    s.k.signals.pending &= ~bit(sig);
+    const sig = lowest(ready);
+    let si: SigInfo | undefined;
+    if (th.pending & bit(sig)) {
+      th.pending &= ~bit(sig);
+      si = th.pendingInfo.get(sig);
+      th.pendingInfo.delete(sig);
+    } else {
+      st.pending &= ~bit(sig);
+      si = st.pendingInfo.get(sig);
+      st.pendingInfo.delete(sig);
+    }
     if (info !== 0) {
-      // siginfo_t: si_signo, si_errno, si_code (SI_TKILL = -6), si_pid, si_uid
-      new StructWriter(128).i32(0, sig).i32(4, 0).i32(8, -6).i32(16, PID).u32(20, UID).to(s.mem, info);
+      const w = new StructWriter(128).i32(0, sig).i32(4, 0).i32(8, si?.code ?? SI_TKILL);
+      w.i32(16, si?.pid ?? PID).u32(20, si?.uid ?? UID);
+      w.to(s.mem, info);
     }
     return sig;
   }
-  if (timeout === null) return blockedForever(s, 'rt_sigtimedwait');
-  sleepFor(s, timeout);
-  throw new SysError(EAGAIN);
+  if (timeout === 0n) throw new SysError(EAGAIN);
+  const now = s.k.sched.now();
+  s.k.sched.block(th, {
+    what: 'rt_sigtimedwait',
+    deadline: timeout === null ? null : now + Number(timeout),
+    onTimeout: -BigInt(EAGAIN),
+    restartable: false,
+    ready: () => ((th.pending | st.pending) & set) !== 0n,
+  });
+  return 0;
 }
 
 export const signalSyscalls: SyscallGroup = {
@@ -317,4 +498,3 @@ export const signalSyscalls: SyscallGroup = {
   rt_sigsuspend,
   rt_sigtimedwait,
 };
-
