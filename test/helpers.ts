@@ -29,10 +29,7 @@ export const GAS = 500_000_000;
 export const NOT_NATIVE = new Set(['time_random']);
 
 /** Corpus programs that need features of a later issue, with the reason they are skipped for now. */
-export const PENDING: ReadonlyMap<string, string> = new Map([
-  ['threads', 'needs clone/futex threads (issue 4)'],
-  ['signals', 'needs signal delivery to handlers (issue 4)'],
-]);
+export const PENDING: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 export interface Binary {
   /** e.g. "int_edge.musl.O2" */

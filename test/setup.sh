@@ -69,9 +69,19 @@ for f in "$src"/bad/*.c; do
   build "$f" "$out/bad/$name.musl.O0" musl-gcc -static -O0
   build "$f" "$out/bad/$name.musl.O2" musl-gcc -static -O2
 done
+# Test contracts for the contract ABI tests (test/contracts/*.c → test/build/contracts/<name>).
+mkdir -p "$out/contracts"
+for f in "$root"/test/contracts/*.c; do
+  build "$f" "$out/contracts/$(basename "$f" .c)" musl-gcc -static -O2
+done
 # A dynamically linked binary (glibc), for the bad-input tests.
 build "$src/hello.c" "$out/hello.dynamic" gcc -O2
 wait_all
+
+# The example contracts (examples/*/build.sh → test/build/examples/<name>-c, <name>-go).
+for ex in "$root"/examples/*/build.sh; do
+  if ! bash "$ex" "$out/examples"; then failed=1; fi
+done
 
 if ((failed)); then
   echo "test/setup.sh: some test programs failed to build" >&2

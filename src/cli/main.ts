@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
+import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -71,20 +72,6 @@ function resultJson(r: RunResult): Record<string, unknown> {
   };
 }
 
-interface RunFlags {
-  json?: boolean;
-  env: string[];
-  stdin?: string;
-  gas?: number;
-  blockNumber?: bigint;
-  blockTimestamp?: bigint;
-  prevBlockHash?: Uint8Array;
-  txHash?: Uint8Array;
-  chainId?: bigint;
-  trace?: boolean;
-  argv0: string;
-}
-
 const program = new Command();
 program
   .name('qvm')
@@ -110,8 +97,21 @@ program
   .option('--chain-id <n>', 'chain id', parseBigInt('chain id'))
   .option('--trace', 'print one line per system call to stderr')
   .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
+  .option('--contract', 'contract mode: run with the contract ABI (implied by the options below)')
+  .option('--db <K=V>', 'contract mode: a storage slot before the call (repeatable)', collect, [])
+  .option('--read <K1,K2>', 'contract mode: storage keys given as DB_<KEY> environment variables', collect, [])
+  .option('--sender <address>', 'contract mode: the caller (QVM_SENDER)', parseAddress('sender'))
+  .option('--address <address>', 'contract mode: the contract\'s address (QVM_CONTRACT)', parseAddress('contract address'))
+  .option('--value <n>', 'contract mode: value sent with the call (QVM_VALUE)', parseBigInt('value'))
+  .option('--construct', 'contract mode: deploy, i.e. run the constructor (argv: contract construct [args…])')
+  .option('--state <file>', 'contract mode: JSON file holding the contract\'s storage between runs')
   .passThroughOptions()
-  .action((elf: string, args: string[], flags: RunFlags) => {
+  .action((elf: string, rawArgs: string[], flags: RunFlags) => {
+    const args = takeTrailingOptions(rawArgs, flags, { fail, readInput, parseBigInt, parseHash, parseGas });
+    if (contractMode(flags)) {
+      runContractCli(elf, args, flags, { fail, readInput, parseBigInt, parseHash, parseGas });
+      return;
+    }
     const bytes = readInput(elf);
     for (const e of flags.env) if (!e.includes('=')) fail(`--env expects KEY=VALUE, got "${e}"`);
     const block: BlockContext = {

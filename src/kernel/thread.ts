@@ -4,6 +4,7 @@
  */
 import type { SigInfo, ThreadContext } from './types.js';
 import { SS_DISABLE } from './constants.js';
+import { EAGAIN, SysError } from './errno.js';
 
 export type ThreadState = 'runnable' | 'blocked' | 'exited';
 
@@ -65,8 +66,8 @@ export class KThread {
  * dispatcher turns it into EAGAIN for O_NONBLOCK descriptors, or blocks the thread until `ready()`
  * and then runs the system call again.
  */
-export class WouldBlock extends Error {
+export class WouldBlock extends SysError {
   constructor(readonly ready: () => boolean) {
-    super('would block');
+    super(EAGAIN);
   }
 }

@@ -12,7 +12,7 @@ import { Kernel } from '../kernel/kernel.js';
 import type { ThreadContext } from '../kernel/types.js';
 import { loadProcessImage, MMAP_BASE, GUEST_EXE_PATH } from './process-image.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
-import { GAS_PER_PAGE_TOUCHED } from './gas.js';
+import { runThreads } from './threads.js';
 
 /** The block a local `qvm run` executes in unless told otherwise (documented in docs/determinism.md). */
 export const DEFAULT_BLOCK: BlockContext = {
@@ -72,71 +72,18 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
   });
   const cpu = new Cpu(mem);
-  const interp = new Interpreter(cpu);
   cpu.rip = loaded.entry;
   cpu.setReg64Number(RSP, loaded.stackPointer);
-
-  const thread: ThreadContext = {
-    mem,
-    virtualNanos: () => cpu.icount + kernel.sleptNanos,
-    setThreadPointer: (a) => { cpu.fsBase = a; },
-    getThreadPointer: () => cpu.fsBase,
-    setGsBase: (a) => { cpu.gsBase = a; },
-    getGsBase: () => cpu.gsBase,
-  };
-
-  const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
-
-  for (;;) {
-    const used = gasUsed();
-    if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at rip 0x${cpu.rip.toString(16)}`;
-      exitCode = 137;
-      break;
-    }
-    const stop = interp.run(Math.min(SLICE, gasLimit - used));
-    if (stop === Stop.Budget) continue;
-    if (stop === Stop.Syscall) {
-      const nr = cpu.lo[RAX]!;
-      const args = [reg(cpu, RDI), reg(cpu, RSI), reg(cpu, RDX), reg(cpu, R10), reg(cpu, R8), reg(cpu, R9)];
-      const result = kernel.syscall(nr, args, thread);
-      cpu.setReg64(RAX, BigInt.asUintN(64, result));
-      if (kernel.exited) {
-        exitCode = kernel.exited.status & 0xff;
-        break;
-      }
-      if (kernel.killed) {
-        reason = kernel.killed.reason;
-        signal = kernel.killed.signal || null;
-        exitCode = signal ? 128 + signal : 1;
-        break;
-      }
-      continue;
-    }
-    // Stop.Fault
-    if (interp.limitError) {
-      reason = interp.limitError.message;
-      exitCode = 137;
-      break;
-    }
-    const fault = interp.fault!;
-    reason = fault.reason;
-    signal = fault.signal;
-    exitCode = 128 + fault.signal;
-    break;
-  }
-  const total = gasUsed();
+  // the threads of the program, scheduled deterministically (threads.ts)
+  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit);
   return {
     exitCode,
     signal,
     reason,
     stdout: kernel.stdout,
     stderr: kernel.stderr,
-    gasUsed: Math.min(total, gasLimit),
-    instructions: cpu.icount,
+    gasUsed,
+    instructions,
     syscalls: kernel.syscallCount,
     unknownSyscalls: [...kernel.unknownSyscalls],
     trace: [...kernel.traceLines],

@@ -1,7 +1,7 @@
 /*
  * A test contract for the contract ABI tests (test/contract*.test.ts). argv[1] picks what it does:
  *
- *   env                 OUT=argc=N, OUT=argv[i]=…, OUT=env[i]=… for the whole environment,
+ *   env | construct     OUT=argc=N, OUT=argv[i]=…, OUT=env[i]=… for the whole environment,
  *                       OUT=cwd=…, OUT=stdin=<bytes of stdin>
  *   echo [ERR [CODE]]   copies stdin to stdout as it is, then writes ERR to stderr (if given and
  *                       not empty) and exits with CODE (default 0)
@@ -35,7 +35,7 @@ static void write_all(int fd, const char *p, size_t n) {
 
 int main(int argc, char **argv) {
     const char *cmd = argc > 1 ? argv[1] : "";
-    if (strcmp(cmd, "env") == 0) {
+    if (strcmp(cmd, "env") == 0 || strcmp(cmd, "construct") == 0) {
         printf("OUT=argc=%d\n", argc);
         for (int i = 0; i < argc; i++) printf("OUT=argv[%d]=%s\n", i, argv[i]);
         int n = 0;

@@ -187,7 +187,7 @@ int main(void) {
       *eq = 0;
       const char *v = eq + 1;
       if (tok[0] == 'r') in0.gpr[atoi(tok + 1) & 15] = strtoull(v, NULL, 16);
-      else if (!strcmp(tok, "fl")) in0.rflags = (strtoull(v, NULL, 16) & 0x200dd5) | 0x202;
+      else if (!strcmp(tok, "fl")) in0.rflags = (strtoull(v, NULL, 16) & 0x200cd5) | 0x202;
       else if (!strcmp(tok, "fcw")) { unsigned w = (unsigned)strtoul(v, NULL, 16); in0.fx[0] = (uint8_t)w; in0.fx[1] = (uint8_t)(w >> 8); }
       else if (!strcmp(tok, "fsw")) { unsigned w = (unsigned)strtoul(v, NULL, 16); in0.fx[2] = (uint8_t)w; in0.fx[3] = (uint8_t)(w >> 8); }
       else if (!strcmp(tok, "ftw")) in0.fx[4] = (uint8_t)strtoul(v, NULL, 16);
@@ -222,7 +222,7 @@ int main(void) {
     } else {
       printf("S%d:%d rip=%llx", g_sig, g_code, (unsigned long long)rip);
     }
-    printf(" fl=%llx", (unsigned long long)(g_out.rflags & 0x200dd5));
+    printf(" fl=%llx", (unsigned long long)(g_out.rflags & 0x200cd5));
     for (int k = 0; k < 16; k++)
       if (g_out.gpr[k] != in0.gpr[k]) printf(" r%d=%016llx", k, (unsigned long long)g_out.gpr[k]);
     uint16_t fcw = (uint16_t)(g_out.fx[0] | g_out.fx[1] << 8), fcw0 = (uint16_t)(in0.fx[0] | in0.fx[1] << 8);

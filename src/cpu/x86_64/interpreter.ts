@@ -28,7 +28,11 @@ export class Interpreter {
   /** Set when a memory limit was hit (the run fails with that reason, no signal). */
   limitError: MemoryLimitExceeded | null = null;
 
-  constructor(readonly cpu: Cpu) {
+  /**
+   * The register state `run` executes: one Cpu per guest thread, all sharing this code cache and
+   * the memory (the machine's scheduler switches it between slices).
+   */
+  constructor(public cpu: Cpu) {
     const mem: Memory = cpu.mem;
     mem.onCodeWrite = (pn) => this.invalidatePage(pn);
   }

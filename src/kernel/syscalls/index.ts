@@ -5,12 +5,13 @@
 import { entropySyscalls } from './entropy.js';
 import { fsSyscalls } from './fs.js';
 import { fsPathSyscalls } from './fspath.js';
-import { futexSyscalls } from './futex.js';
 import { infoSyscalls } from './info.js';
 import { memorySyscalls } from './memory.js';
 import { processSyscalls } from './process.js';
 import { signalSyscalls } from './signal.js';
 import { timeSyscalls } from './time.js';
+import { threadSyscalls } from './threads.js';
+import { epollSyscalls } from './epoll.js';
 import type { SyscallGroup, SyscallImpl } from './types.js';
 
 function merge(...groups: SyscallGroup[]): Readonly<Record<string, SyscallImpl>> {
@@ -33,5 +34,6 @@ export const SYSCALLS = merge(
   signalSyscalls,
   infoSyscalls,
   entropySyscalls,
-  futexSyscalls,
+  threadSyscalls,
+  epollSyscalls,
 );

@@ -2,9 +2,9 @@
  * Process and thread system calls: exit, ids, thread bookkeeping (set_tid_address, robust lists,
  * arch_prctl), prctl, process creation (refused for now), scheduling, resource usage.
  *
- * Process creation: QVM runs exactly one program. fork, vfork and clone return EAGAIN (the
- * "process/thread limit reached" answer, which libc reports as a normal failure of fork() or
- * pthread_create()); clone3 returns ENOSYS so libc falls back to clone; execve and execveat are not
+ * Process creation: QVM runs exactly one program. fork and vfork return EAGAIN (the
+ * "process limit reached" answer, which libc reports as a normal failure of fork()); clone makes
+ * threads only (threads.ts); clone3 returns ENOSYS so libc falls back to clone; execve and execveat are not
  * implemented (ENOSYS, listed in unknownSyscalls). wait4/waitid return ECHILD.
  */
 import { PID, PPID } from '../constants.js';
@@ -15,16 +15,7 @@ import type { Sys, SyscallGroup } from './types.js';
 
 // ------------------------------------------------------------------ exit
 
-function exit(s: Sys, a: readonly bigint[]): number {
-  // One thread for now: exit ends the program like exit_group.
-  s.k.exit(int(a[0]!));
-  return 0;
-}
-
-function exit_group(s: Sys, a: readonly bigint[]): number {
-  s.k.exit(int(a[0]!));
-  return 0;
-}
+// exit and exit_group: see threads.ts
 
 // ------------------------------------------------------------------ ids
 
@@ -209,11 +200,6 @@ function eagain(): number {
   throw new SysError(EAGAIN);
 }
 
-/** Threads (CLONE_VM | CLONE_THREAD) arrive with thread support; new processes never. */
-function clone(): number {
-  return eagain();
-}
-
 function enosys(): number {
   throw new SysError(ENOSYS);
 }
@@ -355,8 +341,6 @@ function getrusage(s: Sys, a: readonly bigint[]): number {
 }
 
 export const processSyscalls: SyscallGroup = {
-  exit,
-  exit_group,
   getpid: () => PID,
   getppid: () => PPID,
   gettid: (s) => s.th.tid,
@@ -375,11 +359,9 @@ export const processSyscalls: SyscallGroup = {
   rseq: enosys,
   fork: eagain,
   vfork: eagain,
-  clone,
-  clone3: enosys,
+  clone3: enosys, // libc falls back to clone (threads.ts)
   wait4,
   waitid: wait4,
-  sched_yield: () => 0,
   restart_syscall: () => {
     throw new SysError(4 /* EINTR: nothing is ever interrupted, so there is nothing to restart */);
   },

@@ -472,7 +472,7 @@ function rt_sigtimedwait(s: Sys, a: readonly bigint[]): number {
     return sig;
   }
   if (timeout === 0n) throw new SysError(EAGAIN);
-  const now = s.k.sched.now();
+  const now = Math.floor(s.t.virtualNanos());
   s.k.sched.block(th, {
     what: 'rt_sigtimedwait',
     deadline: timeout === null ? null : now + Number(timeout),

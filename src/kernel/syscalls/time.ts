@@ -171,7 +171,6 @@ export const timeSyscalls: SyscallGroup = {
     throw new SysError(EPERM);
   },
   time,
-  nanosleep,
-  clock_nanosleep,
+  // nanosleep, clock_nanosleep: threads.ts (they block the thread in virtual time)
   times,
 };

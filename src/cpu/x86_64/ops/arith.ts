@@ -18,8 +18,13 @@ export function signBitOf(size: number): number {
 /** ALU operation numbers as in the opcode (00-3F rows, group 1 /digit). */
 export const ALU_ADD = 0, ALU_OR = 1, ALU_ADC = 2, ALU_SBB = 3, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7;
 
-/** Perform ALU op `kind` on a and b at `size`, set flags; returns result lo (hi in cpu.outHi). */
+/**
+ * Perform ALU op `kind` on a and b at `size`, set flags; returns result lo (hi in cpu.outHi).
+ * Operands may arrive as int32 views and the result leaves as one (x | 0): a uint32 above 2^31
+ * crossing a call would be boxed into a heap number by V8. Store it; compare with >>> 0.
+ */
 export function alu(cpu: Cpu, kind: number, size: number, aLo: number, aHi: number, bLo: number, bHi: number): number {
+  aLo >>>= 0; aHi >>>= 0; bLo >>>= 0; bHi >>>= 0;
   let rLo: number;
   let rHi = 0;
   switch (kind) {
@@ -93,11 +98,12 @@ export function alu(cpu: Cpu, kind: number, size: number, aLo: number, aHi: numb
       break;
   }
   cpu.outHi = rHi;
-  return rLo;
+  return rLo | 0;
 }
 
 /** INC/DEC keep CF. */
 export function incDec(cpu: Cpu, dec: boolean, size: number, aLo: number, aHi: number): number {
+  aLo >>>= 0; aHi >>>= 0;
   const savedCf = cpu.cf ? 1 : 0;
   let rLo: number;
   let rHi = 0;
@@ -115,7 +121,7 @@ export function incDec(cpu: Cpu, dec: boolean, size: number, aLo: number, aHi: n
   cpu.setFlagsLazy(dec ? FlagOp.Dec : FlagOp.Inc, size, aLo, aHi, 1, 0, rLo, rHi);
   cpu.fCin = savedCf;
   cpu.outHi = rHi;
-  return rLo;
+  return rLo | 0;
 }
 
 export function neg(cpu: Cpu, size: number, aLo: number, aHi: number): number {
@@ -146,32 +152,52 @@ export function signExtend(cpu: Cpu, size: number, lo: number): number {
 /** Scratch for 128-bit results: [w0, w1, w2, w3] little-endian 32-bit words. */
 export const wide = new Uint32Array(4);
 
-/** Unsigned 32×32 → 64: returns low word, high word in cpu.outHi. */
+/**
+ * Unsigned 32×32 → 64: returns the low word as a *signed* int32 (so it crosses the call without
+ * V8 boxing it into a heap number; callers apply >>> 0), high word (uint32) in cpu.outHi.
+ */
 export function mul32(cpu: Cpu, a: number, b: number): number {
   const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
   const ll = al * bl;
   const t = al * bh + ah * bl + Math.floor(ll / 65536);
   cpu.outHi = (ah * bh + Math.floor(t / 65536)) >>> 0;
-  return Math.imul(a, b) >>> 0;
+  return Math.imul(a, b);
 }
 
-/** Unsigned 64×64 → 128 into `wide`. */
-export function mul64(cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number): void {
-  const p0lo = mul32(cpu, aLo, bLo); const p0hi = cpu.outHi;
-  const p1lo = mul32(cpu, aLo, bHi); const p1hi = cpu.outHi;
-  const p2lo = mul32(cpu, aHi, bLo); const p2hi = cpu.outHi;
-  const p3lo = mul32(cpu, aHi, bHi); const p3hi = cpu.outHi;
-  wide[0] = p0lo;
-  const w1 = p0hi + p1lo + p2lo; // < 3·2^32
-  wide[1] = w1 >>> 0;
-  const w2 = p1hi + p2hi + p3lo + Math.floor(w1 / TWO32);
-  wide[2] = w2 >>> 0;
-  wide[3] = (p3hi + Math.floor(w2 / TWO32)) >>> 0;
+/**
+ * Unsigned 64×64 → 128 into `wide`, computed on 16-bit limbs in locals (no calls, so nothing is
+ * boxed). Arguments may be passed as int32 (x | 0) by callers for the same reason.
+ */
+export function mul64(_cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number): void {
+  const a0 = aLo & 0xffff, a1 = (aLo >>> 16) & 0xffff, a2 = aHi & 0xffff, a3 = (aHi >>> 16) & 0xffff;
+  const b0 = bLo & 0xffff, b1 = (bLo >>> 16) & 0xffff, b2 = bHi & 0xffff, b3 = (bHi >>> 16) & 0xffff;
+  // column sums of 16-bit limb products (each < 4·2^32, exact in doubles)
+  let c = a0 * b0;
+  const r0 = c % 65536; c = Math.floor(c / 65536);
+  c += a0 * b1 + a1 * b0;
+  const r1 = c % 65536; c = Math.floor(c / 65536);
+  c += a0 * b2 + a1 * b1 + a2 * b0;
+  const r2 = c % 65536; c = Math.floor(c / 65536);
+  c += a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  const r3 = c % 65536; c = Math.floor(c / 65536);
+  c += a1 * b3 + a2 * b2 + a3 * b1;
+  const r4 = c % 65536; c = Math.floor(c / 65536);
+  c += a2 * b3 + a3 * b2;
+  const r5 = c % 65536; c = Math.floor(c / 65536);
+  c += a3 * b3;
+  const r6 = c % 65536; c = Math.floor(c / 65536);
+  const r7 = c % 65536;
+  wide[0] = r0 + r1 * 65536;
+  wide[1] = r2 + r3 * 65536;
+  wide[2] = r4 + r5 * 65536;
+  wide[3] = r6 + r7 * 65536;
 }
 
 /** Signed 64×64 → 128 into `wide`. */
 export function imul64(cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number): void {
   mul64(cpu, aLo, aHi, bLo, bHi);
+  // callers may pass int32 views: work on the unsigned values
+  aLo >>>= 0; aHi >>>= 0; bLo >>>= 0; bHi >>>= 0;
   // signed = unsigned − (a<0 ? b·2^64 : 0) − (b<0 ? a·2^64 : 0)
   let hiLo = wide[2]!, hiHi = wide[3]!;
   if (aHi & 0x80000000) {

@@ -22,12 +22,12 @@ export function aluEG(cpu: Cpu, i: Insn): void {
   if (i.mod === 3) {
     const rm = size === 1 ? Cpu.byteReg(i, i.rm) : i.rm;
     const a = cpu.getReg(size, rm);
-    const r = alu(cpu, i.aux, size, a, cpu.outHi, b, bHi);
+    const r = alu(cpu, i.aux, size, a | 0, cpu.outHi | 0, b | 0, bHi | 0);
     if (i.aux !== ALU_CMP) cpu.setReg(size, rm, r, cpu.outHi);
   } else {
     const addr = cpu.ea(i);
     const a = cpu.read(size, addr);
-    const r = alu(cpu, i.aux, size, a, cpu.outHi, b, bHi);
+    const r = alu(cpu, i.aux, size, a | 0, cpu.outHi | 0, b | 0, bHi | 0);
     if (i.aux !== ALU_CMP) cpu.write(size, addr, r, cpu.outHi);
   }
 }
@@ -38,7 +38,7 @@ export function aluGE(cpu: Cpu, i: Insn): void {
   const b = cpu.readRM(i, size);
   const bHi = cpu.outHi;
   const a = cpu.readRegOp(i, size);
-  const r = alu(cpu, i.aux, size, a, cpu.outHi, b, bHi);
+  const r = alu(cpu, i.aux, size, a | 0, cpu.outHi | 0, b | 0, bHi | 0);
   if (i.aux !== ALU_CMP) cpu.writeRegOp(i, size, r, cpu.outHi);
 }
 
@@ -46,7 +46,7 @@ export function aluGE(cpu: Cpu, i: Insn): void {
 export function aluAccImm(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   const a = cpu.getReg(size, RAX);
-  const r = alu(cpu, i.aux, size, a, cpu.outHi, i.imm, i.immHi);
+  const r = alu(cpu, i.aux, size, a | 0, cpu.outHi | 0, i.imm | 0, i.immHi | 0);
   if (i.aux !== ALU_CMP) cpu.setReg(size, RAX, r, cpu.outHi);
 }
 
@@ -57,12 +57,12 @@ export function aluEImm(cpu: Cpu, i: Insn): void {
   if (i.mod === 3) {
     const rm = size === 1 ? Cpu.byteReg(i, i.rm) : i.rm;
     const a = cpu.getReg(size, rm);
-    const r = alu(cpu, kind, size, a, cpu.outHi, i.imm, i.immHi);
+    const r = alu(cpu, kind, size, a | 0, cpu.outHi | 0, i.imm | 0, i.immHi | 0);
     if (kind !== ALU_CMP) cpu.setReg(size, rm, r, cpu.outHi);
   } else {
     const addr = cpu.ea(i);
     const a = cpu.read(size, addr);
-    const r = alu(cpu, kind, size, a, cpu.outHi, i.imm, i.immHi);
+    const r = alu(cpu, kind, size, a | 0, cpu.outHi | 0, i.imm | 0, i.immHi | 0);
     if (kind !== ALU_CMP) cpu.write(size, addr, r, cpu.outHi);
   }
 }
@@ -230,13 +230,21 @@ export function pushE(cpu: Cpu, i: Insn): void {
 
 /** POP Ev (8F /0): RSP is incremented before the destination address is computed. */
 export function popE(cpu: Cpu, i: Insn): void {
-  if (i.opSize === 2) {
-    const v = pop16(cpu);
-    cpu.writeRM(i, 2, v, 0);
-    return;
+  const spLo = cpu.lo[RSP]!, spHi = cpu.hi[RSP]!;
+  try {
+    if (i.opSize === 2) {
+      const v = pop16(cpu);
+      cpu.writeRM(i, 2, v, 0);
+      return;
+    }
+    const lo = cpu.pop64();
+    cpu.writeRM(i, 8, lo, cpu.outHi);
+  } catch (e) {
+    // a faulting store leaves RSP as it was (the instruction restarts)
+    cpu.lo[RSP] = spLo;
+    cpu.hi[RSP] = spHi;
+    throw e;
   }
-  const lo = cpu.pop64();
-  cpu.writeRM(i, 8, lo, cpu.outHi);
 }
 
 function push16(cpu: Cpu, v: number): void {
@@ -253,12 +261,21 @@ function pop16(cpu: Cpu): number {
 }
 
 /** LEAVE (C9). */
-export function leave(cpu: Cpu, _i: Insn): void {
-  cpu.lo[RSP] = cpu.lo[RBP]!;
-  cpu.hi[RSP] = cpu.hi[RBP]!;
-  const lo = cpu.pop64();
+export function leave(cpu: Cpu, i: Insn): void {
+  // read before changing RSP, so that a fault leaves the registers as they were
+  const bp = cpu.getReg64Number(RBP);
+  if (i.opSize === 2) {
+    // 66 C9: RSP = RBP, then a 16-bit pop into BP (bits 16-63 of RBP kept)
+    const v = cpu.mem.read16(bp);
+    cpu.setReg64Number(RSP, bp + 2);
+    cpu.setReg(2, RBP, v, 0);
+    return;
+  }
+  const hi = cpu.mem.read32(bp + 4);
+  const lo = cpu.mem.read32(bp);
+  cpu.setReg64Number(RSP, bp + 8);
   cpu.lo[RBP] = lo;
-  cpu.hi[RBP] = cpu.outHi;
+  cpu.hi[RBP] = hi;
 }
 
 /** ENTER imm16, imm8 (C8). */
@@ -329,12 +346,12 @@ export function incDecE(cpu: Cpu, i: Insn): void {
   if (i.mod === 3) {
     const rm = size === 1 ? Cpu.byteReg(i, i.rm) : i.rm;
     const a = cpu.getReg(size, rm);
-    const r = incDec(cpu, dec, size, a, cpu.outHi);
+    const r = incDec(cpu, dec, size, a | 0, cpu.outHi | 0);
     cpu.setReg(size, rm, r, cpu.outHi);
   } else {
     const addr = cpu.ea(i);
     const a = cpu.read(size, addr);
-    const r = incDec(cpu, dec, size, a, cpu.outHi);
+    const r = incDec(cpu, dec, size, a | 0, cpu.outHi | 0);
     cpu.write(size, addr, r, cpu.outHi);
   }
 }
@@ -370,15 +387,15 @@ function mulAcc(cpu: Cpu, i: Insn, signed: boolean): void {
   const bLo = cpu.readRM(i, size);
   const bHi = size === 8 ? cpu.outHi : 0;
   if (size === 8) {
-    if (signed) imul64(cpu, cpu.lo[RAX]!, cpu.hi[RAX]!, bLo, bHi);
-    else mul64(cpu, cpu.lo[RAX]!, cpu.hi[RAX]!, bLo, bHi);
+    if (signed) imul64(cpu, cpu.lo[RAX]! | 0, cpu.hi[RAX]! | 0, bLo | 0, bHi | 0);
+    else mul64(cpu, cpu.lo[RAX]! | 0, cpu.hi[RAX]! | 0, bLo | 0, bHi | 0);
     const rLo = wide[0]!, rHi = wide[1]!, hLo = wide[2]!, hHi = wide[3]!;
     cpu.lo[RAX] = rLo; cpu.hi[RAX] = rHi;
     cpu.lo[RDX] = hLo; cpu.hi[RDX] = hHi;
     const overflow = signed
       ? !((rHi & 0x80000000) ? hLo === 0xffffffff && hHi === 0xffffffff : hLo === 0 && hHi === 0)
       : hLo !== 0 || hHi !== 0;
-    setMulFlags(cpu, overflow, 8, rLo, rHi);
+    setMulFlags(cpu, overflow, 8, rLo | 0, rHi | 0);
     return;
   }
   const a = cpu.getReg(size, RAX);
@@ -387,12 +404,12 @@ function mulAcc(cpu: Cpu, i: Insn, signed: boolean): void {
     if (signed) {
       const p = (a | 0) * (bLo | 0); // |p| < 2^62: not exact; use halves
       void p;
-      lo = mul32(cpu, a, bLo);
+      lo = mul32(cpu, a, bLo) >>> 0;
       hi = cpu.outHi;
       if (a & 0x80000000) hi = (hi - bLo) >>> 0;
       if (bLo & 0x80000000) hi = (hi - a) >>> 0;
     } else {
-      lo = mul32(cpu, a, bLo);
+      lo = mul32(cpu, a, bLo) >>> 0;
       hi = cpu.outHi;
     }
     cpu.setReg(4, RAX, lo, 0);
@@ -462,11 +479,12 @@ export function imulG(cpu: Cpu, i: Insn): void {
   if (i.aux === 1) { aLo = i.imm; aHi = i.immHi; }
   else { aLo = cpu.readRegOp(i, size); aHi = cpu.outHi; }
   if (size === 8) {
-    imul64(cpu, aLo, aHi, bLo0, bHi0);
+    imul64(cpu, aLo | 0, aHi | 0, bLo0 | 0, bHi0 | 0);
     const rLo = wide[0]!, rHi = wide[1]!, hLo = wide[2]!, hHi = wide[3]!;
     const overflow = !((rHi & 0x80000000) ? hLo === 0xffffffff && hHi === 0xffffffff : hLo === 0 && hHi === 0);
-    cpu.writeRegOp(i, 8, rLo, rHi);
-    setMulFlags(cpu, overflow, 8, rLo, rHi);
+    // int32 views of the halves cross the calls without being boxed into heap numbers
+    cpu.writeRegOp(i, 8, rLo | 0, rHi | 0);
+    setMulFlags(cpu, overflow, 8, rLo | 0, rHi | 0);
     return;
   }
   if (size === 4) {
@@ -513,7 +531,7 @@ export function xadd(cpu: Cpu, i: Insn): void {
     const rm = size === 1 ? Cpu.byteReg(i, i.rm) : i.rm;
     const a = cpu.getReg(size, rm);
     const aHi = cpu.outHi;
-    const r = alu(cpu, 0, size, a, aHi, b, bHi);
+    const r = alu(cpu, 0, size, a | 0, aHi | 0, b | 0, bHi | 0);
     const rHi = cpu.outHi;
     cpu.writeRegOp(i, size, a, aHi);
     cpu.setReg(size, rm, r, rHi);
@@ -521,7 +539,7 @@ export function xadd(cpu: Cpu, i: Insn): void {
     const addr = cpu.ea(i);
     const a = cpu.read(size, addr);
     const aHi = cpu.outHi;
-    const r = alu(cpu, 0, size, a, aHi, b, bHi);
+    const r = alu(cpu, 0, size, a | 0, aHi | 0, b | 0, bHi | 0);
     cpu.write(size, addr, r, cpu.outHi);
     cpu.writeRegOp(i, size, a, aHi);
   }
@@ -536,7 +554,7 @@ export function cmpxchg(cpu: Cpu, i: Insn): void {
   const destHi = size === 8 ? cpu.outHi : 0;
   const acc = cpu.getReg(size, RAX);
   const accHi = size === 8 ? cpu.outHi : 0;
-  alu(cpu, ALU_CMP, size, acc, accHi, dest, destHi);
+  alu(cpu, ALU_CMP, size, acc | 0, accHi | 0, dest | 0, destHi | 0);
   if (cpu.zf) {
     const src = cpu.readRegOp(i, size);
     if (i.mod === 3) cpu.setReg(size, rm, src, cpu.outHi);
@@ -614,10 +632,12 @@ export function bitTest(cpu: Cpu, i: Insn): void {
   const op = aux & 3;
   let offLo: number;
   let offSigned = 0; // bit offset as a signed number for memory forms
+  let offRaw = 0, offHi = 0;
   if (aux & 4) {
     offLo = i.imm & (bits - 1);
   } else {
     const r = cpu.readRegOp(i, size);
+    offRaw = r; offHi = cpu.outHi;
     if (i.mod !== 3) {
       // register bit offset addresses memory beyond the operand (signed)
       if (size === 8) offSigned = (cpu.outHi | 0) * 4294967296 + r;
@@ -633,8 +653,15 @@ export function bitTest(cpu: Cpu, i: Insn): void {
   } else {
     addr = cpu.ea(i);
     if (!(aux & 4)) {
-      addr += Math.floor(offSigned / bits) * size;
-      offLo = ((offSigned % bits) + bits) % bits;
+      if (i.addrSize === 4 || Math.abs(offSigned) >= 2 ** 52) {
+        // exact address arithmetic, wrapping at the address size (bit offsets up to ±2^63)
+        const o = size === 8 ? BigInt.asIntN(64, (BigInt(offHi) << 32n) | BigInt(offRaw)) : BigInt(offSigned);
+        const a = BigInt(addr) + (o >> BigInt(Math.log2(bits))) * BigInt(size);
+        addr = Number(i.addrSize === 4 ? BigInt.asUintN(32, a) : BigInt.asUintN(64, a));
+      } else {
+        addr += Math.floor(offSigned / bits) * size;
+      }
+      // offLo (the offset modulo the operand width) is exact from the register's low bits
     }
     v = cpu.read(size, addr);
   }

@@ -6,41 +6,45 @@ import { Cpu, CF, OF, PF, ZF, SF, RCX } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import { maskOf } from './arith.js';
 
-/** Shift helpers leave the result's high half and the carry-out here. */
-let rHi = 0;
-let carry = 0;
+/**
+ * Shift helpers leave the result's high half and the carry-out in a typed array (a module `let`
+ * holding a uint32 would box it into a heap number on every store) and return the low half as a
+ * signed int32 for the same reason; callers apply >>> 0.
+ */
+const scratch = new Int32Array(2);
+const HI = 0, CARRY = 1;
 
 function shl64(lo: number, hi: number, n: number): number {
   if (n < 32) {
-    carry = (hi >>> (32 - n)) & 1;
-    rHi = ((hi << n) | (lo >>> (32 - n))) >>> 0;
-    return (lo << n) >>> 0;
+    scratch[CARRY] = (hi >>> (32 - n)) & 1;
+    scratch[HI] = ((hi << n) | (lo >>> (32 - n))) >>> 0;
+    return (lo << n) | 0;
   }
   if (n === 32) {
-    carry = hi & 1;
-    rHi = lo;
+    scratch[CARRY] = hi & 1;
+    scratch[HI] = lo;
     return 0;
   }
-  carry = (lo >>> (64 - n)) & 1;
-  rHi = (lo << (n - 32)) >>> 0;
+  scratch[CARRY] = (lo >>> (64 - n)) & 1;
+  scratch[HI] = (lo << (n - 32)) >>> 0;
   return 0;
 }
 
 function shr64(lo: number, hi: number, n: number, arithmetic: boolean): number {
   const fill = arithmetic && (hi & 0x80000000) ? 0xffffffff : 0;
   if (n < 32) {
-    carry = (lo >>> (n - 1)) & 1;
-    rHi = arithmetic ? (hi >> n) >>> 0 : hi >>> n;
-    return ((lo >>> n) | (hi << (32 - n))) >>> 0;
+    scratch[CARRY] = (lo >>> (n - 1)) & 1;
+    scratch[HI] = arithmetic ? (hi >> n) >>> 0 : hi >>> n;
+    return ((lo >>> n) | (hi << (32 - n))) | 0;
   }
   if (n === 32) {
-    carry = lo >>> 31;
-    rHi = fill;
-    return hi;
+    scratch[CARRY] = lo >>> 31;
+    scratch[HI] = fill;
+    return hi | 0;
   }
-  carry = n === 33 ? hi & 1 : ((arithmetic ? hi >> (n - 33) : hi >>> (n - 33)) & 1);
-  rHi = fill;
-  return (arithmetic ? hi >> (n - 32) : hi >>> (n - 32)) >>> 0;
+  scratch[CARRY] = n === 33 ? hi & 1 : ((arithmetic ? hi >> (n - 33) : hi >>> (n - 33)) & 1);
+  scratch[HI] = fill;
+  return (arithmetic ? hi >> (n - 32) : hi >>> (n - 32)) | 0;
 }
 
 function resultFlags(size: number, lo: number, hi: number): number {
@@ -62,11 +66,26 @@ function shiftCount(cpu: Cpu, i: Insn): number {
   return raw & (i.opSize === 8 ? 63 : 31);
 }
 
+/**
+ * A masked count of 0 changes no flag and no value, but the instruction still executes: a 32-bit
+ * register destination is zero-extended to 64 bits and a memory operand is accessed (it faults
+ * like the read-modify-write would).
+ */
+function countZero(cpu: Cpu, i: Insn, size: number): void {
+  if (i.mod === 3) {
+    if (size === 4) cpu.hi[i.rm] = 0;
+    return;
+  }
+  const addr = cpu.ea(i);
+  cpu.read(size, addr);
+  cpu.mem.checkWritable(addr, size);
+}
+
 /** Group 2: /0 rol /1 ror /2 rcl /3 rcr /4 shl /5 shr /6 sal /7 sar. aux: 0 imm8, 1 one, 2 CL. */
 export function group2(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   const count = shiftCount(cpu, i);
-  if (count === 0) return;
+  if (count === 0) return countZero(cpu, i, size);
   let addr = 0;
   let lo: number;
   let hi = 0;
@@ -87,34 +106,34 @@ export function group2(cpu: Cpu, i: Insn): void {
   switch (i.regOp) {
     case 4:
     case 6: { // SHL
-      if (size === 8) { outLo = shl64(lo, hi, count); outHi = rHi; }
+      if (size === 8) { outLo = (shl64(lo, hi, count) >>> 0); outHi = (scratch[HI]! >>> 0); }
       else {
-        carry = count <= bits ? (lo >>> (bits - count)) & 1 : 0;
+        scratch[CARRY] = count <= bits ? (lo >>> (bits - count)) & 1 : 0;
         outLo = count >= 32 ? 0 : ((lo << count) & mask) >>> 0;
       }
-      flags = resultFlags(size, outLo, outHi) | (carry ? CF : 0);
-      if ((msb(size, outLo, outHi) ^ carry) !== 0) flags |= OF;
+      flags = resultFlags(size, outLo, outHi) | (scratch[CARRY]! ? CF : 0);
+      if ((msb(size, outLo, outHi) ^ scratch[CARRY]!) !== 0) flags |= OF;
       break;
     }
     case 5: { // SHR
-      if (size === 8) { outLo = shr64(lo, hi, count, false); outHi = rHi; }
+      if (size === 8) { outLo = (shr64(lo, hi, count, false) >>> 0); outHi = (scratch[HI]! >>> 0); }
       else {
-        carry = count <= bits ? (lo >>> (count - 1)) & 1 : 0;
+        scratch[CARRY] = count <= bits ? (lo >>> (count - 1)) & 1 : 0;
         outLo = count >= 32 ? 0 : lo >>> count;
       }
-      flags = resultFlags(size, outLo, outHi) | (carry ? CF : 0);
+      flags = resultFlags(size, outLo, outHi) | (scratch[CARRY]! ? CF : 0);
       if (msb(size, lo, hi)) flags |= OF;
       break;
     }
     case 7: { // SAR
-      if (size === 8) { outLo = shr64(lo, hi, count, true); outHi = rHi; }
+      if (size === 8) { outLo = (shr64(lo, hi, count, true) >>> 0); outHi = (scratch[HI]! >>> 0); }
       else {
         const s = size === 4 ? lo | 0 : size === 2 ? (lo << 16) >> 16 : (lo << 24) >> 24;
         const c = Math.min(count, 31);
-        carry = (s >> (c - 1)) & 1;
+        scratch[CARRY] = (s >> (c - 1)) & 1;
         outLo = ((s >> c) & mask) >>> 0;
       }
-      flags = resultFlags(size, outLo, outHi) | (carry ? CF : 0);
+      flags = resultFlags(size, outLo, outHi) | (scratch[CARRY]! ? CF : 0);
       break;
     }
     case 0: // ROL
@@ -123,12 +142,12 @@ export function group2(cpu: Cpu, i: Insn): void {
       if (size === 8) {
         if (n === 0) { outLo = lo; outHi = hi; }
         else {
-          const aLo = shl64(lo, hi, n), aHi = rHi;
-          const bLo = shr64(lo, hi, 64 - n, false), bHi = rHi;
+          const aLo = (shl64(lo, hi, n) >>> 0), aHi = (scratch[HI]! >>> 0);
+          const bLo = (shr64(lo, hi, 64 - n, false) >>> 0), bHi = (scratch[HI]! >>> 0);
           if (i.regOp === 0) { outLo = (aLo | bLo) >>> 0; outHi = (aHi | bHi) >>> 0; }
           else {
-            const cLo = shr64(lo, hi, n, false), cHi = rHi;
-            const dLo = shl64(lo, hi, 64 - n), dHi = rHi;
+            const cLo = (shr64(lo, hi, n, false) >>> 0), cHi = (scratch[HI]! >>> 0);
+            const dLo = (shl64(lo, hi, 64 - n) >>> 0), dHi = (scratch[HI]! >>> 0);
             outLo = (cLo | dLo) >>> 0; outHi = (cHi | dHi) >>> 0;
           }
         }
@@ -152,7 +171,7 @@ export function group2(cpu: Cpu, i: Insn): void {
       }
       break;
     }
-    default: { // RCL (2) / RCR (3): through carry, one bit at a time (rare)
+    default: { // RCL (2) / RCR (3): through the carry, one bit at a time (rare)
       const n = size === 8 || size === 4 ? count : count % (bits + 1);
       let c = old & CF ? 1 : 0;
       outLo = lo; outHi = hi;
@@ -190,7 +209,7 @@ export function doubleShift(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   const raw = (i.aux & 1) ? cpu.lo[RCX]! & 0xff : i.imm;
   const count = raw & (size === 8 ? 63 : 31);
-  if (count === 0) return;
+  if (count === 0) return countZero(cpu, i, size);
   const right = (i.aux & 2) !== 0;
   let addr = 0;
   let dLo: number;
@@ -202,12 +221,12 @@ export function doubleShift(cpu: Cpu, i: Insn): void {
   let outLo: number, outHi = 0, cf: number;
   if (size === 8) {
     if (!right) {
-      const aLo = shl64(dLo, dHi, count), aHi = rHi; cf = carry;
-      const bLo = count === 64 ? 0 : shr64(sLo, sHi, 64 - count, false), bHi = rHi;
+      const aLo = (shl64(dLo, dHi, count) >>> 0), aHi = (scratch[HI]! >>> 0); cf = scratch[CARRY]!;
+      const bLo = count === 64 ? 0 : (shr64(sLo, sHi, 64 - count, false) >>> 0), bHi = (scratch[HI]! >>> 0);
       outLo = (aLo | bLo) >>> 0; outHi = (aHi | bHi) >>> 0;
     } else {
-      const aLo = shr64(dLo, dHi, count, false), aHi = rHi; cf = carry;
-      const bLo = shl64(sLo, sHi, 64 - count), bHi = rHi;
+      const aLo = (shr64(dLo, dHi, count, false) >>> 0), aHi = (scratch[HI]! >>> 0); cf = scratch[CARRY]!;
+      const bLo = (shl64(sLo, sHi, 64 - count) >>> 0), bHi = (scratch[HI]! >>> 0);
       outLo = (aLo | bLo) >>> 0; outHi = (aHi | bHi) >>> 0;
     }
   } else if (size === 4) {

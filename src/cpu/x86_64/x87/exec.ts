@@ -149,8 +149,9 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
       switch (reg) {
         case 0: { // FLD m32fp
           const ctx = x.begin();
-          f80FromF32(ctx, mem.read32(addr), A);
-          quietLoad(ctx, A);
+          const v = mem.read32(addr);
+          // on stack overflow the operand is not examined (no DE for a denormal)
+          if (!x.pushWouldOverflow()) { f80FromF32(ctx, v, A); quietLoad(ctx, A); }
           x.fop = fopOf(insn);
           x.push(A);
           x.end();
@@ -241,8 +242,9 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 0: { // FLD m64fp
           const ctx = x.begin();
           const lo = mem.read32(addr);
-          f80FromF64(ctx, lo, mem.read32(addr + 4), A);
-          quietLoad(ctx, A);
+          const hi = mem.read32(addr + 4);
+          // on stack overflow the operand is not examined (no DE for a denormal)
+          if (!x.pushWouldOverflow()) { f80FromF64(ctx, lo, hi, A); quietLoad(ctx, A); }
           x.fop = fopOf(insn);
           x.push(A);
           x.end();

@@ -1,0 +1,298 @@
+/**
+ * `qvm run` in contract mode: one deploy (`--construct`) or call of a contract with the contract
+ * ABI (src/contract), printing a summary (status, events, writes, deletes, reads, gas) or JSON.
+ * `--state FILE` keeps the contract's storage between runs.
+ *
+ * Contract options may come before the ELF path or after the contract's arguments
+ * (`qvm run ./registry register alice --read USER_CURRENT`); `--` ends them.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import {
+  applyOps,
+  checkEntry,
+  DEFAULT_CONTEXT,
+  formatState,
+  isValidKey,
+  parseState,
+  plainLines,
+  runCall,
+  runDeploy,
+  StateFileError,
+  bytesToJson,
+  type CallContext,
+  type CallResult,
+} from '../contract/index.js';
+
+/** The options of `qvm run` (general and contract mode). */
+export interface RunFlags {
+  json?: boolean;
+  env: string[];
+  stdin?: string;
+  gas?: number;
+  blockNumber?: bigint;
+  blockTimestamp?: bigint;
+  prevBlockHash?: Uint8Array;
+  txHash?: Uint8Array;
+  chainId?: bigint;
+  trace?: boolean;
+  argv0: string;
+  // contract mode
+  contract?: boolean;
+  db: string[];
+  read: string[];
+  sender?: string;
+  address?: string;
+  value?: bigint;
+  construct?: boolean;
+  state?: string;
+}
+
+export interface CliHelpers {
+  fail(message: string): never;
+  readInput(path: string): Uint8Array;
+  parseBigInt(name: string): (v: string) => bigint;
+  parseHash(name: string): (v: string) => Uint8Array;
+  parseGas(v: string): number;
+}
+
+export function parseAddress(name: string) {
+  return (v: string): string => {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InvalidArgumentError(`${name} must be 0x followed by 40 hex digits`);
+    return v.toLowerCase();
+  };
+}
+
+/** Is contract mode asked for by the leading options? */
+export function contractMode(flags: RunFlags): boolean {
+  return (
+    flags.contract === true ||
+    flags.construct === true ||
+    flags.db.length > 0 ||
+    flags.read.length > 0 ||
+    flags.sender !== undefined ||
+    flags.address !== undefined ||
+    flags.value !== undefined ||
+    flags.state !== undefined
+  );
+}
+
+const CONTRACT_FLAGS = new Set(['--contract', '--construct', '--db', '--read', '--sender', '--address', '--value', '--state']);
+const BOOLEAN_FLAGS = new Set(['--contract', '--construct', '--json', '--trace']);
+const VALUE_FLAGS = new Set([
+  '--db', '--read', '--sender', '--address', '--value', '--state', '--gas', '--stdin',
+  '--block-number', '--block-timestamp', '--prev-block-hash', '--tx-hash', '--chain-id',
+]);
+
+/**
+ * Options given after the program's arguments. Only in contract mode (a contract option before
+ * the ELF, or one among the arguments), so plain `qvm run` passes every argument through as
+ * before: then every `qvm run` option found before a `--` is taken out of the arguments and
+ * merged into `flags`.
+ */
+export function takeTrailingOptions(args: string[], flags: RunFlags, h: CliHelpers): string[] {
+  const dash = args.indexOf('--');
+  const head = dash < 0 ? args : args.slice(0, dash);
+  if (!contractMode(flags) && !head.some((a) => CONTRACT_FLAGS.has(a.split('=')[0]!))) return args;
+  const rest: string[] = [];
+  for (let i = 0; i < head.length; i++) {
+    const a = head[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (BOOLEAN_FLAGS.has(a)) {
+      setFlag(flags, a, undefined, h);
+    } else if (VALUE_FLAGS.has(name)) {
+      let value: string;
+      if (name !== a) value = a.slice(eq + 1);
+      else {
+        if (i + 1 >= head.length) h.fail(`option '${a}' argument missing`);
+        value = head[++i]!;
+      }
+      setFlag(flags, name, value, h);
+    } else {
+      rest.push(a);
+    }
+  }
+  return dash < 0 ? rest : [...rest, ...args.slice(dash + 1)];
+}
+
+function setFlag(flags: RunFlags, name: string, value: string | undefined, h: CliHelpers): void {
+  const v = value ?? '';
+  try {
+    switch (name) {
+      case '--contract': flags.contract = true; break;
+      case '--construct': flags.construct = true; break;
+      case '--json': flags.json = true; break;
+      case '--trace': flags.trace = true; break;
+      case '--db': flags.db.push(v); break;
+      case '--read': flags.read.push(v); break;
+      case '--sender': flags.sender = parseAddress('sender')(v); break;
+      case '--address': flags.address = parseAddress('contract address')(v); break;
+      case '--value': flags.value = h.parseBigInt('value')(v); break;
+      case '--state': flags.state = v; break;
+      case '--gas': flags.gas = h.parseGas(v); break;
+      case '--stdin': flags.stdin = v; break;
+      case '--block-number': flags.blockNumber = h.parseBigInt('block number')(v); break;
+      case '--block-timestamp': flags.blockTimestamp = h.parseBigInt('block timestamp')(v); break;
+      case '--prev-block-hash': flags.prevBlockHash = h.parseHash('previous block hash')(v); break;
+      case '--tx-hash': flags.txHash = h.parseHash('transaction hash')(v); break;
+      case '--chain-id': flags.chainId = h.parseBigInt('chain id')(v); break;
+    }
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) h.fail(`option '${name}' argument '${v}' is invalid. ${e.message}`);
+    throw e;
+  }
+}
+
+function loadStorage(flags: RunFlags, h: CliHelpers): Map<string, Uint8Array> {
+  let storage = new Map<string, Uint8Array>();
+  if (flags.state !== undefined && existsSync(flags.state)) {
+    try {
+      storage = parseState(readFileSync(flags.state, 'utf8'));
+    } catch (e) {
+      if (e instanceof StateFileError) h.fail(`${flags.state}: ${e.message}`);
+      h.fail(`cannot read ${flags.state}: ${(e as Error).message}`);
+    }
+  }
+  for (const kv of flags.db) {
+    const i = kv.indexOf('=');
+    if (i < 0) h.fail(`--db expects KEY=VALUE, got "${kv}"`);
+    const key = kv.slice(0, i);
+    const value = new Uint8Array(Buffer.from(kv.slice(i + 1), 'utf8'));
+    const bad = checkEntry(key, value);
+    if (bad) h.fail(`--db: ${bad}`);
+    storage.set(key, value);
+  }
+  return storage;
+}
+
+function readKeys(flags: RunFlags, h: CliHelpers): string[] {
+  const keys: string[] = [];
+  for (const list of flags.read) {
+    for (const k of list.split(',')) {
+      if (k.length === 0) continue;
+      if (!isValidKey(k)) h.fail(`--read: invalid key "${k}" (keys are 1-128 bytes of [A-Za-z0-9_])`);
+      keys.push(k);
+    }
+  }
+  return keys;
+}
+
+/** Bytes for people: as text when printable UTF-8, else as a JSON string with escapes. */
+function show(b: Uint8Array): string {
+  const s = Buffer.from(b).toString('utf8');
+  const exact = Buffer.from(s, 'utf8').equals(Buffer.from(b));
+  return exact && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s) ? s : JSON.stringify(exact ? s : Buffer.from(b).toString('latin1'));
+}
+
+function summary(r: CallResult, stateNote: string | null): string {
+  const out: string[] = [];
+  const ok = r.status === 'success';
+  out.push(`status:  ${ok ? 'success' : `failure (${r.failure!.kind})`}`);
+  if (!ok) out.push(`reason:  ${r.failure!.reason}`);
+  out.push(`gas:     ${r.gasUsed}`);
+  out.push(`reads:   ${r.reads.length ? r.reads.join(', ') : '(none)'}`);
+  if (ok) {
+    out.push(`events:  ${r.events.length ? '' : '(none)'}`.trimEnd());
+    for (const e of r.events) out.push(`  ${show(e.data)}`);
+    out.push(`writes:  ${r.writes.length ? '' : '(none)'}`.trimEnd());
+    for (const w of r.writes) out.push(`  ${w.key} = ${show(w.value)}`);
+    out.push(`deletes: ${r.deletes.length ? r.deletes.join(', ') : '(none)'}`);
+  } else {
+    out.push('writes, deletes and events of the call are dropped');
+  }
+  const plain = plainLines(r.stdout);
+  if (plain.length) {
+    out.push('output:');
+    for (const l of plain) out.push(`  ${show(l)}`);
+  }
+  if (r.stderr.length) {
+    out.push('stderr:');
+    const text = Buffer.from(r.stderr).toString('utf8').replace(/\n$/, '');
+    for (const l of text.split('\n')) out.push(`  ${l}`);
+  }
+  if (stateNote) out.push(stateNote);
+  return out.join('\n') + '\n';
+}
+
+function json(r: CallResult, state: { file: string; saved: boolean } | null): string {
+  const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+  return JSON.stringify(
+    {
+      status: r.status,
+      failure: r.failure ? { kind: r.failure.kind, reason: r.failure.reason, stderr: bytesToJson(r.failure.stderr) } : null,
+      gasUsed: r.gasUsed,
+      reads: r.reads,
+      ops: r.ops.map((op) => (op.op === 'write' ? { op: 'write', key: op.key, value: bytesToJson(op.value) } : op)),
+      writes: r.writes.map((w) => ({ key: w.key, value: bytesToJson(w.value) })),
+      deletes: r.deletes,
+      events: r.events.map((e) => ({ topic0: e.topic0, data: bytesToJson(e.data) })),
+      exitCode: r.exitCode,
+      instructions: r.instructions,
+      syscalls: r.syscalls,
+      unknownSyscalls: r.unknownSyscalls,
+      stdout: text(r.stdout),
+      stderr: text(r.stderr),
+      ...(state ? { state } : {}),
+      ...(r.trace.length ? { trace: r.trace } : {}),
+    },
+    null,
+    2,
+  ) + '\n';
+}
+
+/** Run a contract call or deploy from the command line; sets process.exitCode (0 success, 1 failure). */
+export function runContractCli(elf: string, args: string[], flags: RunFlags, h: CliHelpers): void {
+  if (flags.env.length > 0) h.fail('--env cannot be used with a contract: the contract ABI fixes the environment');
+  if (flags.argv0 !== 'contract') h.fail('--argv0 cannot be used with a contract: argv[0] is always "contract"');
+  const code = h.readInput(elf);
+  const storage = loadStorage(flags, h);
+  const keys = readKeys(flags, h);
+  const context: CallContext = {
+    ...DEFAULT_CONTEXT,
+    ...(flags.blockNumber !== undefined ? { blockNumber: flags.blockNumber } : {}),
+    ...(flags.blockTimestamp !== undefined ? { blockTimestamp: flags.blockTimestamp } : {}),
+    ...(flags.prevBlockHash !== undefined ? { prevBlockHash: flags.prevBlockHash } : {}),
+    ...(flags.chainId !== undefined ? { chainId: flags.chainId } : {}),
+    ...(flags.txHash !== undefined ? { txHash: flags.txHash } : {}),
+    ...(flags.address !== undefined ? { contract: flags.address } : {}),
+    ...(flags.sender !== undefined ? { sender: flags.sender } : {}),
+    ...(flags.value !== undefined ? { value: flags.value } : {}),
+  };
+  for (const [i, a] of args.entries()) if (a.includes('\0')) h.fail(`argument ${i + 1} contains a NUL byte`);
+  const input = {
+    code,
+    args,
+    storage,
+    readKeys: keys,
+    stdin: flags.stdin !== undefined ? h.readInput(flags.stdin) : undefined,
+    context,
+    gasLimit: flags.gas,
+    trace: flags.trace ?? false,
+  };
+  const r = flags.construct ? runDeploy(input) : runCall(input);
+  if (r.failure?.kind === 'invalid-code') h.fail(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);
+  if (r.failure?.kind === 'input') h.fail(r.failure.reason);
+
+  let state: { file: string; saved: boolean } | null = null;
+  let note: string | null = null;
+  if (flags.state !== undefined) {
+    const saved = r.status === 'success';
+    if (saved) {
+      applyOps(storage, r);
+      const tmp = `${flags.state}.tmp-${process.pid}`;
+      try {
+        writeFileSync(tmp, formatState(storage));
+        renameSync(tmp, flags.state);
+      } catch (e) {
+        h.fail(`cannot write ${flags.state}: ${(e as Error).message}`);
+      }
+    }
+    state = { file: flags.state, saved };
+    note = saved ? `state:   saved to ${flags.state} (${storage.size} keys)` : `state:   ${flags.state} unchanged`;
+  }
+  if (flags.json) process.stdout.write(json(r, state));
+  else process.stdout.write(summary(r, note));
+  if (flags.trace && !flags.json) for (const line of r.trace) process.stderr.write(`[syscall] ${line}\n`);
+  process.exitCode = r.status === 'success' ? 0 : 1;
+}

@@ -1,0 +1,370 @@
+/**
+ * Guest threads on the x86-64 CPU, and the deterministic run loop.
+ *
+ * Every guest thread has its own `Cpu` (registers, flags, SSE and x87 state); all of them share
+ * one Memory and one Interpreter (one code cache): the interpreter's `cpu` is switched between
+ * slices. The retired-instruction counter travels with the running thread (`icount` is copied to
+ * the next Cpu on a switch), so it counts the instructions of all threads: it is the gas meter,
+ * `rdtsc`, and — plus the time skipped while every thread slept — virtual time.
+ *
+ * The loop (runThreads): wake threads whose timeout passed; keep running the current thread until
+ * it blocks, yields, or has run its quantum while another thread is runnable; then take the next
+ * runnable thread in tid order (round robin). When no thread can run, virtual time jumps to the
+ * earliest deadline; when none has a deadline, the run ends: "deadlock". Signals are delivered
+ * when a system call returns (the kernel does it) and before a thread runs a slice (here).
+ *
+ * This file also builds Linux's x86-64 signal frame (struct rt_sigframe: return address,
+ * ucontext with the general registers, siginfo, and a pointer to an FXSAVE-format FP area) and
+ * restores from it in rt_sigreturn, so handlers can read and change the interrupted context.
+ */
+import type { Memory } from '../mem/memory.js';
+import { Cpu, Stop, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
+import { Interpreter } from '../cpu/x86_64/interpreter.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { KThread } from '../kernel/thread.js';
+import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
+import { deliverSignals, forceSignal, hasDeliverable, SA_ONSTACK } from '../kernel/syscalls/signal.js';
+import { GAS_PER_PAGE_TOUCHED } from './gas.js';
+
+/** Instructions a thread runs before another runnable thread gets its turn. */
+export const QUANTUM = 1 << 20;
+/** Longest slice between checks of the gas meter. */
+const SLICE = 1 << 22;
+
+const R8 = 8, R9 = 9, R10 = 10;
+const SS_DISABLE = 2;
+const SS_ONSTACK = 1;
+
+/** Shared by the threads of one run. */
+interface MachineState {
+  readonly kernel: Kernel;
+  readonly mem: Memory;
+  /** The Cpu running now (its icount is the run's retired-instruction count). */
+  cur: Cpu;
+}
+
+// Offsets in struct rt_sigframe (x86-64).
+const FRAME_SIZE = 440;
+const UC = 8; // struct ucontext
+const UC_STACK = UC + 16;
+const MC = UC + 40; // struct sigcontext
+const UC_SIGMASK = UC + 296;
+const SIGINFO = 312;
+const FP_SIZE = 512;
+/** sigcontext register slots: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp. */
+const SC_REGS = [R8, R9, R10, 11, 12, 13, 14, 15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP];
+const SC_RIP = 128, SC_EFLAGS = 136, SC_CSGSFS = 144, SC_ERR = 152, SC_TRAPNO = 160, SC_OLDMASK = 168, SC_CR2 = 176, SC_FPSTATE = 184;
+const UC_SIGCONTEXT_SS = 2, UC_STRICT_RESTORE_SS = 4;
+const MXCSR_MASK = 0xffff;
+
+function put64(mem: Memory, addr: number, v: number | bigint): void {
+  const b = BigInt.asUintN(64, BigInt(v));
+  mem.write64(addr, Number(b & 0xffffffffn), Number(b >> 32n));
+}
+
+function get64(mem: Memory, addr: number): bigint {
+  return (BigInt(mem.read32(addr + 4) >>> 0) << 32n) | BigInt(mem.read32(addr) >>> 0);
+}
+
+function alignDown(v: number, a: number): number {
+  return v - (v % a);
+}
+
+/** An FXSAVE image of the Cpu's x87 and SSE state. */
+function fxImage(cpu: Cpu): Uint8Array {
+  const area = new Uint8Array(FP_SIZE);
+  cpu.x87.fxsave(area);
+  const dv = new DataView(area.buffer);
+  dv.setUint32(24, cpu.mxcsr, true);
+  dv.setUint32(28, MXCSR_MASK, true);
+  for (let i = 0; i < 64; i++) dv.setUint32(160 + 4 * i, cpu.xmm[i]!, true);
+  return area;
+}
+
+function fxLoad(cpu: Cpu, area: Uint8Array): void {
+  const dv = new DataView(area.buffer, area.byteOffset, area.byteLength);
+  cpu.x87.fxrstor(area);
+  cpu.mxcsr = dv.getUint32(24, true) & MXCSR_MASK;
+  for (let i = 0; i < 64; i++) cpu.xmm[i] = dv.getUint32(160 + 4 * i, true);
+}
+
+/** The FP state a signal handler starts with (Linux resets it): x87 and MXCSR defaults, XMM zero. */
+function fpInit(cpu: Cpu): void {
+  cpu.x87.reset();
+  cpu.mxcsr = 0x1f80;
+  cpu.xmm.fill(0);
+}
+
+export class X86Thread implements ThreadContext, ThreadOps {
+  constructor(
+    readonly cpu: Cpu,
+    private readonly m: MachineState,
+  ) {}
+
+  get mem(): Memory {
+    return this.m.mem;
+  }
+
+  virtualNanos(): number {
+    return this.m.cur.icount + this.m.kernel.sleptNanos;
+  }
+
+  setThreadPointer(addr: number): void {
+    this.cpu.fsBase = addr;
+  }
+
+  getThreadPointer(): number {
+    return this.cpu.fsBase;
+  }
+
+  setGsBase(addr: number): void {
+    this.cpu.gsBase = addr;
+  }
+
+  getGsBase(): number {
+    return this.cpu.gsBase;
+  }
+
+  setResult(v: bigint): void {
+    this.cpu.setReg64(RAX, BigInt.asUintN(64, v));
+  }
+
+  stackPointer(): number {
+    return this.cpu.getReg64Number(RSP);
+  }
+
+  cloneThread(stack: number, tls: number | null): X86Thread {
+    const p = this.cpu;
+    const c = new Cpu(p.mem);
+    c.lo.set(p.lo);
+    c.hi.set(p.hi);
+    c.rip = p.rip;
+    c.fsBase = tls ?? p.fsBase;
+    c.gsBase = p.gsBase;
+    c.setRflags(p.getRflags());
+    fxLoad(c, fxImage(p));
+    c.icount = p.icount;
+    c.setReg64Number(RAX, 0);
+    if (stack !== 0) c.setReg64Number(RSP, stack);
+    return new X86Thread(c, this.m);
+  }
+
+  enterSignal(d: SignalDelivery): void {
+    const cpu = this.cpu;
+    const mem = this.m.mem;
+    const rsp = cpu.getReg64Number(RSP);
+    const alt = d.altstack;
+    const altBase = Number(alt.sp);
+    const altSize = Number(alt.size);
+    const onAlt = altSize !== 0 && rsp > altBase && rsp - altBase <= altSize;
+    let sp = rsp - 128; // the red zone
+    if (d.flags & SA_ONSTACK && altSize !== 0 && (alt.flags & SS_DISABLE) === 0 && !onAlt) sp = altBase + altSize;
+    const fp = alignDown(sp - FP_SIZE, 64);
+    const frame = alignDown(fp - FRAME_SIZE + 8, 16) - 8;
+    if (frame < 0) throw new RangeError('signal frame below address 0');
+
+    // check the whole frame first, so a bad stack changes nothing
+    mem.checkWritable(frame, fp + FP_SIZE - frame);
+    mem.write(fp, fxImage(cpu));
+    mem.write(frame, new Uint8Array(FRAME_SIZE));
+    put64(mem, frame, d.restorer);
+    put64(mem, frame + UC, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
+    put64(mem, frame + UC_STACK, alt.sp);
+    mem.write32(frame + UC_STACK + 8, (altSize === 0 ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & ~SS_DISABLE));
+    put64(mem, frame + UC_STACK + 16, alt.size);
+    for (let i = 0; i < 16; i++) {
+      const r = SC_REGS[i]!;
+      mem.write64(frame + MC + 8 * i, cpu.lo[r]!, cpu.hi[r]!);
+    }
+    put64(mem, frame + MC + SC_RIP, cpu.rip);
+    put64(mem, frame + MC + SC_EFLAGS, cpu.getRflags());
+    mem.write16(frame + MC + SC_CSGSFS, 0x33); // cs; gs, fs 0
+    mem.write16(frame + MC + SC_CSGSFS + 6, 0x2b); // ss
+    if (d.trap) {
+      put64(mem, frame + MC + SC_ERR, d.trap.err);
+      put64(mem, frame + MC + SC_TRAPNO, d.trap.trapno);
+      put64(mem, frame + MC + SC_CR2, d.trap.addr);
+    }
+    put64(mem, frame + MC + SC_OLDMASK, d.savedMask & 0xffffffffn);
+    put64(mem, frame + MC + SC_FPSTATE, fp);
+    put64(mem, frame + UC_SIGMASK, d.savedMask);
+    const si = frame + SIGINFO;
+    mem.write32(si, d.info.signo);
+    mem.write32(si + 4, d.info.errno ?? 0);
+    mem.write32(si + 8, d.info.code >>> 0);
+    if (d.info.addr !== undefined) put64(mem, si + 16, d.info.addr);
+    else if (d.info.pid !== undefined) {
+      mem.write32(si + 16, d.info.pid);
+      mem.write32(si + 20, d.info.uid ?? 0);
+    }
+
+    cpu.setReg64Number(RDI, d.sig);
+    cpu.setReg64Number(RSI, si);
+    cpu.setReg64Number(RDX, frame + UC);
+    cpu.setReg64Number(RAX, 0);
+    cpu.setReg64Number(RSP, frame);
+    cpu.rip = Number(BigInt.asUintN(64, d.handler));
+    cpu.setRflags(cpu.getRflags() & ~DF);
+    fpInit(cpu);
+  }
+
+  sigreturn(): SigReturn {
+    const cpu = this.cpu;
+    const mem = this.m.mem;
+    const frame = cpu.getReg64Number(RSP) - 8;
+    mem.checkReadable(frame, FRAME_SIZE);
+    const lo = new Uint32Array(16);
+    const hi = new Uint32Array(16);
+    for (let i = 0; i < 16; i++) {
+      const r = SC_REGS[i]!;
+      lo[r] = mem.read32(frame + MC + 8 * i);
+      hi[r] = mem.read32(frame + MC + 8 * i + 4);
+    }
+    const rip = Number(get64(mem, frame + MC + SC_RIP));
+    const flags = mem.read32(frame + MC + SC_EFLAGS);
+    const fp = Number(get64(mem, frame + MC + SC_FPSTATE));
+    const mask = get64(mem, frame + UC_SIGMASK);
+    const altstack = {
+      sp: get64(mem, frame + UC_STACK),
+      flags: mem.read32(frame + UC_STACK + 8) | 0,
+      size: get64(mem, frame + UC_STACK + 16),
+    };
+    const fpArea = fp !== 0 ? mem.read(fp, FP_SIZE) : null;
+    cpu.lo.set(lo);
+    cpu.hi.set(hi);
+    cpu.rip = rip;
+    cpu.setRflags(flags);
+    if (fpArea) fxLoad(cpu, fpArea);
+    else fpInit(cpu);
+    return { result: (BigInt(hi[RAX]!) << 32n) | BigInt(lo[RAX]!), mask, altstack };
+  }
+}
+
+export interface ThreadsEnd {
+  exitCode: number;
+  signal: number | null;
+  reason: string | null;
+  /** Instructions retired by all threads. */
+  instructions: number;
+  gasUsed: number;
+}
+
+function reg(cpu: Cpu, r: number): bigint {
+  return (BigInt(cpu.hi[r]!) << 32n) | BigInt(cpu.lo[r]!);
+}
+
+/** Trap number and error code Linux reports in sigcontext for a fault signal. */
+function trapOf(sig: number, code: number): { trapno: number; err: number } {
+  switch (sig) {
+    case 11: return { trapno: code === 0x80 ? 13 : 14, err: code === 2 ? 5 : 4 };
+    case 4: return { trapno: 6, err: 0 };
+    case 8: return { trapno: 0, err: 0 };
+    case 5: return { trapno: 3, err: 0 };
+    default: return { trapno: 0, err: 0 };
+  }
+}
+
+/**
+ * Run the program's threads until it exits, is killed, deadlocks or runs out of gas. `main` is the
+ * main thread's Cpu, ready at the entry point.
+ */
+export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): ThreadsEnd {
+  const mem = main.mem;
+  const m: MachineState = { kernel, mem, cur: main };
+  const interp = new Interpreter(main);
+  const sched = kernel.sched;
+  sched.retired = () => m.cur.icount;
+  let cpu = main;
+  let th: KThread = kernel.thread(new X86Thread(main, m));
+  let quantumEnd = cpu.icount + QUANTUM;
+  const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
+
+  let exitCode = 0;
+  let signal: number | null = null;
+  let reason: string | null = null;
+
+  for (;;) {
+    if (kernel.exited || kernel.killed) break;
+    sched.tick();
+    if (th.state !== 'runnable' || th.yielded || cpu.icount >= quantumEnd) {
+      th.yielded = false;
+      let next = sched.pick(th);
+      while (next === null) {
+        if (!sched.idle()) break;
+        next = sched.pick(th);
+      }
+      if (next === null) {
+        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
+        break;
+      }
+      if (next !== th) {
+        const c = (next.ctx as X86Thread).cpu;
+        c.icount = cpu.icount;
+        cpu = c;
+        m.cur = c;
+        interp.cpu = c;
+        th = next;
+      }
+      quantumEnd = cpu.icount + QUANTUM;
+    }
+    if (th.resume !== null) {
+      const r = th.resume;
+      th.resume = null;
+      if (r === 'restart') {
+        // run the system call instruction again (syscall is 2 bytes; RAX = its number)
+        cpu.rip -= 2;
+        cpu.setReg64Number(RAX, lastSyscall.get(th) ?? 0);
+      } else cpu.setReg64(RAX, BigInt.asUintN(64, r));
+    }
+    if (hasDeliverable(kernel, th)) {
+      deliverSignals(kernel, th);
+      if (kernel.exited || kernel.killed) break;
+    }
+
+    const used = gasUsed();
+    if (used >= gasLimit) {
+      reason = `out of gas (limit ${gasLimit}) at rip 0x${cpu.rip.toString(16)}`;
+      exitCode = 137;
+      break;
+    }
+    let budget = Math.min(SLICE, gasLimit - used);
+    if (sched.runnableCount() > 1) budget = Math.min(budget, Math.max(1, quantumEnd - cpu.icount));
+    const dl = sched.nextDeadline();
+    if (dl !== null) budget = Math.min(budget, Math.max(1, dl - sched.now()));
+
+    const stop = interp.run(budget);
+    if (stop === Stop.Budget) continue;
+    if (stop === Stop.Syscall) {
+      const nr = cpu.lo[RAX]!;
+      lastSyscall.set(th, nr);
+      const args = [reg(cpu, RDI), reg(cpu, RSI), reg(cpu, RDX), reg(cpu, R10), reg(cpu, R8), reg(cpu, R9)];
+      const result = kernel.syscall(nr, args, th.ctx);
+      // (rt_sigreturn returns the restored RAX; a handler entered on the way back starts with it too)
+      cpu.setReg64(RAX, BigInt.asUintN(64, result));
+      continue;
+    }
+    // Stop.Fault
+    if (interp.limitError) {
+      reason = interp.limitError.message;
+      exitCode = 137;
+      break;
+    }
+    const fault = interp.fault!;
+    interp.fault = null;
+    const sig = fault.signal;
+    if (sig === 5 && fault.code === 0x80) cpu.rip = fault.faultAddr + 1; // int3 is a trap: after it
+    const t = trapOf(sig, fault.code);
+    forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { ...t, addr: fault.faultAddr }, fault.reason);
+  }
+  if (kernel.exited) {
+    exitCode = kernel.exited.status & 0xff;
+  } else if (kernel.killed && reason === null) {
+    reason = kernel.killed.reason;
+    signal = kernel.killed.signal || null;
+    exitCode = signal ? 128 + signal : 1;
+  }
+  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+}
+
+/** The last system call number of each thread (to run it again after a restartable wait). */
+const lastSyscall = new WeakMap<KThread, number>();

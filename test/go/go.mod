@@ -1,0 +1,3 @@
+module qvmtest
+
+go 1.19
