@@ -83,6 +83,39 @@ for ex in "$root"/examples/*/build.sh; do
   if ! bash "$ex" "$out/examples"; then failed=1; fi
 done
 
+# Go programs (test/go/<name>/ → test/build/go/<name>) and Go standard-library test binaries
+# (go test -c → test/build/gostd/<pkg>.test, run from the package's source directory mounted
+# read-only). Needs `go` (Debian golang-go); without it the Go tests are skipped.
+if command -v go >/dev/null 2>&1; then
+  mkdir -p "$out/go" "$out/gostd"
+  if [[ -z "${GOCACHE:-}" && -z "${HOME:-}" && -z "${XDG_CACHE_HOME:-}" ]]; then
+    export GOCACHE="$out/.gocache"
+  fi
+  for d in "$root"/test/go/*/; do
+    name="$(basename "$d")"
+    bin="$out/go/$name"
+    newest="$(ls -t "$d"*.go "$self" | head -1)"
+    if [[ -e "$bin" && "$bin" -nt "$newest" ]]; then continue; fi
+    if (cd "$root/test/go" && CGO_ENABLED=0 go build -o "$bin.tmp.$$" "./$name") && mv -f "$bin.tmp.$$" "$bin"; then
+      built=$((built + 1))
+    else
+      rm -f "$bin.tmp.$$"; echo "test/setup.sh: failed to build test/go/$name" >&2; failed=1
+    fi
+  done
+  # keep in sync with test/gostd.sh
+  for pkg in $(cat "$root/test/gostd-packages.txt"); do
+    bin="$out/gostd/${pkg//\//_}.test"
+    if [[ -e "$bin" && "$bin" -nt "$self" && "$bin" -nt "$root/test/gostd-packages.txt" ]]; then continue; fi
+    if CGO_ENABLED=0 go test -c -o "$bin.tmp.$$" "$pkg" >/dev/null && mv -f "$bin.tmp.$$" "$bin"; then
+      built=$((built + 1))
+    else
+      rm -f "$bin.tmp.$$"; echo "test/setup.sh: failed to build the test binary of $pkg" >&2; failed=1
+    fi
+  done
+else
+  echo "test/setup.sh: go not found: Go tests skipped (apt-get install golang-go)" >&2
+fi
+
 if ((failed)); then
   echo "test/setup.sh: some test programs failed to build" >&2
   exit 1

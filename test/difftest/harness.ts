@@ -123,7 +123,7 @@ function initialState(c: Case): State {
       const off = 32 + 16 * (parseInt(key.slice(2), 10) & 7);
       for (let j = 0; j < 10; j++) fx[off + j] = b[9 - j]!;
     } else if (key[0] === 'x') fx.set(hexBytes(v).subarray(0, 16), 160 + 16 * (parseInt(key.slice(1), 10) & 15));
-    else if (key[0] === 'm') {
+    else if (/^m[0-9a-f]+$/.test(key)) {
       const off = parseInt(key.slice(1), 16);
       const b = hexBytes(v);
       if (off < PAGE) mem.set(b.subarray(0, PAGE - off), off);
@@ -256,11 +256,15 @@ function parseOutput(line: string): { status: string; kv: Map<string, string> } 
   return { status: parts[0]!, kv };
 }
 
+function isMemKey(k: string): boolean {
+  return /^m[0-9a-f]+$/.test(k);
+}
+
 /** Expands memory runs into per-byte entries so that differently split runs compare equal. */
 function memBytes(kv: Map<string, string>): Map<number, string> {
   const out = new Map<number, string>();
   for (const [k, v] of kv) {
-    if (k[0] !== 'm') continue;
+    if (!isMemKey(k)) continue;
     const off = parseInt(k.slice(1), 16);
     for (let i = 0; i < v.length / 2; i++) out.set(off + i, v.slice(2 * i, 2 * i + 2));
   }
@@ -278,8 +282,8 @@ export function compareOutputs(c: Case, native: string, qvm: string): string | n
   if (a.status !== b.status) problems.push(`status native ${a.status} qvm ${b.status}`);
   const ignore = new Set(c.ignore ?? []);
   const keys = new Set<string>();
-  for (const k of a.kv.keys()) if (k[0] !== 'm') keys.add(k);
-  for (const k of b.kv.keys()) if (k[0] !== 'm') keys.add(k);
+  for (const k of a.kv.keys()) if (!isMemKey(k)) keys.add(k);
+  for (const k of b.kv.keys()) if (!isMemKey(k)) keys.add(k);
   for (const k of keys) {
     if (ignore.has(k)) continue;
     const va = a.kv.get(k), vb = b.kv.get(k);

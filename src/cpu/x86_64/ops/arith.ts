@@ -168,7 +168,7 @@ export function mul32(cpu: Cpu, a: number, b: number): number {
  * Unsigned 64×64 → 128 into `wide`, computed on 16-bit limbs in locals (no calls, so nothing is
  * boxed). Arguments may be passed as int32 (x | 0) by callers for the same reason.
  */
-export function mul64(_cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number): void {
+export function mul64(_cpu: Cpu | null, aLo: number, aHi: number, bLo: number, bHi: number): void {
   const a0 = aLo & 0xffff, a1 = (aLo >>> 16) & 0xffff, a2 = aHi & 0xffff, a3 = (aHi >>> 16) & 0xffff;
   const b0 = bLo & 0xffff, b1 = (bLo >>> 16) & 0xffff, b2 = bHi & 0xffff, b3 = (bHi >>> 16) & 0xffff;
   // column sums of 16-bit limb products (each < 4·2^32, exact in doubles)
@@ -194,7 +194,7 @@ export function mul64(_cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: num
 }
 
 /** Signed 64×64 → 128 into `wide`. */
-export function imul64(cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number): void {
+export function imul64(cpu: Cpu | null, aLo: number, aHi: number, bLo: number, bHi: number): void {
   mul64(cpu, aLo, aHi, bLo, bHi);
   // callers may pass int32 views: work on the unsigned values
   aLo >>>= 0; aHi >>>= 0; bLo >>>= 0; bHi >>>= 0;
@@ -232,6 +232,44 @@ export function setMulFlags(cpu: Cpu, overflow: boolean, size: number, rLo: numb
 export const divResult = new Uint32Array(4); // qLo, qHi, rLo, rHi
 
 /**
+ * Unsigned 64/64 division without BigInt (the common case). Quotient and remainder go to
+ * divResult. d must be non-zero.
+ */
+function divU64(nLo: number, nHi: number, dLo: number, dHi: number): void {
+  if (dHi === 0) {
+    // schoolbook on 16-bit digits of the dividend: every intermediate stays below 2^48
+    let r = 0;
+    let q3 = 0, q2 = 0, q1 = 0, q0 = 0;
+    let cur = r * 65536 + (nHi >>> 16); q3 = Math.floor(cur / dLo); r = cur - q3 * dLo;
+    cur = r * 65536 + (nHi & 0xffff); q2 = Math.floor(cur / dLo); r = cur - q2 * dLo;
+    cur = r * 65536 + (nLo >>> 16); q1 = Math.floor(cur / dLo); r = cur - q1 * dLo;
+    cur = r * 65536 + (nLo & 0xffff); q0 = Math.floor(cur / dLo); r = cur - q0 * dLo;
+    divResult[0] = q1 * 65536 + q0;
+    divResult[1] = q3 * 65536 + q2;
+    divResult[2] = r;
+    divResult[3] = 0;
+    return;
+  }
+  // 64-bit divisor: the quotient fits 32 bits; estimate it in doubles, then correct exactly
+  let q = Math.floor((nHi * TWO32 + nLo) / (dHi * TWO32 + dLo));
+  if (q > 0xffffffff) q = 0xffffffff;
+  for (let k = 0; k < 4; k++) {
+    mul64(null, q, 0, dLo, dHi);
+    const pLo = wide[0]!, pHi = wide[1]!, over = wide[2]! !== 0;
+    if (over || pHi > nHi || (pHi === nHi && pLo > nLo)) { q--; continue; }
+    // remainder = n - q·d
+    const t = nLo - pLo;
+    const rLo = t >>> 0;
+    const rHi = (nHi - pHi - (t < 0 ? 1 : 0)) >>> 0;
+    if (rHi > dHi || (rHi === dHi && rLo >= dLo)) { q++; continue; }
+    divResult[0] = q; divResult[1] = 0;
+    divResult[2] = rLo; divResult[3] = rHi;
+    return;
+  }
+  throw new Error('divU64: quotient estimate did not converge');
+}
+
+/**
  * Unsigned 128/64 division: dividend (n3:n2:n1:n0), divisor (dHi:dLo).
  * Returns false on #DE (zero divisor or quotient overflow 64 bits).
  */
@@ -239,18 +277,11 @@ export function divU128(n0: number, n1: number, n2: number, n3: number, dLo: num
   if (dLo === 0 && dHi === 0) return false;
   // quotient must fit 64 bits: high half of dividend < divisor
   if (n3 > dHi || (n3 === dHi && n2 >= dLo)) return false;
-  if (n2 === 0 && n3 === 0 && n1 < 0x200000 && dHi < 0x200000) {
-    // both below 2^53: exact in doubles
-    const n = n1 * TWO32 + n0;
-    const d = dHi * TWO32 + dLo;
-    let q = Math.floor(n / d);
-    let r = n - q * d;
-    // the double quotient may be off by one near 2^53: correct it exactly
-    if (r < 0) { q--; r += d; } else if (r >= d) { q++; r -= d; }
-    divResult[0] = q % TWO32; divResult[1] = Math.floor(q / TWO32);
-    divResult[2] = r % TWO32; divResult[3] = Math.floor(r / TWO32);
+  if (n2 === 0 && n3 === 0) {
+    divU64(n0 >>> 0, n1 >>> 0, dLo >>> 0, dHi >>> 0);
     return true;
   }
+  // a full 128-bit dividend (e.g. __int128 division helpers): rare, BigInt is fine here
   const n = (BigInt(n3) << 96n) | (BigInt(n2) << 64n) | (BigInt(n1) << 32n) | BigInt(n0);
   const d = (BigInt(dHi) << 32n) | BigInt(dLo);
   const q = n / d;
@@ -260,9 +291,36 @@ export function divU128(n0: number, n1: number, n2: number, n3: number, dLo: num
   return true;
 }
 
+/** Negate a 64-bit value held in divResult[k], divResult[k+1]. */
+function negateResult(k: number): void {
+  const lo = divResult[k]!, hi = divResult[k + 1]!;
+  const nlo = (~lo + 1) >>> 0;
+  divResult[k] = nlo;
+  divResult[k + 1] = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
+}
+
 /** Signed 128/64 division with x86 truncation and overflow rules. */
 export function divS128(n0: number, n1: number, n2: number, n3: number, dLo: number, dHi: number): boolean {
   if (dLo === 0 && dHi === 0) return false;
+  n0 >>>= 0; n1 >>>= 0; n2 >>>= 0; n3 >>>= 0; dLo >>>= 0; dHi >>>= 0;
+  const nNeg = (n1 & 0x80000000) !== 0;
+  const ext = nNeg ? 0xffffffff : 0;
+  if (n2 === ext && n3 === ext) {
+    // the dividend is a sign-extended 64-bit value (CQO): divide magnitudes without BigInt
+    let aLo = n0, aHi = n1;
+    if (nNeg) { aLo = (~n0 + 1) >>> 0; aHi = (~n1 + (aLo === 0 ? 1 : 0)) >>> 0; }
+    const dNeg = (dHi & 0x80000000) !== 0;
+    let bLo = dLo, bHi = dHi;
+    if (dNeg) { bLo = (~dLo + 1) >>> 0; bHi = (~dHi + (bLo === 0 ? 1 : 0)) >>> 0; }
+    divU64(aLo, aHi, bLo, bHi);
+    const qNeg = nNeg !== dNeg;
+    const qHi = divResult[1]!, qLo = divResult[0]!;
+    // |q| must fit: ≤ 2^63−1, or exactly 2^63 when negative
+    if (qHi > 0x80000000 || (qHi === 0x80000000 && (qLo !== 0 || !qNeg))) return false;
+    if (qNeg) negateResult(0);
+    if (nNeg) negateResult(2);
+    return true;
+  }
   let n = (BigInt(n3) << 96n) | (BigInt(n2) << 64n) | (BigInt(n1) << 32n) | BigInt(n0);
   if (n3 & 0x80000000) n -= 1n << 128n;
   let d = (BigInt(dHi) << 32n) | BigInt(dLo);
