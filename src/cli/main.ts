@@ -6,6 +6,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
+import { applyMounts, parseMount } from './mount.js';
+import type { Kernel } from '../kernel/kernel.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
 import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
@@ -97,6 +99,8 @@ program
   .option('--chain-id <n>', 'chain id', parseBigInt('chain id'))
   .option('--trace', 'print one line per system call to stderr')
   .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
+  .option('--mount <HOSTDIR:GUESTDIR>', 'local runs: show a host directory read-only in the guest (repeatable)', collect, [])
+  .option('--cwd <dir>', 'local runs: the program\'s working directory (default /)')
   .option('--contract', 'contract mode: run with the contract ABI (implied by the options below)')
   .option('--db <K=V>', 'contract mode: a storage slot before the call (repeatable)', collect, [])
   .option('--read <K1,K2>', 'contract mode: storage keys given as DB_<KEY> environment variables', collect, [])
@@ -130,6 +134,7 @@ program
         gasLimit: flags.gas,
         block,
         trace: flags.trace ?? false,
+        configureKernel: mountsOf(flags),
       });
     } catch (e) {
       if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
@@ -165,3 +170,24 @@ program
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => fail((e as Error).message));
+
+/** --mount / --cwd (local runs only) as a kernel hook, or undefined. */
+function mountsOf(flags: object): ((k: Kernel) => void) | undefined {
+  const f = flags as { mount?: string[]; cwd?: string };
+  const specs = f.mount ?? [];
+  if (specs.length === 0 && f.cwd === undefined) return undefined;
+  let mounts;
+  try {
+    mounts = specs.map(parseMount);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const cwd = f.cwd;
+  return (k) => {
+    try {
+      applyMounts(k, mounts, cwd);
+    } catch {
+      fail(`--cwd ${cwd}: not a directory in the guest`);
+    }
+  };
+}

@@ -242,7 +242,7 @@ interface Prepared {
   reads: string[];
 }
 
-function prepare(input: CallInput, deploy: boolean, limits: ContractLimits, reads: string[]): Prepared {
+function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
   const ctx: CallContext = { ...DEFAULT_CONTEXT, ...input.context };
   const contract = address('contract address', ctx.contract);
   const sender = address('sender address', ctx.sender);
@@ -331,7 +331,7 @@ function execute(input: CallInput, deploy: boolean): CallResult {
   const reads: string[] = [];
   let prep: Prepared;
   try {
-    prep = prepare(input, deploy, limits, reads);
+    prep = prepare(input, deploy, reads);
   } catch (e) {
     if (e instanceof InputError) return emptyResult({ kind: 'input', reason: e.message, stderr: new Uint8Array(0) }, 0, reads);
     throw e;

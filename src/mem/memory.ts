@@ -152,7 +152,14 @@ export class Memory {
     this.maps = mergeAdjacent(out);
     this.forEachPage(addr, end, (pn) => {
       const page = this.pages.get(pn);
-      if (page) page.prot = prot;
+      if (page) {
+        page.prot = prot;
+        // decoded instructions must be fetched again under the new permissions (e.g. no PROT_EXEC)
+        if (page.hasCode) {
+          page.hasCode = false;
+          this.onCodeWrite(pn);
+        }
+      }
     });
     this.flushTlb();
     return true;

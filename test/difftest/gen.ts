@@ -377,6 +377,8 @@ function genAlu(r: Rng): Case {
     b.immBytes(val(r), op === 0x81 ? (size === 2 ? 2 : 4) : 1);
     name += ` grp1 ${op.toString(16)} ${sizeName(size)}${mem ? ' mem' : ''}`;
   }
+  // LOCK where it is not allowed (register destination, CMP, G,E forms, accumulator forms): #UD
+  if (r.bool(0.03) && b.prefixes[0] !== 0xf0) { b.prefixes.unshift(0xf0); name = 'lock? ' + name; }
   return b.build('int-alu', name);
 }
 

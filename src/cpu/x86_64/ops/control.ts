@@ -2,7 +2,7 @@
  * Control transfer: jumps, calls, returns, loops. Targets of relative forms are precomputed by the
  * decoder (insn.target); the executor set cpu.rip = insn.nextAddr before calling the handler.
  */
-import { Cpu, RCX, RSP } from '../cpu.js';
+import { Cpu, CpuException, RCX, RSP, SIGSEGV } from '../cpu.js';
 import type { Insn } from '../insn.js';
 
 const TWO32 = 4294967296;
@@ -24,8 +24,20 @@ export function callRel(cpu: Cpu, i: Insn): void {
   cpu.rip = i.target;
 }
 
+/**
+ * A branch to a non-canonical address (bits 47-63 not all equal) raises #GP at the branch itself:
+ * nothing is pushed or popped and RIP stays on the instruction (SIGSEGV, SI_KERNEL).
+ */
+function checkCanonical(hi: number, i: Insn): void {
+  const top = hi >>> 15;
+  if (top !== 0 && top !== 0x1ffff) {
+    throw new CpuException(SIGSEGV, `general protection fault (non-canonical branch target) at rip 0x${i.addr.toString(16)}`, 0, 0x80);
+  }
+}
+
 function targetFromRM(cpu: Cpu, i: Insn): number {
   const lo = cpu.readRM(i, 8);
+  checkCanonical(cpu.outHi, i);
   return cpu.outHi * TWO32 + lo;
 }
 
@@ -45,7 +57,12 @@ export function callE(cpu: Cpu, i: Insn): void {
 /** RET and RET imm16 (C3 C2): imm = bytes to release. */
 export function ret(cpu: Cpu, i: Insn): void {
   const lo = cpu.pop64();
-  cpu.rip = cpu.outHi * TWO32 + lo;
+  const hi = cpu.outHi;
+  if ((hi >>> 15) !== 0 && (hi >>> 15) !== 0x1ffff) {
+    cpu.setReg64Number(RSP, cpu.getReg64Number(RSP) - 8); // #GP: the pop did not happen
+    checkCanonical(hi, i);
+  }
+  cpu.rip = hi * TWO32 + lo;
   if (i.imm !== 0) cpu.setReg64Number(RSP, cpu.getReg64Number(RSP) + i.imm);
 }
 
