@@ -39,13 +39,19 @@ export interface Binary {
   path: string;
 }
 
-/** The corpus binaries built by test/setup.sh (test/build/<name>.musl.O0|O2), sorted. */
+/**
+ * Corpus binary names: the C corpus with musl (<name>.musl.O0|O2) and glibc (<name>.glibc.O2),
+ * the C++ programs (<name>.cpp.O2) and the Rust programs (<name>.rust).
+ */
+const CORPUS_FILE = /\.(musl\.O[02]|glibc\.O2|cpp\.O2|rust)$/;
+
+/** The corpus binaries built by test/setup.sh, sorted. */
 export function corpusBinaries(): Binary[] {
   if (!existsSync(BUILD)) throw new Error(`${BUILD} is missing: run bash test/setup.sh`);
   return readdirSync(BUILD)
-    .filter((f) => /\.musl\.O[02]$/.test(f))
+    .filter((f) => CORPUS_FILE.test(f))
     .sort()
-    .map((file) => ({ file, program: file.replace(/\.musl\.O[02]$/, ''), path: join(BUILD, file) }));
+    .map((file) => ({ file, program: file.replace(CORPUS_FILE, ''), path: join(BUILD, file) }));
 }
 
 export interface Outcome {

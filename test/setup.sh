@@ -69,14 +69,51 @@ for f in "$src"/bad/*.c; do
   build "$f" "$out/bad/$name.musl.O0" musl-gcc -static -O0
   build "$f" "$out/bad/$name.musl.O2" musl-gcc -static -O2
 done
+# The same corpus linked statically against glibc (test/build/<name>.glibc.O2), and the C++
+# programs (test/cpp/*.cpp → test/build/<name>.cpp.O2, g++ -static: libstdc++ on glibc).
+for f in "$src"/*.c; do
+  build "$f" "$out/$(basename "$f" .c).glibc.O2" gcc -static -O2
+done
+if command -v g++ >/dev/null 2>&1; then
+  for f in "$root"/test/cpp/*.cpp; do
+    build "$f" "$out/$(basename "$f" .cpp).cpp.O2" g++ -static -O2 -std=c++17
+  done
+else
+  echo "test/setup.sh: g++ not found: C++ tests skipped (apt-get install g++)" >&2
+fi
 # Test contracts for the contract ABI tests (test/contracts/*.c → test/build/contracts/<name>).
 mkdir -p "$out/contracts"
 for f in "$root"/test/contracts/*.c; do
   build "$f" "$out/contracts/$(basename "$f" .c)" musl-gcc -static -O2
 done
+# Threads and signals with static glibc too (test/build/glibc/<name>, compared with native runs).
+mkdir -p "$out/glibc"
+for name in threads signals sigcontext alarm_pause; do
+  build "$src/$name.c" "$out/glibc/$name" gcc -static -O2 -pthread
+done
 # A dynamically linked binary (glibc), for the bad-input tests.
 build "$src/hello.c" "$out/hello.dynamic" gcc -O2
 wait_all
+
+# Rust programs (test/rust/<name>/ cargo projects, std only → test/build/<name>.rust): static-pie
+# glibc binaries as `cargo build --release` makes them with +crt-static. Offline: no crates needed.
+cargo_bin="$(command -v cargo || true)"
+cargo_home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+if [[ -z "$cargo_bin" && -x "$cargo_home/.cargo/bin/cargo" ]]; then cargo_bin="$cargo_home/.cargo/bin/cargo"; fi
+if [[ -n "$cargo_bin" ]]; then
+  for d in "$root"/test/rust/*/; do
+    name="$(basename "$d")"
+    if (cd "$d" && HOME="$cargo_home" RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$out/rust-target" \
+        "$cargo_bin" build --offline --release --quiet --target x86_64-unknown-linux-gnu); then
+      rbin="$out/rust-target/x86_64-unknown-linux-gnu/release/$name"
+      if ! cmp -s "$rbin" "$out/$name.rust"; then cp -f "$rbin" "$out/$name.rust"; built=$((built + 1)); fi
+    else
+      echo "test/setup.sh: failed to build test/rust/$name" >&2; failed=1
+    fi
+  done
+else
+  echo "test/setup.sh: cargo not found: Rust tests skipped (https://rustup.rs)" >&2
+fi
 
 # The example contracts (examples/*/build.sh → test/build/examples/<name>-c, <name>-go).
 for ex in "$root"/examples/*/build.sh; do
@@ -103,7 +140,7 @@ if command -v go >/dev/null 2>&1; then
     fi
   done
   # keep in sync with test/gostd.sh
-  for pkg in $(cat "$root/test/gostd-packages.txt"); do
+  for pkg in $(awk '!/^#/ && NF { print $1 }' "$root/test/gostd-packages.txt"); do
     bin="$out/gostd/${pkg//\//_}.test"
     if [[ -e "$bin" && "$bin" -nt "$self" && "$bin" -nt "$root/test/gostd-packages.txt" ]]; then continue; fi
     if CGO_ENABLED=0 go test -c -o "$bin.tmp.$$" "$pkg" >/dev/null && mv -f "$bin.tmp.$$" "$bin"; then

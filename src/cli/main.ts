@@ -3,7 +3,7 @@
  * The `qvm` command line. Output for people by default, `--json` for scripts; bad input gives a
  * one-line error and a non-zero exit, never a stack trace.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
 import { applyMounts, parseMount } from './mount.js';
@@ -80,8 +80,8 @@ program
   .description('QVM: run statically linked Linux ELF binaries as deterministic smart contracts')
   .version('0.1.0')
   .enablePositionalOptions()
-  .showHelpAfterError()
-  .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+  .configureOutput({ outputError: (str, write) => write(`qvm: ${str.split('\n')[0]!.replace(/^error: /, '')}\n`) })
+  .exitOverride();
 
 program
   .command('run')
@@ -169,7 +169,13 @@ program
     }
   });
 
-program.parseAsync(process.argv).catch((e: unknown) => fail((e as Error).message));
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    // help and version exit 0; usage errors were printed (one line) by configureOutput
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  fail((e as Error).message);
+});
 
 /** --mount / --cwd (local runs only) as a kernel hook, or undefined. */
 function mountsOf(flags: object): ((k: Kernel) => void) | undefined {

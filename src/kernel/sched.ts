@@ -26,6 +26,8 @@ export class Scheduler {
   private readonly futexQueues = new Map<number, KThread[]>();
   /** Instructions retired by all threads so far (the machine sets this). */
   retired: () => number = () => 0;
+  /** ITIMER_REAL / alarm: next expiry (virtual ns) and period (0 = one-shot), or null. */
+  realTimer: { at: number; interval: number; fire: () => void } | null = null;
   /** Exit status of the main thread if it called exit() while others ran on. */
   private mainExit: number | null = null;
 
@@ -125,6 +127,12 @@ export class Scheduler {
   /** Wake threads whose deadline passed or whose readiness condition holds. */
   tick(): void {
     const now = this.now();
+    const t = this.realTimer;
+    if (t && t.at <= now) {
+      if (t.interval > 0) t.at += Math.max(1, Math.ceil((now - t.at + 1) / t.interval)) * t.interval;
+      else this.realTimer = null;
+      t.fire();
+    }
     for (const th of this.threads) {
       if (th.state !== 'blocked') continue;
       const w = th.wait!;
@@ -135,7 +143,7 @@ export class Scheduler {
 
   /** Earliest deadline among blocked threads, or null. */
   nextDeadline(): number | null {
-    let best: number | null = null;
+    let best: number | null = this.realTimer ? this.realTimer.at : null;
     for (const th of this.threads) {
       if (th.state !== 'blocked') continue;
       const d = th.wait!.deadline;

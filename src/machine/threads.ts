@@ -289,7 +289,8 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): Threads
     if (th.state !== 'runnable' || th.yielded || cpu.icount >= quantumEnd) {
       th.yielded = false;
       let next = sched.pick(th);
-      while (next === null) {
+      // (a periodic timer whose signal wakes nobody must not skip time forever)
+      for (let idles = 0; next === null && idles < 100_000; idles++) {
         if (!sched.idle()) break;
         next = sched.pick(th);
       }
@@ -349,7 +350,8 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): Threads
       exitCode = 137;
       break;
     }
-    const fault = interp.fault!;
+    const fault = interp.fault;
+    if (fault === null) continue; // (no other stop reasons reach here)
     interp.fault = null;
     const sig = fault.signal;
     if (sig === 5 && fault.code === 0x80) cpu.rip = fault.faultAddr + 1; // int3 is a trap: after it

@@ -15,9 +15,10 @@
  * priority-inheritance operations answer ENOSYS.
  */
 import { SysError, EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
-import { checkWritable, int, ptr, put32, StructReader } from '../guest.js';
+import { checkWritable, int, ptr, put32, StructReader, StructWriter } from '../guest.js';
+import { sendToProcess } from './signal.js';
 import { hasThreadOps } from '../types.js';
-import { CLOCK_REALTIME, TIMER_ABSTIME, CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID } from '../constants.js';
+import { SIGALRM, CLOCK_REALTIME, TIMER_ABSTIME, CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID } from '../constants.js';
 import { readTimespec, sleepFor } from './time.js';
 import type { Sys, SyscallGroup } from './types.js';
 
@@ -252,4 +253,82 @@ export const threadSyscalls: SyscallGroup = {
   nanosleep,
   clock_nanosleep,
   futex,
+  getitimer,
+  setitimer,
+  alarm,
 };
+
+// ------------------------------------------------------------------ interval timers
+
+const ITIMER_REAL = 0;
+const ITIMER_VIRTUAL = 1;
+const ITIMER_PROF = 2;
+const US = 1000n;
+
+function timerState(s: Sys): { value: bigint; interval: bigint } {
+  const t = s.k.sched.realTimer;
+  if (!t) return { value: 0n, interval: 0n };
+  const left = BigInt(Math.max(1, t.at - Math.floor(s.t.virtualNanos())));
+  return { value: left, interval: BigInt(t.interval) };
+}
+
+/** Arm ITIMER_REAL: SIGALRM to the process after `value` ns, then every `interval` ns. */
+function armReal(s: Sys, value: bigint, interval: bigint): void {
+  if (value === 0n) {
+    s.k.sched.realTimer = null;
+    return;
+  }
+  const k = s.k;
+  const at = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(s.t.virtualNanos()) + Number(value));
+  k.sched.realTimer = {
+    at,
+    interval: Number(interval),
+    fire: () => sendToProcess(k, SIGALRM, { signo: SIGALRM, code: 0x80 /* SI_KERNEL */ }),
+  };
+}
+
+function readTimeval(s: Sys, addr: number): bigint {
+  const r = StructReader.from(s.mem, addr, 16);
+  const sec = r.i64(0);
+  const usec = r.i64(8);
+  if (sec < 0n || usec < 0n || usec >= 1_000_000n) throw new SysError(EINVAL);
+  return sec * NS + usec * US;
+}
+
+function writeItimerval(s: Sys, addr: number, st: { value: bigint; interval: bigint }): void {
+  const up = (ns: bigint): bigint => (ns + US - 1n) / US; // round up to microseconds
+  const iv = up(st.interval);
+  const v = up(st.value);
+  new StructWriter(32).i64(0, iv / 1_000_000n).i64(8, iv % 1_000_000n).i64(16, v / 1_000_000n).i64(24, v % 1_000_000n).to(s.mem, addr);
+}
+
+/** getitimer/setitimer: ITIMER_REAL runs in virtual time; the CPU-time timers are refused (EINVAL). */
+function which(a: bigint): void {
+  const w = int(a);
+  if (w === ITIMER_VIRTUAL || w === ITIMER_PROF) throw new SysError(EINVAL);
+  if (w !== ITIMER_REAL) throw new SysError(EINVAL);
+}
+
+function getitimer(s: Sys, a: readonly bigint[]): number {
+  which(a[0]!);
+  writeItimerval(s, ptr(a[1]!), timerState(s));
+  return 0;
+}
+
+function setitimer(s: Sys, a: readonly bigint[]): number {
+  which(a[0]!);
+  const nv = ptr(a[1]!);
+  const ov = ptr(a[2]!);
+  let next: { value: bigint; interval: bigint } | null = null;
+  if (nv !== 0) next = { interval: readTimeval(s, nv), value: readTimeval(s, nv + 16) };
+  if (ov !== 0) writeItimerval(s, ov, timerState(s));
+  if (next) armReal(s, next.value, next.interval);
+  return 0;
+}
+
+function alarm(s: Sys, a: readonly bigint[]): number {
+  const secs = BigInt(Number(a[0]! & 0xffffffffn));
+  const old = timerState(s).value;
+  armReal(s, secs * NS, 0n);
+  return Number((old + NS / 2n) / NS) || (old > 0n ? 1 : 0);
+}
