@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Go standard-library test binaries (built by test/setup.sh from test/gostd-packages.txt)
-# under QVM with -test.short, each from its package's source directory mounted read-only at /src
-# (qvm run --mount GOROOT/src/PKG:/src --cwd /src):
+# under QVM with -test.short, each in its package's source directory (GOROOT/src mounted read-only:
+# qvm run --mount GOROOT/src:/goroot/src --cwd /goroot/src/PKG):
 #   bash test/gostd.sh [PKG…]
 # Prints one line per package (PASS/FAIL, gas, seconds) and exits non-zero if any failed. Slow
 # (seconds to minutes per package), so it is not part of `npm test`.
@@ -22,7 +22,7 @@ for pkg in "${pkgs[@]}"; do
     args+=(-test.run "^($names)\$")
   fi
   start=$(date +%s)
-  out="$(node "$root/dist/src/cli/main.js" run --json --gas 100000000000 --mount "$goroot/src/$pkg:/src" --cwd /src "$bin" "${args[@]}" 2>&1)"
+  out="$(node "$root/dist/src/cli/main.js" run --json --gas 100000000000 --mount "$goroot/src:/goroot/src" --cwd "/goroot/src/$pkg" "$bin" "${args[@]}" 2>&1)"
   secs=$(( $(date +%s) - start ))
   verdict="$(node -e 'const r=JSON.parse(process.argv[1]); const ok=r.exitCode===0&&/(^|\n)PASS\n?$/.test(r.stdout); console.log((ok?"PASS":"FAIL")+" gas="+r.gasUsed+" exit="+r.exitCode+(r.reason?" reason="+r.reason:"")); if(!ok){process.stderr.write(r.stdout.slice(-3000)+r.stderr.slice(-3000)+"\n")}' "$out")" || verdict="FAIL (bad output)"
   echo "$pkg: $verdict ${secs}s"

@@ -86,11 +86,6 @@ mkdir -p "$out/contracts"
 for f in "$root"/test/contracts/*.c; do
   build "$f" "$out/contracts/$(basename "$f" .c)" musl-gcc -static -O2
 done
-# Threads and signals with static glibc too (test/build/glibc/<name>, compared with native runs).
-mkdir -p "$out/glibc"
-for name in threads signals sigcontext alarm_pause; do
-  build "$src/$name.c" "$out/glibc/$name" gcc -static -O2 -pthread
-done
 # A dynamically linked binary (glibc), for the bad-input tests.
 build "$src/hello.c" "$out/hello.dynamic" gcc -O2
 wait_all

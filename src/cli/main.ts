@@ -11,6 +11,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
 import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
+import { registerChainCommands } from './chain.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -168,6 +169,8 @@ program
       throw e;
     }
   });
+
+registerChainCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

@@ -9,7 +9,7 @@
  * links are shown as they are on the host (targets are resolved inside the guest). Other kinds
  * of host files (sockets, devices, fifos) are left out.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '../kernel/kernel.js';
 import { SysError } from '../kernel/errno.js';
@@ -30,7 +30,7 @@ export function parseMount(spec: string): MountSpec {
   const host = spec.slice(0, i);
   const guest = spec.slice(i + 1);
   if (!guest.startsWith('/')) throw new Error(`--mount: the guest directory must be absolute, got "${guest}"`);
-  if (!lstatSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--mount: ${host} is not a directory`);
+  if (!statSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--mount: ${host} is not a directory`);
   return { host, guest };
 }
 
@@ -88,7 +88,7 @@ function hostNodeKind(path: string): boolean {
 export function applyMounts(k: Kernel, mounts: readonly MountSpec[], cwd: string | undefined): void {
   for (const m of mounts) {
     const sb = k.vfs.newSuperblock(RAMFS_MAGIC, true);
-    const st = lstatSync(m.host);
+    const st = statSync(m.host);
     k.vfs.mount(m.guest, hostDir(sb, m.host, readOnlyMode(st)));
   }
   if (cwd !== undefined) {

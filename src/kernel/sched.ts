@@ -17,7 +17,7 @@ import { KThread, type Wait } from './thread.js';
 import type { ThreadContext } from './types.js';
 
 export class Scheduler {
-  /** Every thread ever created, in tid order (exited ones stay, state 'exited'). */
+  /** The live threads, in tid order (an exited thread is removed). */
   readonly threads: KThread[] = [];
   private readonly byCtx = new Map<ThreadContext, KThread>();
   private readonly byTid = new Map<number, KThread>();
@@ -160,14 +160,14 @@ export class Scheduler {
 
   /** The next runnable thread after `cur` in tid order (cur itself last), or null. */
   pick(cur: KThread | null): KThread | null {
-    const list = this.threads;
-    const n = list.length;
-    const start = cur ? list.indexOf(cur) : -1;
-    for (let i = 1; i <= n; i++) {
-      const th = list[(start + i + n) % n]!;
-      if (th.state === 'runnable') return th;
+    const after = cur ? cur.tid : -1;
+    let first: KThread | null = null;
+    for (const th of this.threads) {
+      if (th.state !== 'runnable') continue;
+      if (th.tid > after) return th;
+      first ??= th;
     }
-    return null;
+    return first;
   }
 
   /**
@@ -211,6 +211,10 @@ export class Scheduler {
       }
       this.futexWake(th.clearChildTid, 1);
     }
+    const i = this.threads.indexOf(th);
+    if (i >= 0) this.threads.splice(i, 1);
+    this.byCtx.delete(th.ctx);
+    this.byTid.delete(th.tid);
     if (this.live() === 0) this.k.exit(this.mainExit ?? th.exitStatus);
   }
 }

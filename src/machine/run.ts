@@ -1,15 +1,13 @@
 /**
  * One run of a static ELF: load it, then alternate between the CPU (until it makes a system
- * call, faults, or uses up its slice of gas) and the synthetic kernel. Everything the result
- * depends on comes in through RunOptions.
+ * call, faults, or uses up its slice of gas) and the synthetic kernel, one guest thread at a time
+ * (threads.ts). Everything the result depends on comes in through RunOptions.
  */
 import { Memory, PAGE_SIZE } from '../mem/memory.js';
 import { parseElf, ElfError, type ElfImage } from '../elf/parse.js';
-import { Cpu, Stop, RAX, RSP, RDI, RSI, RDX } from '../cpu/x86_64/cpu.js';
-import { Interpreter } from '../cpu/x86_64/interpreter.js';
+import { Cpu, RSP } from '../cpu/x86_64/cpu.js';
 import { cpuid } from '../cpu/x86_64/cpuid.js';
 import { Kernel } from '../kernel/kernel.js';
-import type { ThreadContext } from '../kernel/types.js';
 import { loadProcessImage, MMAP_BASE, GUEST_EXE_PATH } from './process-image.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
 import { runThreads } from './threads.js';
@@ -22,10 +20,6 @@ export const DEFAULT_BLOCK: BlockContext = {
   txHash: new Uint8Array(32),
   chainId: 1337n,
 };
-
-const R10 = 10, R8 = 8, R9 = 9;
-/** Instructions per slice between checks of the gas meter (the kernel and page touches add gas too). */
-const SLICE = 1 << 22;
 
 export { ElfError };
 
@@ -88,8 +82,4 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     unknownSyscalls: [...kernel.unknownSyscalls],
     trace: [...kernel.traceLines],
   };
-}
-
-function reg(cpu: Cpu, r: number): bigint {
-  return (BigInt(cpu.hi[r]!) << 32n) | BigInt(cpu.lo[r]!);
 }

@@ -20,7 +20,7 @@ static void *sleeper(void *arg) {
     struct timespec ts = { 0, ms * 1000000L };
     nanosleep(&ts, NULL);
     pthread_mutex_lock(&mu);
-    order[norder++] = (char)('0' + ms / 10);
+    order[norder++] = (char)('0' + ms / 50);
     pthread_mutex_unlock(&mu);
     return NULL;
 }
@@ -50,7 +50,7 @@ int main(void) {
     printf("disarmed %d\n", cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
 
     pthread_t t[4];
-    long ms[4] = { 40, 10, 30, 20 };
+    long ms[4] = { 200, 50, 150, 100 };
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, sleeper, (void *)ms[i]);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     order[norder] = 0;

@@ -5,6 +5,7 @@
  */
 import { Cpu, CpuException, RAX, RDX, RSP, RBP, SIGFPE, CF, PF, AF, ZF, SF, OF, FlagOp } from '../cpu.js';
 import type { Insn } from '../insn.js';
+import { illegal } from './system.js';
 import {
   alu, ALU_CMP, incDec, neg, signExtend, mul32, mul64, imul64, wide, setMulFlags,
   divU128, divS128, divSmallSigned, divResult, maskOf,
@@ -568,6 +569,7 @@ export function cmpxchg(cpu: Cpu, i: Insn): void {
 
 /** CMPXCHG8B m64 (0F C7 /1). CMPXCHG16B is not advertised (no CX16) and is #UD. */
 export function cmpxchg8b(cpu: Cpu, i: Insn): void {
+  if (i.rexW) return illegal(cpu, i); // CMPXCHG16B: CX16 is not reported
   const addr = cpu.ea(i);
   const lo = cpu.mem.read32(addr), hi = cpu.mem.read32(addr + 4);
   const flags = cpu.arithFlags();

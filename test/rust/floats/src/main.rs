@@ -30,7 +30,7 @@ fn main() {
     }
     println!("{y:?} {}", y.to_bits());
     println!("{:?} {:?} {:?}", 0.1f64.mul_add(10.0, -1.0), (2.0f64).powi(-1074), (-8.0f64).cbrt());
-    println!("{:?} {:?} {:?} {:?}", 2.5f64.round(), (-2.5f64).round(), 2.5f64.round_ties_even(), 7.9f64.trunc());
+    println!("{:?} {:?} {:?} {:?}", 2.5f64.round(), (-2.5f64).round(), 3.5f64.floor(), 7.9f64.trunc());
     println!("{:?} {:?} {:?}", f64::NAN.max(1.0), (-0.0f64).min(0.0), 1.0f64.copysign(-0.0));
     for v in [1e19f64, -1e19, 3.99, -3.99, f64::NAN, 4294967296.5, -1.0] {
         println!("{v:?} as i64 {} as u64 {} as i32 {} as u8 {}", v as i64, v as u64, v as i32, v as u8);

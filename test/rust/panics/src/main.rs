@@ -84,12 +84,12 @@ fn main() {
         Ok(()) => println!("no panic?"),
     }
     let r = panic::catch_unwind(|| {
-        let a: i32 = std::hint::black_box(i32::MAX);
+        let a: i32 = unsafe { std::ptr::read_volatile(&i32::MAX) };
         a.checked_add(1).expect("overflow detected")
     });
     println!("checked: {}", r.is_err());
     let r = panic::catch_unwind(|| {
-        let d = std::hint::black_box(0u64);
+        let d: u64 = unsafe { std::ptr::read_volatile(&0u64) };
         100 / d
     });
     println!("div by zero: {}", r.is_err());

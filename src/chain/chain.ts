@@ -1,0 +1,679 @@
+/**
+ * The local chain (SPEC §5, docs/chain.md): accounts, contracts, blocks, transactions and
+ * receipts. State lives in memory (loaded from the database at start) and every block is written
+ * to SQLite in one transaction with the state it changed.
+ */
+import { runCall, runDeploy, TOPIC_STDERR, type CallResult, type FailureKind } from '../contract/index.js';
+import { toRlp } from 'viem';
+import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
+import { openDb, type Db } from './db.js';
+import { decodeEnvelope, EnvelopeError } from './envelope.js';
+import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, stateRootOf, storageLeaf } from './merkle.js';
+import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
+
+export interface ChainOptions {
+  /** Directory of the database; null = in memory. */
+  dataDir: string | null;
+  chainId?: bigint;
+  /** Accounts funded in the genesis block (only used when the database is new). */
+  genesisAlloc?: ReadonlyArray<{ address: Hex; balance: bigint }>;
+  /** Genesis timestamp (default: now). Only used when the database is new. */
+  genesisTimestamp?: bigint;
+  /** When set, block N's timestamp is block N-1's plus this (reproducible chains); else the wall clock. */
+  timestampStep?: bigint;
+  blockGasLimit?: bigint;
+  baseFeePerGas?: bigint;
+  /** Biggest raw transaction accepted, in bytes. */
+  maxTxBytes?: number;
+  /** Wall clock in seconds (tests). */
+  now?: () => bigint;
+}
+
+export interface Account {
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Hex | null;
+}
+
+export interface ContractInfo {
+  address: Hex;
+  codeHash: Hex;
+  codeSize: number;
+  deployer: Hex;
+  deployTx: Hex;
+  deployBlock: number;
+}
+
+export interface BlockHeader {
+  number: number;
+  hash: Hex;
+  parentHash: Hex;
+  timestamp: string;
+  stateRoot: Hex;
+  transactionsRoot: Hex;
+  receiptsRoot: Hex;
+  gasUsed: string;
+  gasLimit: string;
+  baseFeePerGas: string;
+  logsBloom: Hex;
+  transactions: Hex[];
+}
+
+export interface RpcLog {
+  address: Hex;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+  blockTimestamp: Hex;
+  transactionHash: Hex;
+  transactionIndex: Hex;
+  logIndex: Hex;
+  removed: false;
+}
+
+/** What the VM did in a transaction (qvm_traceTransaction; also in receipts as `qvm`). */
+export interface ExecRecord {
+  kind: 'transfer' | 'deploy' | 'call';
+  status: 'success' | 'failure';
+  failure: { kind: FailureKind | 'envelope' | 'internal'; reason: string } | null;
+  /** Gas used by the VM run (the receipt's gasUsed adds the intrinsic gas). */
+  vmGasUsed: number;
+  intrinsicGas: number;
+  reads: string[];
+  writes: string[];
+  deletes: string[];
+  events: number;
+  stdout: Hex;
+  stderr: Hex;
+  exitCode: number;
+  instructions: number;
+  syscalls: number;
+}
+
+export interface RpcReceipt {
+  type: Hex;
+  status: Hex;
+  transactionHash: Hex;
+  transactionIndex: Hex;
+  blockHash: Hex;
+  blockNumber: Hex;
+  from: Hex;
+  to: Hex | null;
+  contractAddress: Hex | null;
+  cumulativeGasUsed: Hex;
+  gasUsed: Hex;
+  effectiveGasPrice: Hex;
+  logs: RpcLog[];
+  logsBloom: Hex;
+  qvm: ExecRecord;
+}
+
+/** A rejected transaction or request: JSON-RPC error `code` with a one-line message. */
+export class ChainError extends Error {
+  constructor(message: string, readonly code = -32000, readonly data?: unknown) {
+    super(message);
+  }
+}
+
+export interface DryRunInput {
+  from?: Hex;
+  to: Hex | null;
+  value?: bigint;
+  data: Uint8Array;
+  gas?: bigint;
+}
+
+export interface DryRunResult {
+  gasUsed: bigint;
+  exec: ExecRecord;
+  result: CallResult | null;
+  contractAddress: Hex | null;
+}
+
+const ZERO_HASH = toHex(new Uint8Array(32));
+const ZERO_ADDRESS = ('0x' + '00'.repeat(20)) as Hex;
+
+export const DEFAULT_CHAIN_ID = 1337n;
+export const DEFAULT_BLOCK_GAS_LIMIT = 1_000_000_000n;
+export const DEFAULT_BASE_FEE = 1_000_000_000n;
+export const DEFAULT_MAX_TX_BYTES = 8 * 1024 * 1024;
+
+interface Outcome {
+  receipt: Omit<RpcReceipt, 'blockHash' | 'logs'> & { logs: Array<Pick<RpcLog, 'address' | 'topics' | 'data'>> };
+  contract: ContractInfo | null;
+}
+
+export class Chain {
+  readonly db: Db;
+  readonly chainId: bigint;
+  readonly blockGasLimit: bigint;
+  readonly baseFeePerGas: bigint;
+  readonly maxTxBytes: number;
+  private readonly timestampStep: bigint | undefined;
+  private readonly now: () => bigint;
+
+  private readonly accounts = new Map<Hex, Account>();
+  private readonly storage = new Map<Hex, Map<string, Uint8Array>>();
+  private readonly codes = new Map<Hex, Uint8Array>();
+  private readonly contracts = new Map<Hex, ContractInfo>();
+  /** Every state leaf, by "a:ADDR" or "s:ADDR:KEY". */
+  private readonly leaves = new Map<string, Uint8Array>();
+  private head!: BlockHeader;
+  /** Transactions waiting for the next block (interval mining), in arrival order. */
+  private pool: SignedTx[] = [];
+
+  // dirty sets of the block being built
+  private dirtyAccounts = new Set<Hex>();
+  private dirtyStorage = new Map<Hex, Set<string>>();
+  private newCodes = new Set<Hex>();
+  private newContracts: ContractInfo[] = [];
+
+  constructor(opts: ChainOptions) {
+    this.db = openDb(opts.dataDir);
+    this.blockGasLimit = opts.blockGasLimit ?? DEFAULT_BLOCK_GAS_LIMIT;
+    this.baseFeePerGas = opts.baseFeePerGas ?? DEFAULT_BASE_FEE;
+    this.maxTxBytes = opts.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
+    this.timestampStep = opts.timestampStep;
+    this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+    const stored = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('chainId') as { v: string } | undefined;
+    if (stored) {
+      this.chainId = BigInt(stored.v);
+      if (opts.chainId !== undefined && opts.chainId !== this.chainId) {
+        throw new ChainError(`the database holds chain ${this.chainId}, not ${opts.chainId}`);
+      }
+      this.load();
+    } else {
+      this.chainId = opts.chainId ?? DEFAULT_CHAIN_ID;
+      this.genesis(opts.genesisAlloc ?? [], opts.genesisTimestamp ?? this.now());
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---------------------------------------------------------------------------- loading
+
+  private load(): void {
+    for (const r of this.db.prepare('SELECT address, nonce, balance, code_hash FROM accounts').all() as Array<{ address: Hex; nonce: string; balance: string; code_hash: Hex | null }>) {
+      this.setAccount(r.address, { nonce: BigInt(r.nonce), balance: BigInt(r.balance), codeHash: r.code_hash }, false);
+    }
+    for (const r of this.db.prepare('SELECT hash, code FROM code').all() as Array<{ hash: Hex; code: Buffer }>) {
+      this.codes.set(r.hash, new Uint8Array(r.code));
+    }
+    for (const r of this.db.prepare('SELECT address, info FROM contracts').all() as Array<{ address: Hex; info: string }>) {
+      this.contracts.set(r.address, JSON.parse(r.info) as ContractInfo);
+    }
+    for (const r of this.db.prepare('SELECT address, key, value FROM storage').all() as Array<{ address: Hex; key: string; value: Buffer }>) {
+      this.setSlot(r.address, r.key, new Uint8Array(r.value), false);
+    }
+    const h = this.db.prepare('SELECT header FROM blocks ORDER BY number DESC LIMIT 1').get() as { header: string } | undefined;
+    if (!h) throw new ChainError('the database has no blocks');
+    this.head = JSON.parse(h.header) as BlockHeader;
+    for (const r of this.db.prepare('SELECT raw FROM pending ORDER BY seq').all() as Array<{ raw: Buffer }>) {
+      try {
+        this.pool.push(decodeTx(new Uint8Array(r.raw)));
+      } catch {
+        /* a stored pending transaction was valid when accepted */
+      }
+    }
+  }
+
+  private genesis(alloc: ReadonlyArray<{ address: Hex; balance: bigint }>, timestamp: bigint): void {
+    for (const a of alloc) this.setAccount(a.address.toLowerCase() as Hex, { nonce: 0n, balance: a.balance, codeHash: null });
+    this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?)').run('chainId', this.chainId.toString());
+    this.commitBlock({ number: 0, parentHash: ZERO_HASH, timestamp, txs: [], outcomes: [] });
+  }
+
+  // ---------------------------------------------------------------------------- state access
+
+  private setAccount(address: Hex, a: Account, dirty = true): void {
+    this.accounts.set(address, a);
+    this.leaves.set('a:' + address, accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
+    if (dirty) this.dirtyAccounts.add(address);
+  }
+
+  private setSlot(address: Hex, key: string, value: Uint8Array | null, dirty = true): void {
+    let m = this.storage.get(address);
+    if (!m) this.storage.set(address, (m = new Map()));
+    if (value === null) {
+      m.delete(key);
+      this.leaves.delete(`s:${address}:${key}`);
+    } else {
+      m.set(key, value);
+      this.leaves.set(`s:${address}:${key}`, storageLeaf(address, key, value));
+    }
+    if (dirty) {
+      let d = this.dirtyStorage.get(address);
+      if (!d) this.dirtyStorage.set(address, (d = new Set()));
+      d.add(key);
+    }
+  }
+
+  account(address: Hex): Account {
+    return this.accounts.get(address) ?? { nonce: 0n, balance: 0n, codeHash: null };
+  }
+
+  /** The nonce the next transaction of `address` must have, counting the pool. */
+  pendingNonce(address: Hex): bigint {
+    let n = this.account(address).nonce;
+    for (const t of this.pool) if (t.from === address && t.nonce === n) n++;
+    return n;
+  }
+
+  code(address: Hex): Uint8Array | null {
+    const h = this.account(address).codeHash;
+    return h ? (this.codes.get(h) ?? null) : null;
+  }
+
+  contract(address: Hex): ContractInfo | null {
+    return this.contracts.get(address) ?? null;
+  }
+
+  storageOf(address: Hex): ReadonlyMap<string, Uint8Array> {
+    return this.storage.get(address) ?? new Map();
+  }
+
+  stateRoot(): Hex {
+    return toHex(stateRootOf([...this.leaves.values()]));
+  }
+
+  latest(): BlockHeader {
+    return this.head;
+  }
+
+  blockByNumber(n: number): BlockHeader | null {
+    if (n === this.head.number) return this.head;
+    const r = this.db.prepare('SELECT header FROM blocks WHERE number = ?').get(n) as { header: string } | undefined;
+    return r ? (JSON.parse(r.header) as BlockHeader) : null;
+  }
+
+  blockByHash(hash: Hex): BlockHeader | null {
+    const r = this.db.prepare('SELECT header FROM blocks WHERE hash = ?').get(hash.toLowerCase()) as { header: string } | undefined;
+    return r ? (JSON.parse(r.header) as BlockHeader) : null;
+  }
+
+  transaction(hash: Hex): { tx: SignedTx; block: number; index: number } | null {
+    const r = this.db.prepare('SELECT raw, block, idx FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { raw: Buffer; block: number; idx: number } | undefined;
+    if (r) return { tx: decodeTx(new Uint8Array(r.raw)), block: r.block, index: r.idx };
+    return null;
+  }
+
+  pendingTransaction(hash: Hex): SignedTx | null {
+    return this.pool.find((t) => t.hash === hash.toLowerCase()) ?? null;
+  }
+
+  receipt(hash: Hex): RpcReceipt | null {
+    const r = this.db.prepare('SELECT receipt FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { receipt: string } | undefined;
+    return r ? (JSON.parse(r.receipt) as RpcReceipt) : null;
+  }
+
+  logs(filter: { fromBlock: number; toBlock: number; addresses: Hex[] | null; topic0: Hex[] | null; limit: number }): RpcLog[] {
+    const params: unknown[] = [filter.fromBlock, filter.toBlock];
+    let sql = 'SELECT log FROM logs WHERE block BETWEEN ? AND ?';
+    if (filter.addresses) {
+      sql += ` AND address IN (${filter.addresses.map(() => '?').join(',')})`;
+      params.push(...filter.addresses);
+    }
+    if (filter.topic0) {
+      sql += ` AND topic0 IN (${filter.topic0.map(() => '?').join(',')})`;
+      params.push(...filter.topic0);
+    }
+    sql += ' ORDER BY block, log_index LIMIT ?';
+    params.push(filter.limit + 1);
+    const rows = this.db.prepare(sql).all(...params) as Array<{ log: string }>;
+    if (rows.length > filter.limit) throw new ChainError(`query returned more than ${filter.limit} logs; narrow the block range`, -32005);
+    return rows.map((r) => JSON.parse(r.log) as RpcLog);
+  }
+
+  poolSize(): number {
+    return this.pool.length;
+  }
+
+  // ---------------------------------------------------------------------------- transactions
+
+  /** Decodes and checks a raw transaction against the current state and pool; throws ChainError. */
+  check(raw: Uint8Array): SignedTx {
+    if (raw.length > this.maxTxBytes) throw new ChainError(`transaction too large: ${raw.length} bytes (limit ${this.maxTxBytes})`, -32602);
+    let tx: SignedTx;
+    try {
+      tx = decodeTx(raw);
+    } catch (e) {
+      if (e instanceof TxError) throw new ChainError(e.message, -32602);
+      throw e;
+    }
+    if (tx.chainId !== undefined && tx.chainId !== this.chainId) throw new ChainError(`invalid chain id ${tx.chainId} (this chain is ${this.chainId})`);
+    if (this.pendingTransaction(tx.hash) || this.receipt(tx.hash)) throw new ChainError('transaction already known');
+    const intrinsic = intrinsicGas(tx.data, tx.to === null);
+    if (tx.gasLimit < intrinsic) throw new ChainError(`intrinsic gas too low: gas ${tx.gasLimit}, need at least ${intrinsic}`);
+    if (tx.gasLimit > this.blockGasLimit) throw new ChainError(`gas limit ${tx.gasLimit} above the block gas limit ${this.blockGasLimit}`);
+    if (tx.maxFeePerGas < this.baseFeePerGas) throw new ChainError(`max fee per gas ${tx.maxFeePerGas} below the base fee ${this.baseFeePerGas}`);
+    const expected = this.pendingNonce(tx.from);
+    if (tx.nonce < expected) throw new ChainError(`nonce too low: next nonce of ${tx.from} is ${expected}, transaction has ${tx.nonce}`);
+    if (tx.nonce > expected) throw new ChainError(`nonce too high: next nonce of ${tx.from} is ${expected}, transaction has ${tx.nonce}`);
+    const cost = tx.gasLimit * tx.maxFeePerGas + tx.value;
+    const bal = this.account(tx.from).balance;
+    if (bal < cost) throw new ChainError(`insufficient funds for gas * price + value: balance ${bal}, need ${cost}`);
+    return tx;
+  }
+
+  /** Accepts a transaction into the pool (persisted, so an acknowledged one survives a crash). */
+  submit(raw: Uint8Array): SignedTx {
+    const tx = this.check(raw);
+    this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
+    this.pool.push(tx);
+    return tx;
+  }
+
+  private effectiveGasPrice(tx: SignedTx): bigint {
+    const tip = tx.maxFeePerGas - this.baseFeePerGas;
+    return this.baseFeePerGas + (tx.maxPriorityFeePerGas < tip ? tx.maxPriorityFeePerGas : tip);
+  }
+
+  private nextTimestamp(): bigint {
+    const parent = BigInt(this.head.timestamp);
+    if (this.timestampStep !== undefined) return parent + this.timestampStep;
+    const now = this.now();
+    return now > parent ? now : parent;
+  }
+
+  /** Mines one block with the pool's transactions (those that still fit and are valid). Returns it. */
+  mine(): BlockHeader {
+    const number = this.head.number + 1;
+    const timestamp = this.nextTimestamp();
+    const txs: SignedTx[] = [];
+    const outcomes: Outcome[] = [];
+    const rest: SignedTx[] = [];
+    let gasUsed = 0n;
+    for (const tx of this.pool) {
+      if (gasUsed + tx.gasLimit > this.blockGasLimit) {
+        rest.push(tx);
+        continue;
+      }
+      const acct = this.account(tx.from);
+      if (tx.nonce !== acct.nonce || acct.balance < tx.gasLimit * tx.maxFeePerGas + tx.value) {
+        if (tx.nonce > acct.nonce) rest.push(tx);
+        else this.db.prepare('DELETE FROM pending WHERE hash = ?').run(tx.hash); // can never be included
+        continue;
+      }
+      const o = this.execute(tx, { number, timestamp, index: txs.length, cumulative: gasUsed });
+      gasUsed = BigInt(o.receipt.cumulativeGasUsed);
+      txs.push(tx);
+      outcomes.push(o);
+    }
+    this.pool = rest;
+    return this.commitBlock({ number, parentHash: this.head.hash, timestamp, txs, outcomes });
+  }
+
+  /** Runs a transaction against the current state, changing it. */
+  private execute(tx: SignedTx, blk: { number: number; timestamp: bigint; index: number; cumulative: bigint }): Outcome {
+    const intrinsic = intrinsicGas(tx.data, tx.to === null);
+    const price = this.effectiveGasPrice(tx);
+    const sender = this.account(tx.from);
+    this.setAccount(tx.from, { ...sender, nonce: sender.nonce + 1n });
+    const ctx = {
+      blockNumber: BigInt(blk.number),
+      blockTimestamp: blk.timestamp,
+      prevBlockHash: fromHex(this.head.hash),
+      chainId: this.chainId,
+      txHash: fromHex(tx.hash),
+      sender: tx.from,
+      value: tx.value,
+    };
+    const vmGas = Number(tx.gasLimit - intrinsic);
+    let run: ReturnType<Chain['run']>;
+    try {
+      run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx);
+    } catch (e) {
+      // a VM bug must not take the node down or leave a half-applied transaction
+      const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
+      run = { exec: record(tx.to === null ? 'deploy' : 'call', null, failure), result: null, contractAddress: null, deployedCode: null };
+    }
+    const gasUsed = intrinsic + BigInt(run.exec.vmGasUsed);
+    const fee = gasUsed * price;
+    // value moves only on success; the fee is always paid (burned)
+    const s = this.account(tx.from);
+    const ok = run.exec.status === 'success';
+    this.setAccount(tx.from, { ...s, balance: s.balance - fee - (ok ? tx.value : 0n) });
+    let contract: ContractInfo | null = null;
+    const target = run.contractAddress ?? tx.to;
+    if (ok && target) {
+      if (run.deployedCode && run.contractAddress) {
+        const codeHash = toHex(keccak(run.deployedCode));
+        if (!this.codes.has(codeHash)) {
+          this.codes.set(codeHash, run.deployedCode);
+          this.newCodes.add(codeHash);
+        }
+        const t = this.account(run.contractAddress);
+        this.setAccount(run.contractAddress, { nonce: t.nonce === 0n ? 1n : t.nonce, balance: t.balance, codeHash });
+        contract = { address: run.contractAddress, codeHash, codeSize: run.deployedCode.length, deployer: tx.from, deployTx: tx.hash, deployBlock: blk.number };
+        this.contracts.set(run.contractAddress, contract);
+        this.newContracts.push(contract);
+      }
+      if (tx.value > 0n) {
+        const t = this.account(target);
+        this.setAccount(target, { ...t, balance: t.balance + tx.value });
+      }
+      if (run.result) for (const op of run.result.ops) this.setSlot(target, op.key, op.op === 'write' ? op.value : null);
+    }
+    const logAddress = target ?? ZERO_ADDRESS;
+    const logs = (run.result?.events ?? (run.exec.failure ? [{ topic0: TOPIC_STDERR, data: new TextEncoder().encode(run.exec.failure.reason) }] : []))
+      .map((e) => ({ address: logAddress, topics: [e.topic0 as Hex], data: toHex(e.data) }));
+    const bloom = emptyBloom();
+    for (const l of logs) {
+      bloomAdd(bloom, fromHex(l.address));
+      bloomAdd(bloom, fromHex(l.topics[0]!));
+    }
+    return {
+      contract,
+      receipt: {
+        type: quantity(tx.type),
+        status: ok ? '0x1' : '0x0',
+        transactionHash: tx.hash,
+        transactionIndex: quantity(blk.index),
+        blockNumber: quantity(blk.number),
+        from: tx.from,
+        to: tx.to,
+        contractAddress: ok && run.contractAddress ? run.contractAddress : null,
+        cumulativeGasUsed: quantity(blk.cumulative + gasUsed),
+        gasUsed: quantity(gasUsed),
+        effectiveGasPrice: quantity(price),
+        logs,
+        logsBloom: toHex(bloom),
+        qvm: { ...run.exec, intrinsicGas: Number(intrinsic) },
+      },
+    };
+  }
+
+  /**
+   * Runs the VM part of a transaction without changing state: a transfer, deploy or call.
+   * `nonce` is the sender's nonce before the transaction (for the contract address).
+   */
+  private run(
+    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
+    nonce: bigint,
+    vmGas: number,
+    ctx: { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint },
+  ): { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null } {
+    const transfer = (): { exec: ExecRecord; result: null; contractAddress: null; deployedCode: null } => ({
+      exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null,
+    });
+    if (input.to !== null && (!this.account(input.to).codeHash || input.data.length === 0)) return transfer();
+    let env;
+    try {
+      env = decodeEnvelope(input.data);
+    } catch (e) {
+      if (!(e instanceof EnvelopeError)) throw e;
+      const kind = input.to === null ? 'deploy' : 'call';
+      return { exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null };
+    }
+    if (input.to === null) {
+      const address = createAddress(input.from, nonce);
+      if (env.kind !== 'deploy') {
+        return { exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null };
+      }
+      if (this.account(address).codeHash) {
+        return { exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null };
+      }
+      const result = runDeploy({ code: env.code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas });
+      return { exec: record('deploy', result, null), result, contractAddress: address, deployedCode: result.status === 'success' ? env.code : null };
+    }
+    if (env.kind !== 'call') {
+      return { exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null };
+    }
+    const result = runCall({
+      code: this.code(input.to)!,
+      args: env.args,
+      readKeys: env.readKeys,
+      stdin: env.stdin,
+      storage: this.storage.get(input.to) ?? new Map<string, Uint8Array>(),
+      context: { ...ctx, contract: input.to },
+      gasLimit: vmGas,
+    });
+    return { exec: record('call', result, null), result, contractAddress: null, deployedCode: null };
+  }
+
+  /** A dry run (eth_call, eth_estimateGas, qvm_call) in the context of the next block. */
+  dryRun(input: DryRunInput): DryRunResult {
+    const from = input.from ?? ZERO_ADDRESS;
+    const intrinsic = intrinsicGas(input.data, input.to === null);
+    const gas = input.gas ?? this.blockGasLimit;
+    if (gas < intrinsic) throw new ChainError(`intrinsic gas too low: gas ${gas}, need at least ${intrinsic}`);
+    if (gas > this.blockGasLimit) throw new ChainError(`gas ${gas} above the block gas limit ${this.blockGasLimit}`);
+    const ctx = {
+      blockNumber: BigInt(this.head.number + 1),
+      blockTimestamp: this.nextTimestamp(),
+      prevBlockHash: fromHex(this.head.hash),
+      chainId: this.chainId,
+      txHash: new Uint8Array(32),
+      sender: from,
+      value: input.value ?? 0n,
+    };
+    const r = this.run({ from, to: input.to, value: input.value ?? 0n, data: input.data }, this.account(from).nonce, Number(gas - intrinsic), ctx);
+    return { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress };
+  }
+
+  // ---------------------------------------------------------------------------- committing
+
+  private commitBlock(b: { number: number; parentHash: Hex; timestamp: bigint; txs: SignedTx[]; outcomes: Outcome[] }): BlockHeader {
+    const stateRoot = this.stateRoot();
+    const txHashes = b.txs.map((t) => t.hash);
+    const transactionsRoot = toHex(merkleRoot(txHashes.map((h) => fromHex(h))));
+    const receiptLeaves = b.outcomes.map((o) => {
+      const r = o.receipt;
+      const enc = toRlp([
+        r.status === '0x1' ? '0x01' : '0x',
+        toHex(bigToBytes(BigInt(r.cumulativeGasUsed))),
+        toHex(bigToBytes(BigInt(r.gasUsed))),
+        r.contractAddress ?? '0x',
+        r.logs.map((l) => [l.address, l.topics[0]!, l.data]),
+      ], 'bytes');
+      return keccak(enc);
+    });
+    const receiptsRoot = toHex(merkleRoot(receiptLeaves));
+    const gasUsed = b.outcomes.length ? BigInt(b.outcomes[b.outcomes.length - 1]!.receipt.cumulativeGasUsed) : 0n;
+    const bloom = emptyBloom();
+    for (const o of b.outcomes) {
+      const rb = fromHex(o.receipt.logsBloom);
+      for (let i = 0; i < 256; i++) bloom[i]! |= rb[i]!;
+    }
+    const hash = toHex(keccak(toRlp([
+      b.parentHash,
+      toHex(bigToBytes(BigInt(b.number))),
+      toHex(bigToBytes(b.timestamp)),
+      stateRoot,
+      transactionsRoot,
+      receiptsRoot,
+      toHex(bigToBytes(gasUsed)),
+      toHex(bigToBytes(this.blockGasLimit)),
+      toHex(bigToBytes(this.baseFeePerGas)),
+      toHex(bigToBytes(this.chainId)),
+    ], 'bytes')));
+    const header: BlockHeader = {
+      number: b.number,
+      hash,
+      parentHash: b.parentHash,
+      timestamp: b.timestamp.toString(),
+      stateRoot,
+      transactionsRoot,
+      receiptsRoot,
+      gasUsed: gasUsed.toString(),
+      gasLimit: this.blockGasLimit.toString(),
+      baseFeePerGas: this.baseFeePerGas.toString(),
+      logsBloom: toHex(bloom),
+      transactions: txHashes,
+    };
+    const db = this.db;
+    const write = db.transaction(() => {
+      const putAccount = db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)');
+      for (const a of this.dirtyAccounts) {
+        const acc = this.account(a);
+        putAccount.run(a, acc.nonce.toString(), acc.balance.toString(), acc.codeHash);
+      }
+      const putCode = db.prepare('INSERT OR IGNORE INTO code (hash, code) VALUES (?, ?)');
+      for (const h of this.newCodes) putCode.run(h, Buffer.from(this.codes.get(h)!));
+      const putContract = db.prepare('INSERT OR REPLACE INTO contracts (address, info) VALUES (?, ?)');
+      for (const c of this.newContracts) putContract.run(c.address, JSON.stringify(c));
+      const putSlot = db.prepare('INSERT OR REPLACE INTO storage (address, key, value) VALUES (?, ?, ?)');
+      const delSlot = db.prepare('DELETE FROM storage WHERE address = ? AND key = ?');
+      for (const [a, keys] of this.dirtyStorage) {
+        const m = this.storage.get(a);
+        for (const k of keys) {
+          const v = m?.get(k);
+          if (v === undefined) delSlot.run(a, k);
+          else putSlot.run(a, k, Buffer.from(v));
+        }
+      }
+      db.prepare('INSERT INTO blocks (number, hash, header) VALUES (?, ?, ?)').run(b.number, hash, JSON.stringify(header));
+      const putTx = db.prepare('INSERT INTO txs (hash, block, idx, raw, receipt) VALUES (?, ?, ?, ?, ?)');
+      const putLog = db.prepare('INSERT INTO logs (block, log_index, address, topic0, log) VALUES (?, ?, ?, ?, ?)');
+      const delPending = db.prepare('DELETE FROM pending WHERE hash = ?');
+      let logIndex = 0;
+      b.txs.forEach((tx, i) => {
+        const o = b.outcomes[i]!;
+        const logs: RpcLog[] = o.receipt.logs.map((l) => ({
+          ...l,
+          blockNumber: quantity(b.number),
+          blockHash: hash,
+          blockTimestamp: quantity(b.timestamp),
+          transactionHash: tx.hash,
+          transactionIndex: quantity(i),
+          logIndex: quantity(logIndex++),
+          removed: false,
+        }));
+        const receipt: RpcReceipt = { ...o.receipt, blockHash: hash, logs };
+        putTx.run(tx.hash, b.number, i, Buffer.from(tx.raw), JSON.stringify(receipt));
+        for (const l of logs) putLog.run(b.number, Number(l.logIndex), l.address, l.topics[0]!, JSON.stringify(l));
+        delPending.run(tx.hash);
+      });
+    });
+    write();
+    this.head = header;
+    this.dirtyAccounts = new Set();
+    this.dirtyStorage = new Map();
+    this.newCodes = new Set();
+    this.newContracts = [];
+    return header;
+  }
+}
+
+function record(kind: ExecRecord['kind'], r: CallResult | null, failure: ExecRecord['failure']): ExecRecord {
+  const f = r?.failure ? { kind: r.failure.kind, reason: r.failure.reason } : failure;
+  return {
+    kind,
+    status: f ? 'failure' : 'success',
+    failure: f,
+    vmGasUsed: r?.gasUsed ?? 0,
+    intrinsicGas: 0,
+    reads: r?.reads ?? [],
+    writes: r?.writes.map((w) => w.key) ?? [],
+    deletes: r?.deletes ?? [],
+    events: r?.events.length ?? 0,
+    stdout: toHex(r?.stdout ?? new Uint8Array(0)),
+    stderr: toHex(r?.stderr ?? new Uint8Array(0)),
+    exitCode: r?.exitCode ?? 0,
+    instructions: r?.instructions ?? 0,
+    syscalls: r?.syscalls ?? 0,
+  };
+}

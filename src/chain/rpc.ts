@@ -1,0 +1,468 @@
+/**
+ * The node's JSON-RPC 2.0 server over HTTP (docs/chain.md): Ethereum's `eth_*` methods where they
+ * fit, `qvm_*` for the rest. A bad request gets a JSON-RPC error object, never a crash.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TOPIC_STDERR } from '../contract/index.js';
+import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput } from './chain.js';
+import { encodeCall } from './envelope.js';
+import type { SignedTx } from './tx.js';
+
+export const CLIENT_VERSION = 'qvm/0.1.0';
+/** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
+export const DEFAULT_MAX_REQUEST_BYTES = 20 * 1024 * 1024;
+const MAX_BATCH = 1000;
+const MAX_LOG_BLOCK_RANGE = 100_000;
+const MAX_LOGS = 10_000;
+
+export interface RpcOptions {
+  host?: string;
+  port?: number;
+  /** Mine a block per transaction (default true). */
+  automine?: boolean;
+  maxRequestBytes?: number;
+  /** Called after each block is mined. */
+  onBlock?: (b: BlockHeader) => void;
+}
+
+type Params = unknown[];
+
+class RpcError extends Error {
+  constructor(readonly code: number, message: string, readonly data?: unknown) {
+    super(message);
+  }
+}
+
+const invalid = (msg: string): RpcError => new RpcError(-32602, msg);
+
+function param(params: Params, i: number, name: string): unknown {
+  if (params[i] === undefined) throw invalid(`missing parameter ${i + 1} (${name})`);
+  return params[i];
+}
+
+function hexBytes(v: unknown, name: string): Uint8Array {
+  try {
+    return fromHex(v, name);
+  } catch (e) {
+    throw invalid((e as Error).message);
+  }
+}
+
+function address(v: unknown, name: string): Hex {
+  try {
+    return normAddress(v, name);
+  } catch (e) {
+    throw invalid((e as Error).message);
+  }
+}
+
+function qty(v: unknown, name: string): bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalid(`${name} must be a hex quantity`);
+  return BigInt(v);
+}
+
+function hash32(v: unknown, name: string): Hex {
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw invalid(`${name} must be a 32-byte hex hash`);
+  return v.toLowerCase() as Hex;
+}
+
+function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
+  const err = Buffer.from(exec.stderr.slice(2), 'hex').toString('utf8').trim().split('\n')[0] ?? '';
+  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`, exec.stderr);
+}
+
+export class RpcServer {
+  readonly server: Server;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly automine: boolean;
+  private readonly maxRequestBytes: number;
+
+  constructor(readonly chain: Chain, private readonly opts: RpcOptions = {}) {
+    this.automine = opts.automine ?? true;
+    this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.server = createServer((req, res) => this.onRequest(req, res));
+  }
+
+  /** Starts listening; resolves with the port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 8545, this.opts.host ?? '127.0.0.1', () => {
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  /** Interval mining: a block (possibly empty) every `seconds`. */
+  startInterval(seconds: number): void {
+    this.timer = setInterval(() => this.mine(), seconds * 1000);
+  }
+
+  close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  mine(): BlockHeader {
+    const b = this.chain.mine();
+    this.opts.onBlock?.(b);
+    return b;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const send = (status: number, body: unknown): void => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(text);
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      send(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'JSON-RPC requests must be HTTP POST' } });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      if (tooBig) return;
+      size += c.length;
+      if (size > this.maxRequestBytes) {
+        tooBig = true;
+        send(413, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `request too large (limit ${this.maxRequestBytes} bytes)` } });
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      if (tooBig) return;
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        send(200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the body is not JSON' } });
+        return;
+      }
+      if (Array.isArray(body)) {
+        if (body.length === 0 || body.length > MAX_BATCH) {
+          send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
+          return;
+        }
+        send(200, body.map((r) => this.handle(r)));
+      } else send(200, this.handle(body));
+    });
+  }
+
+  /** One JSON-RPC request object → one response object. */
+  handle(r: unknown): Record<string, unknown> {
+    const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
+    const id = obj.id === undefined ? null : obj.id;
+    try {
+      if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
+      const params = obj.params === undefined ? [] : obj.params;
+      if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
+      return { jsonrpc: '2.0', id, result: this.call(obj.method, params) };
+    } catch (e) {
+      if (e instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
+      if (e instanceof ChainError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
+      return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+    }
+  }
+
+  private blockNumberOf(tag: unknown): number {
+    const head = this.chain.latest().number;
+    if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return head;
+    if (tag === 'earliest') return 0;
+    if (typeof tag === 'object' && tag !== null && 'blockNumber' in tag) return this.blockNumberOf((tag as { blockNumber: unknown }).blockNumber);
+    const n = qty(tag, 'block number');
+    return n > BigInt(head) ? head + 1 : Number(n);
+  }
+
+  /** State queries answer for the latest block only. */
+  private latestOnly(tag: unknown): void {
+    if (tag === undefined) return;
+    const n = this.blockNumberOf(tag);
+    const head = this.chain.latest().number;
+    if (n > head) throw new RpcError(-32000, `block ${n} does not exist yet`);
+    if (n !== head) throw new RpcError(-32000, `state of block ${n} is not kept: this node answers for the latest block (${head}) only`);
+  }
+
+  private blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
+    return {
+      number: quantity(b.number),
+      hash: b.hash,
+      parentHash: b.parentHash,
+      nonce: '0x0000000000000000',
+      mixHash: '0x' + '00'.repeat(32),
+      sha3Uncles: '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347',
+      logsBloom: b.logsBloom,
+      transactionsRoot: b.transactionsRoot,
+      stateRoot: b.stateRoot,
+      receiptsRoot: b.receiptsRoot,
+      miner: '0x' + '00'.repeat(20),
+      difficulty: '0x0',
+      totalDifficulty: '0x0',
+      extraData: '0x',
+      size: quantity(600 + b.transactions.length * 32),
+      gasLimit: quantity(BigInt(b.gasLimit)),
+      gasUsed: quantity(BigInt(b.gasUsed)),
+      timestamp: quantity(BigInt(b.timestamp)),
+      baseFeePerGas: quantity(BigInt(b.baseFeePerGas)),
+      transactions: full
+        ? b.transactions.map((h, i) => this.txJson(this.chain.transaction(h)!.tx, b, i))
+        : b.transactions,
+      uncles: [],
+      withdrawals: [],
+      withdrawalsRoot: '0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421',
+    };
+  }
+
+  private txJson(tx: SignedTx, b: BlockHeader | null, index: number | null): Record<string, unknown> {
+    const base = BigInt(b?.baseFeePerGas ?? this.chain.baseFeePerGas);
+    const tip = tx.maxFeePerGas - base;
+    const effective = base + (tx.maxPriorityFeePerGas < tip ? tx.maxPriorityFeePerGas : tip);
+    const out: Record<string, unknown> = {
+      hash: tx.hash,
+      type: quantity(tx.type),
+      nonce: quantity(tx.nonce),
+      blockHash: b?.hash ?? null,
+      blockNumber: b ? quantity(b.number) : null,
+      transactionIndex: index === null ? null : quantity(index),
+      from: tx.from,
+      to: tx.to,
+      value: quantity(tx.value),
+      gas: quantity(tx.gasLimit),
+      gasPrice: quantity(tx.type === 2 ? (b ? effective : tx.maxFeePerGas) : tx.maxFeePerGas),
+      input: toHex(tx.data),
+      v: quantity(tx.v),
+      r: quantity(tx.r),
+      s: quantity(tx.s),
+    };
+    if (tx.chainId !== undefined) out.chainId = quantity(tx.chainId);
+    if (tx.type !== 0) {
+      out.accessList = tx.accessList;
+      out.yParity = quantity(tx.yParity);
+    }
+    if (tx.type === 2) {
+      out.maxFeePerGas = quantity(tx.maxFeePerGas);
+      out.maxPriorityFeePerGas = quantity(tx.maxPriorityFeePerGas);
+    }
+    return out;
+  }
+
+  /** A call object of eth_call / eth_estimateGas / qvm_call. */
+  private dryInput(v: unknown): DryRunInput {
+    if (typeof v !== 'object' || v === null) throw invalid('the call must be an object');
+    const o = v as Record<string, unknown>;
+    let data: Uint8Array;
+    if (o.args !== undefined || o.read !== undefined || o.stdin !== undefined) {
+      if (!Array.isArray(o.args) || !o.args.every((a) => typeof a === 'string')) throw invalid('args must be an array of strings');
+      const read = o.read ?? [];
+      if (!Array.isArray(read) || !read.every((a) => typeof a === 'string')) throw invalid('read must be an array of strings');
+      data = encodeCall(o.args as string[], read as string[], o.stdin === undefined ? new Uint8Array(0) : hexBytes(o.stdin, 'stdin'));
+    } else {
+      const d = o.input ?? o.data;
+      data = d === undefined || d === null ? new Uint8Array(0) : hexBytes(d, 'data');
+    }
+    return {
+      from: o.from === undefined || o.from === null ? undefined : address(o.from, 'from'),
+      to: o.to === undefined || o.to === null ? null : address(o.to, 'to'),
+      value: o.value === undefined || o.value === null ? undefined : qty(o.value, 'value'),
+      gas: o.gas === undefined || o.gas === null ? undefined : qty(o.gas, 'gas'),
+      data,
+    };
+  }
+
+  private call(method: string, params: Params): unknown {
+    const c = this.chain;
+    switch (method) {
+      case 'web3_clientVersion':
+        return CLIENT_VERSION;
+      case 'net_version':
+        return c.chainId.toString();
+      case 'net_listening':
+        return true;
+      case 'net_peerCount':
+        return '0x0';
+      case 'eth_syncing':
+        return false;
+      case 'eth_mining':
+        return true;
+      case 'eth_accounts':
+        return [];
+      case 'eth_chainId':
+        return quantity(c.chainId);
+      case 'eth_blockNumber':
+        return quantity(c.latest().number);
+      case 'eth_gasPrice':
+        return quantity(c.baseFeePerGas);
+      case 'eth_maxPriorityFeePerGas':
+        return '0x0';
+      case 'eth_feeHistory': {
+        const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
+        const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
+        const percentiles = Array.isArray(params[2]) ? params[2] : [];
+        const oldest = Math.max(0, newest - count + 1);
+        const n = newest - oldest + 1;
+        const ratio: number[] = [];
+        for (let i = oldest; i <= newest; i++) {
+          const b = c.blockByNumber(i);
+          ratio.push(b ? Number(b.gasUsed) / Number(b.gasLimit) : 0);
+        }
+        return {
+          oldestBlock: quantity(oldest),
+          baseFeePerGas: Array.from({ length: n + 1 }, () => quantity(c.baseFeePerGas)),
+          gasUsedRatio: ratio,
+          ...(percentiles.length ? { reward: Array.from({ length: n }, () => percentiles.map(() => '0x0')) } : {}),
+        };
+      }
+      case 'eth_getBlockByNumber': {
+        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
+        return b ? this.blockJson(b, params[1] === true) : null;
+      }
+      case 'eth_getBlockByHash': {
+        const b = c.blockByHash(hash32(param(params, 0, 'block hash'), 'block hash'));
+        return b ? this.blockJson(b, params[1] === true) : null;
+      }
+      case 'eth_getBlockTransactionCountByNumber': {
+        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
+        return b ? quantity(b.transactions.length) : null;
+      }
+      case 'eth_getTransactionByHash': {
+        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
+        const t = c.transaction(h);
+        if (t) return this.txJson(t.tx, c.blockByNumber(t.block), t.index);
+        const p = c.pendingTransaction(h);
+        return p ? this.txJson(p, null, null) : null;
+      }
+      case 'eth_getTransactionReceipt':
+        return c.receipt(hash32(param(params, 0, 'transaction hash'), 'transaction hash'));
+      case 'eth_getLogs':
+        return this.getLogs(param(params, 0, 'filter'));
+      case 'eth_sendRawTransaction': {
+        const rawHex = param(params, 0, 'transaction');
+        if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
+          throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
+        }
+        const raw = hexBytes(rawHex, 'transaction');
+        const tx = c.submit(raw);
+        if (this.automine) this.mine();
+        return tx.hash;
+      }
+      case 'eth_getBalance':
+        this.latestOnly(params[1]);
+        return quantity(c.account(address(param(params, 0, 'address'), 'address')).balance);
+      case 'eth_getTransactionCount': {
+        const a = address(param(params, 0, 'address'), 'address');
+        if (params[1] === 'pending') return quantity(c.pendingNonce(a));
+        this.latestOnly(params[1]);
+        return quantity(c.account(a).nonce);
+      }
+      case 'eth_getCode': {
+        this.latestOnly(params[1]);
+        const code = c.code(address(param(params, 0, 'address'), 'address'));
+        return toHex(code ?? new Uint8Array(0));
+      }
+      case 'eth_getStorageAt':
+        return '0x' + '00'.repeat(32);
+      case 'eth_call': {
+        this.latestOnly(params[1]);
+        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
+        if (r.exec.failure) throw reverted(r.exec);
+        return r.exec.stdout;
+      }
+      case 'eth_estimateGas': {
+        const input = this.dryInput(param(params, 0, 'call'));
+        const r = c.dryRun(input);
+        if (r.exec.failure) throw reverted(r.exec);
+        if (r.exec.kind === 'transfer') return quantity(r.gasUsed);
+        // the block context of the real run differs (number, time, tx hash): leave a margin
+        const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
+        return quantity(est > c.blockGasLimit ? c.blockGasLimit : est);
+      }
+      case 'qvm_call': {
+        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
+        const res = r.result;
+        return {
+          ...r.exec,
+          gasUsed: quantity(r.gasUsed),
+          contractAddress: r.contractAddress,
+          events: (res?.events ?? []).map((e) => ({ topic0: e.topic0, data: toHex(e.data) })),
+          writes: (res?.writes ?? []).map((w) => ({ key: w.key, value: toHex(w.value) })),
+          failureEvent: r.exec.failure ? { topic0: TOPIC_STDERR } : null,
+        };
+      }
+      case 'qvm_getStorage': {
+        const a = address(param(params, 0, 'address'), 'address');
+        const st = c.storageOf(a);
+        const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
+        if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
+        if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
+        const out: Record<string, Hex | null> = {};
+        for (const k of keys as string[]) {
+          const v = st.get(k);
+          out[k] = v === undefined ? null : toHex(v);
+        }
+        return out;
+      }
+      case 'qvm_getContract': {
+        const a = address(param(params, 0, 'address'), 'address');
+        const info = c.contract(a);
+        if (!info) return null;
+        return { ...info, storageKeys: c.storageOf(a).size, balance: quantity(c.account(a).balance) };
+      }
+      case 'qvm_traceTransaction': {
+        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
+        const r = c.receipt(h);
+        return r ? { transactionHash: h, receiptStatus: r.status, receiptGasUsed: r.gasUsed, ...r.qvm } : null;
+      }
+      case 'qvm_stateRoot':
+        return c.stateRoot();
+      case 'evm_mine':
+      case 'qvm_mine':
+        return quantity(this.mine().number);
+      default:
+        throw new RpcError(-32601, `method ${method} is not supported`);
+    }
+  }
+
+  private getLogs(f: unknown): unknown {
+    if (typeof f !== 'object' || f === null) throw invalid('the filter must be an object');
+    const o = f as Record<string, unknown>;
+    const head = this.chain.latest().number;
+    let from: number, to: number;
+    if (o.blockHash !== undefined) {
+      const b = this.chain.blockByHash(hash32(o.blockHash, 'blockHash'));
+      if (!b) throw new RpcError(-32000, 'unknown block');
+      from = to = b.number;
+    } else {
+      from = o.fromBlock === undefined ? head : this.blockNumberOf(o.fromBlock);
+      to = o.toBlock === undefined ? head : this.blockNumberOf(o.toBlock);
+    }
+    to = Math.min(to, head);
+    if (from > to) return [];
+    if (to - from > MAX_LOG_BLOCK_RANGE) throw new RpcError(-32005, `block range too large (limit ${MAX_LOG_BLOCK_RANGE} blocks)`);
+    let addresses: Hex[] | null = null;
+    if (o.address !== undefined && o.address !== null) {
+      addresses = (Array.isArray(o.address) ? o.address : [o.address]).map((a) => address(a, 'address'));
+    }
+    let topic0: Hex[] | null = null;
+    if (o.topics !== undefined && o.topics !== null) {
+      if (!Array.isArray(o.topics)) throw invalid('topics must be an array');
+      // QVM logs have one topic: a filter on topics[1..] matches nothing
+      if (o.topics.slice(1).some((t) => t !== null && !(Array.isArray(t) && t.length === 0))) return [];
+      const t0 = o.topics[0];
+      if (t0 !== undefined && t0 !== null) topic0 = (Array.isArray(t0) ? t0 : [t0]).map((t) => hash32(t, 'topic'));
+    }
+    if ((addresses && addresses.length === 0) || (topic0 && topic0.length === 0)) return [];
+    return this.chain.logs({ fromBlock: from, toBlock: to, addresses, topic0, limit: MAX_LOGS });
+  }
+}
