@@ -378,8 +378,8 @@ export class Chain {
     return now > parent ? now : parent;
   }
 
-  /** Mines one block with the pool's transactions (those that still fit and are valid). Returns it. */
-  mine(): BlockHeader {
+  /** Mines one block with the pool's transactions (those that still fit and are valid, at most maxTxs). */
+  mine(maxTxs = Infinity): BlockHeader {
     const number = this.head.number + 1;
     const timestamp = this.nextTimestamp();
     const txs: SignedTx[] = [];
@@ -387,7 +387,7 @@ export class Chain {
     const rest: SignedTx[] = [];
     let gasUsed = 0n;
     for (const tx of this.pool) {
-      if (gasUsed + tx.gasLimit > this.blockGasLimit) {
+      if (txs.length >= maxTxs || gasUsed + tx.gasLimit > this.blockGasLimit) {
         rest.push(tx);
         continue;
       }

@@ -84,6 +84,9 @@ export class RpcServer {
     this.automine = opts.automine ?? true;
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.server = createServer((req, res) => this.onRequest(req, res));
+    // clients keep connections open between requests; closing them early races with reuse
+    this.server.keepAliveTimeout = 60_000;
+    this.server.headersTimeout = 65_000;
   }
 
   /** Starts listening; resolves with the port. */
@@ -96,6 +99,18 @@ export class RpcServer {
     });
   }
 
+  /**
+   * Mines what the pool held at start (transactions accepted before a crash): with automine one
+   * block per transaction, as they would have been.
+   */
+  minePending(): void {
+    if (!this.automine) return;
+    for (let n = this.chain.poolSize(); n > 0; n = this.chain.poolSize()) {
+      this.mine(1);
+      if (this.chain.poolSize() >= n) break; // what is left cannot be mined yet
+    }
+  }
+
   /** Interval mining: a block (possibly empty) every `seconds`. */
   startInterval(seconds: number): void {
     this.timer = setInterval(() => this.mine(), seconds * 1000);
@@ -106,8 +121,8 @@ export class RpcServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  mine(): BlockHeader {
-    const b = this.chain.mine();
+  mine(maxTxs = Infinity): BlockHeader {
+    const b = this.chain.mine(maxTxs);
     this.opts.onBlock?.(b);
     return b;
   }

@@ -171,6 +171,7 @@ async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
   }
+  server.minePending();
   const out: string[] = [];
   out.push('', '  QVM local chain', '', 'Available Accounts', '==================');
   accounts.forEach((a, i) => out.push(`(${i}) ${a.address} (${DEV_BALANCE / 10n ** 18n} ETH)`));
