@@ -234,7 +234,7 @@ export function makeOpInfo(name: string, exec: Handler, o: Partial<Omit<OpInfo, 
   };
 }
 
-/** Human-readable list of implemented opcodes (one line each), the source of docs/instructions.md. */
+/** Human-readable list of implemented opcodes (one line each), rendered into docs/cpu.md. */
 export function implementedOpcodes(): string[] {
   const lines: string[] = [];
   for (let index = 0; index < OPCODES.length; index++) {
