@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one example contract in both languages:
 #   examples/build-example.sh NAME [OUTDIR]
-# gives OUTDIR/NAME-c (musl-gcc -static) and OUTDIR/NAME-go (CGO_ENABLED=0 go build), from
+# gives OUTDIR/NAME-c (musl-gcc -static), OUTDIR/NAME-glibc (gcc -static) and OUTDIR/NAME-go (CGO_ENABLED=0 go build), from
 # examples/NAME/c/NAME.c and examples/NAME/go/. OUTDIR defaults to examples/NAME/build.
 # Incremental: an output newer than its sources (and than this script) is not rebuilt.
 # Without `go` on the PATH the Go version is skipped with a message.
@@ -33,6 +33,17 @@ if ! fresh "$out/$name-c" "$c_src"; then
   musl-gcc -static -O2 -Wall -o "$out/$name-c.tmp.$$" "$c_src"
   mv -f "$out/$name-c.tmp.$$" "$out/$name-c"
   echo "examples: built $out/$name-c"
+fi
+
+# the same C source against static glibc (gcc -static), as a contract built on a stock Linux PC
+if ! fresh "$out/$name-glibc" "$c_src"; then
+  if command -v gcc >/dev/null 2>&1; then
+    gcc -static -O2 -Wall -o "$out/$name-glibc.tmp.$$" "$c_src"
+    mv -f "$out/$name-glibc.tmp.$$" "$out/$name-glibc"
+    echo "examples: built $out/$name-glibc"
+  else
+    echo "examples: gcc not found; glibc build of $name skipped" >&2
+  fi
 fi
 
 go_srcs=("$src"/go/*.go "$src/go/go.mod")

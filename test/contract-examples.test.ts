@@ -1,5 +1,5 @@
 /**
- * The example contracts (examples/registry, examples/token), in C and in Go, run call after call
+ * The example contracts (examples/registry, examples/token), in C (musl and glibc) and in Go, run call after call
  * against one storage, as a chain would. The Go versions need clone() threads; until QVM has them
  * their tests skip with a message saying so.
  */
@@ -61,7 +61,7 @@ function body(fn: () => void): (t: TestContext) => void {
   };
 }
 
-for (const lang of ['c', 'go'] as const) {
+for (const lang of ['c', 'glibc', 'go'] as const) {
   describe(`example: registry (${lang})`, () => {
     const elf = (): Uint8Array => code(join(EXAMPLES, `registry-${lang}`));
 
