@@ -3,7 +3,7 @@
  * call, faults, or uses up its slice of gas) and the synthetic kernel, one guest thread at a time
  * (threads.ts). Everything the result depends on comes in through RunOptions.
  */
-import { Memory, PAGE_SIZE } from '../mem/memory.js';
+import { Memory, MemoryLimitExceeded, PAGE_SIZE } from '../mem/memory.js';
 import { parseElf, ElfError, type ElfImage } from '../elf/parse.js';
 import { Cpu, RSP } from '../cpu/x86_64/cpu.js';
 import { cpuid } from '../cpu/x86_64/cpuid.js';
@@ -57,14 +57,14 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     trace: opts.trace ?? false,
   });
   opts.configureKernel?.(kernel);
-  const loaded = loadProcessImage(mem, img, bytes, {
+  const loaded = loadImageOrRefuse(() => loadProcessImage(mem, img, bytes, {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),
     random: kernel.random.next(16),
     execfn: GUEST_EXE_PATH,
     platform: 'x86_64',
     hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
-  });
+  }), limits);
   const cpu = new Cpu(mem);
   cpu.rip = loaded.entry;
   cpu.setReg64Number(RSP, loaded.stackPointer);
@@ -82,4 +82,17 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     unknownSyscalls: [...kernel.unknownSyscalls],
     trace: [...kernel.traceLines],
   };
+}
+
+/** A binary whose segments do not fit the limits is refused like any other unloadable ELF. */
+function loadImageOrRefuse<T>(load: () => T, limits: Limits): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof MemoryLimitExceeded) {
+      throw new ElfError(`the program's segments do not fit the memory limits (address space ${limits.addressSpaceBytes} bytes, resident ${limits.memoryBytes} bytes)`);
+    }
+    if (e instanceof RangeError) throw new ElfError(`cannot load the program: ${e.message}`);
+    throw e;
+  }
 }
