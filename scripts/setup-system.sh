@@ -2,7 +2,8 @@
 # Installs the Debian packages QVM's tests and demo need (toolchains that build the guest
 # programs, and qemu-user for reference runs). Safe to run again; needs root or sudo.
 set -euo pipefail
-PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go)
+# python3 and make: npm ci builds better-sqlite3 (the chain's database) from source with node-gyp.
+PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -eq 0 ]]; then

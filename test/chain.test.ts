@@ -198,8 +198,77 @@ describe('qvm node over JSON-RPC', { skip: !REGISTRY || !TOKEN ? 'example contra
     const fail = q('call', token, 'transfer', ADDRS[2]!, '999999', '--key', KEYS[1]!, '--gas', '10000000');
     assert.equal(fail.code, 1);
     assert.match(fail.out, /status\s+failure/);
+    const kg = spawnSync(process.execPath, [CLI, 'keygen', '--json'], { encoding: 'utf8' });
+    const key = JSON.parse(kg.stdout) as { address: string; privateKey: string };
+    assert.match(key.address, /^0x[0-9a-fA-F]{40}$/);
+    assert.match(key.privateKey, /^0x[0-9a-f]{64}$/);
+    const none = q('call', ADDRS[2]!, 'x');
+    assert.equal(none.code, 2);
+    assert.match(none.err, /no contract at/);
     const bad = q('call', '0x1234', 'x');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /^qvm: /);
+  });
+});
+
+describe('qvm node --block-time', () => {
+  it('mines the waiting transactions together every interval', async () => {
+    const node = await startNode(['--in-memory', '--block-time', '1']);
+    try {
+      const hashes: Hex[] = [];
+      for (let i = 0; i < 3; i++) {
+        const raw = await signTx(node.url, KEYS[1]!, { to: ADDRS[2], value: BigInt(i + 1), gas: 21_000n, nonce: i });
+        hashes.push(await rpc<Hex>(node.url, 'eth_sendRawTransaction', [raw]));
+      }
+      assert.equal(await rpc(node.url, 'eth_getTransactionCount', [ADDRS[1], 'pending']), '0x3');
+      let receipts: Array<RpcReceipt | null> = [null];
+      for (let i = 0; i < 50 && !receipts.every((r) => r); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        receipts = await Promise.all(hashes.map((h) => rpc<RpcReceipt | null>(node.url, 'eth_getTransactionReceipt', [h])));
+      }
+      assert.ok(receipts.every((r) => r?.status === '0x1'), 'not mined');
+      // sent within milliseconds: one block, or two if an interval ended in between
+      assert.ok(new Set(receipts.map((r) => r!.blockNumber)).size <= 2);
+    } finally {
+      await node.stop();
+    }
+  });
+});
+
+describe('qvm node robustness and viem', () => {
+  it('answers garbage parameters of every method with an error, and viem works against it', async () => {
+    const node = await startNode(['--in-memory']);
+    try {
+      const methods = ['eth_chainId', 'eth_getBlockByNumber', 'eth_getBlockByHash', 'eth_getTransactionByHash', 'eth_getTransactionReceipt',
+        'eth_getLogs', 'eth_sendRawTransaction', 'eth_getBalance', 'eth_getTransactionCount', 'eth_call', 'eth_estimateGas', 'eth_getCode',
+        'eth_feeHistory', 'qvm_getStorage', 'qvm_getContract', 'qvm_call', 'qvm_traceTransaction', 'eth_getBlockTransactionCountByNumber'];
+      const garbage: unknown[][] = [[], [null], [{}], ['0x'], [123], [[]], ['latest', 'latest'], [{ to: 5, data: 'zz' }], ['0x' + 'f'.repeat(64), true],
+        [{ fromBlock: 'earliest', topics: [[], null, '0x1'] }], ['0x' + 'ab'.repeat(20), ['K', 5]], [-1, -1, -1], ['0xc0'], ['0x02c0']];
+      for (const m of methods) {
+        for (const g of garbage) {
+          const r = await rpcRaw(node.url, m, g);
+          assert.ok('result' in r || r.error, `${m}(${JSON.stringify(g)}): no result and no error`);
+          if (r.error) assert.notEqual(r.error.code, -32603, `${m}(${JSON.stringify(g)}): internal error ${r.error.message}`);
+        }
+      }
+      const res = await fetch(node.url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: 'x' }) });
+      assert.equal(((await res.json()) as { error: { code: number } }).error.code, -32602);
+      assert.equal(await rpc(node.url, 'eth_chainId'), '0x539');
+
+      const { createPublicClient, createWalletClient, defineChain, http } = await import('viem');
+      const { privateKeyToAccount } = await import('viem/accounts');
+      const chain = defineChain({ id: 1337, name: 'qvm', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [node.url] } } });
+      const wallet = createWalletClient({ account: privateKeyToAccount(KEYS[1]!), chain, transport: http(node.url) });
+      const pub = createPublicClient({ chain, transport: http(node.url) });
+      const hash = await wallet.sendTransaction({ to: ADDRS[2] as `0x${string}`, value: 42n });
+      const r = await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+      assert.equal(r.status, 'success');
+      const b = await pub.getBlock({ blockNumber: r.blockNumber, includeTransactions: true });
+      assert.equal(b.transactions[0]!.hash, hash);
+      assert.equal(await pub.getTransactionCount({ address: ADDRS[1] as `0x${string}` }), 1);
+      assert.equal((await pub.getLogs({ fromBlock: 0n })).length, 0);
+    } finally {
+      await node.stop();
+    }
   });
 });

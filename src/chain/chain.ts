@@ -160,6 +160,8 @@ export class Chain {
   /** Every state leaf, by "a:ADDR" or "s:ADDR:KEY". */
   private readonly leaves = new Map<string, Uint8Array>();
   private head!: BlockHeader;
+  /** Set when a block could not be written: the node must restart. */
+  private fatal: string | null = null;
   /** Transactions waiting for the next block (interval mining), in arrival order. */
   private pool: SignedTx[] = [];
 
@@ -230,7 +232,9 @@ export class Chain {
 
   private setAccount(address: Hex, a: Account, dirty = true): void {
     this.accounts.set(address, a);
-    this.leaves.set('a:' + address, accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
+    // an empty account (no nonce, balance or code) is no leaf: it is the same as a missing one
+    if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.leaves.delete('a:' + address);
+    else this.leaves.set('a:' + address, accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
     if (dirty) this.dirtyAccounts.add(address);
   }
 
@@ -335,6 +339,7 @@ export class Chain {
 
   /** Decodes and checks a raw transaction against the current state and pool; throws ChainError. */
   check(raw: Uint8Array): SignedTx {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
     if (raw.length > this.maxTxBytes) throw new ChainError(`transaction too large: ${raw.length} bytes (limit ${this.maxTxBytes})`, -32602);
     let tx: SignedTx;
     try {
@@ -380,6 +385,7 @@ export class Chain {
 
   /** Mines one block with the pool's transactions (those that still fit and are valid, at most maxTxs). */
   mine(maxTxs = Infinity): BlockHeader {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
     const number = this.head.number + 1;
     const timestamp = this.nextTimestamp();
     const txs: SignedTx[] = [];
@@ -648,7 +654,13 @@ export class Chain {
         delPending.run(tx.hash);
       });
     });
-    write();
+    try {
+      write();
+    } catch (e) {
+      // memory is now ahead of the database: refuse everything until a restart reloads it
+      this.fatal = `the database write of block ${b.number} failed (${(e as Error).message}); restart the node`;
+      throw new ChainError(this.fatal, -32603);
+    }
     this.head = header;
     this.dirtyAccounts = new Set();
     this.dirtyStorage = new Map();

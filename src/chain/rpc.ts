@@ -113,7 +113,13 @@ export class RpcServer {
 
   /** Interval mining: a block (possibly empty) every `seconds`. */
   startInterval(seconds: number): void {
-    this.timer = setInterval(() => this.mine(), seconds * 1000);
+    this.timer = setInterval(() => {
+      try {
+        this.mine();
+      } catch (e) {
+        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
+      }
+    }, seconds * 1000);
   }
 
   close(): Promise<void> {

@@ -1,0 +1,240 @@
+/**
+ * What the chain subcommands do (registered in chain.ts, loaded only when one of them runs, so
+ * `qvm run` does not pay for viem and SQLite): `node` runs the local chain; the others are
+ * clients over JSON-RPC (viem).
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, http, type PublicClient } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { Chain, DEV_BALANCE, devAccounts, encodeCall, encodeDeploy, RpcServer, type Hex, type RpcReceipt } from '../chain/index.js';
+
+import { DEFAULT_RPC } from './chain.js';
+
+function die(message: string): never {
+  process.stderr.write(`qvm: ${message}\n`);
+  process.exit(2);
+}
+
+function readFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    die(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
+const text = (hex: string): string => Buffer.from(hex.slice(2), 'hex').toString('utf8');
+
+/** A JSON-RPC call; errors become one-line messages. */
+async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  } catch (e) {
+    die(`cannot reach the node at ${url} (${(e as Error).message}); start one with \`qvm node\``);
+  }
+  const body = (await res.json().catch(() => null)) as { result?: T; error?: { message: string } } | null;
+  if (!body) die(`bad response from ${url} (HTTP ${res.status})`);
+  if (body.error) die(body.error.message);
+  return body.result as T;
+}
+
+function client(url: string): PublicClient {
+  return createPublicClient({ transport: http(url, { retryCount: 0 }) });
+}
+
+export interface TxFlags {
+  rpc: string;
+  key: Hex;
+  json?: boolean;
+  value?: bigint;
+  gas?: bigint;
+}
+
+/** Signs, sends and waits for a transaction; returns its receipt. */
+async function sendTx(flags: TxFlags, to: Hex | null, data: Uint8Array): Promise<RpcReceipt> {
+  const account = privateKeyToAccount(flags.key);
+  const c = client(flags.rpc);
+  const dataHex = `0x${Buffer.from(data).toString('hex')}` as Hex;
+  let chainId: number, nonce: number, gasPrice: bigint;
+  try {
+    [chainId, nonce, gasPrice] = await Promise.all([c.getChainId(), c.getTransactionCount({ address: account.address, blockTag: 'pending' }), c.getGasPrice()]);
+  } catch (e) {
+    die(`cannot reach the node at ${flags.rpc}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const gas = flags.gas ?? BigInt(await rpc<string>(flags.rpc, 'eth_estimateGas', [{ from: account.address, to, data: dataHex, value: `0x${(flags.value ?? 0n).toString(16)}` }]));
+  const signed = await account.signTransaction({
+    type: 'eip1559', chainId, nonce, gas, maxFeePerGas: gasPrice * 2n, maxPriorityFeePerGas: 0n,
+    ...(to ? { to } : {}), value: flags.value ?? 0n, data: dataHex,
+  });
+  const hash = await rpc<Hex>(flags.rpc, 'eth_sendRawTransaction', [signed]);
+  for (let i = 0; ; i++) {
+    const r = await rpc<RpcReceipt | null>(flags.rpc, 'eth_getTransactionReceipt', [hash]);
+    if (r) return r;
+    if (i > 6000) die(`transaction ${hash} was not mined within 10 minutes`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+function printReceipt(r: RpcReceipt, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  } else {
+    const ok = r.status === '0x1';
+    const lines = [
+      `status    ${ok ? 'success' : 'failure'}${r.qvm.failure ? ` (${r.qvm.failure.reason})` : ''}`,
+      `tx        ${r.transactionHash}`,
+      `block     ${BigInt(r.blockNumber)}`,
+      `gas used  ${BigInt(r.gasUsed)} (vm ${r.qvm.vmGasUsed}, intrinsic ${r.qvm.intrinsicGas})`,
+    ];
+    if (r.contractAddress) lines.push(`contract  ${r.contractAddress}`);
+    if (r.qvm.reads.length) lines.push(`reads     ${r.qvm.reads.join(', ')}`);
+    if (r.qvm.writes.length) lines.push(`writes    ${r.qvm.writes.join(', ')}`);
+    if (r.qvm.deletes.length) lines.push(`deletes   ${r.qvm.deletes.join(', ')}`);
+    for (const l of r.logs) lines.push(`${ok ? 'event' : 'error'}     ${text(l.data)}`);
+    if (!ok && r.qvm.stderr !== '0x') lines.push(`stderr    ${text(r.qvm.stderr).trimEnd()}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  if (r.status !== '0x1') process.exitCode = 1;
+}
+
+export interface NodeFlags {
+  port: number;
+  host: string;
+  dataDir?: string;
+  inMemory?: boolean;
+  blockTime?: number;
+  chainId?: bigint;
+  accounts: number;
+  timestampStep?: bigint;
+  genesisTimestamp?: bigint;
+  deploy: string[];
+  json?: boolean;
+}
+
+export async function runNode(flags: NodeFlags): Promise<void> {
+  const accounts = devAccounts(flags.accounts);
+  const dataDir = flags.inMemory ? null : (flags.dataDir ?? join(homedir(), '.qvm', 'chain'));
+  let chain: Chain;
+  try {
+    chain = new Chain({
+      dataDir,
+      chainId: flags.chainId,
+      genesisAlloc: accounts.map((a) => ({ address: a.address, balance: DEV_BALANCE })),
+      genesisTimestamp: flags.genesisTimestamp,
+      timestampStep: flags.timestampStep,
+    });
+  } catch (e) {
+    die(`cannot open the chain database: ${(e as Error).message}`);
+  }
+  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined });
+  let port: number;
+  try {
+    port = await server.listen();
+  } catch (e) {
+    die(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
+  }
+  server.minePending();
+  const out: string[] = [];
+  out.push('', '  QVM local chain', '', 'Available Accounts', '==================');
+  accounts.forEach((a, i) => out.push(`(${i}) ${a.address} (${DEV_BALANCE / 10n ** 18n} ETH)`));
+  out.push('', 'Private Keys', '==================');
+  accounts.forEach((a, i) => out.push(`(${i}) ${a.privateKey}`));
+  out.push('', `Chain ID:     ${chain.chainId}`, `Database:     ${dataDir ?? 'in memory'}`, `Block:        ${chain.latest().number}`,
+    `Mining:       ${flags.blockTime === undefined ? 'automine (a block per transaction)' : `every ${flags.blockTime} s`}`);
+  process.stdout.write(out.join('\n') + '\n');
+
+  const rpcUrl = `http://${flags.host}:${port}`;
+  for (const spec of flags.deploy) {
+    const [path, ...args] = spec.split(',');
+    const code = readFile(path!);
+    const acct = privateKeyToAccount(accounts[0]!.privateKey);
+    const nonce = Number(chain.pendingNonce(acct.address.toLowerCase() as Hex));
+    const data = encodeDeploy(code, args);
+    const dataHex = `0x${Buffer.from(data).toString('hex')}` as Hex;
+    const est = chain.dryRun({ from: acct.address.toLowerCase() as Hex, to: null, data });
+    if (est.exec.failure) die(`deploy of ${path} fails: ${est.exec.failure.reason}`);
+    const signed = await acct.signTransaction({ type: 'eip1559', chainId: Number(chain.chainId), nonce, gas: est.gasUsed * 2n, maxFeePerGas: chain.baseFeePerGas * 2n, maxPriorityFeePerGas: 0n, data: dataHex });
+    const tx = chain.submit(Buffer.from(signed.slice(2), 'hex'));
+    server.mine();
+    const r = chain.receipt(tx.hash);
+    process.stdout.write(`Deployed ${path}${args.length ? ` (${args.join(' ')})` : ''} at ${r?.contractAddress ?? '(failed)'}\n`);
+    if (r?.contractAddress) {
+      const rpcFlag = rpcUrl === DEFAULT_RPC ? '' : ` --rpc ${rpcUrl}`;
+      process.stdout.write(`  call:  npx qvm call ${r.contractAddress} <args…>${rpcFlag}\n  query: npx qvm query ${r.contractAddress}${rpcFlag}\n`);
+    } else if (r) process.stdout.write(`  failed: ${r.qvm.failure?.reason ?? 'unknown'}\n`);
+  }
+  process.stdout.write(`\nListening on ${flags.host}:${port}\n`);
+  if (flags.blockTime !== undefined) server.startInterval(flags.blockTime);
+  const stop = (): void => {
+    void server.close().then(() => {
+      chain.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+
+export function keygen(flags: { json?: boolean }): void {
+  const key = generatePrivateKey();
+  const address = privateKeyToAccount(key).address;
+  if (flags.json) process.stdout.write(JSON.stringify({ address, privateKey: key }) + '\n');
+  else process.stdout.write(`address     ${address}\nprivate key ${key}\n`);
+}
+
+export async function deploy(elf: string, args: string[], flags: TxFlags): Promise<void> {
+  const r = await sendTx(flags, null, encodeDeploy(readFile(elf), args));
+  printReceipt(r, flags.json);
+}
+
+export type CallFlags = TxFlags & { read: string[]; stdin?: string; dryRun?: boolean };
+
+export async function call(address: Hex, args: string[], flags: CallFlags): Promise<void> {
+  const stdin = flags.stdin === undefined ? new Uint8Array(0) : readFile(flags.stdin);
+  const info = await rpc<unknown>(flags.rpc, 'qvm_getContract', [address]);
+  if (info === null) die(`no contract at ${address}`);
+  if (flags.dryRun) {
+    const from = privateKeyToAccount(flags.key).address;
+    const r = await rpc<Record<string, unknown>>(flags.rpc, 'qvm_call', [{ from, to: address, args, read: flags.read, stdin: `0x${Buffer.from(stdin).toString('hex')}`, ...(flags.value ? { value: `0x${flags.value.toString(16)}` } : {}) }]);
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    if (r.status !== 'success') process.exitCode = 1;
+    return;
+  }
+  const r = await sendTx(flags, address, encodeCall(args, flags.read, stdin));
+  printReceipt(r, flags.json);
+}
+
+export async function query(address: Hex, keys: string | undefined, flags: { rpc: string; json?: boolean }): Promise<void> {
+  const list = keys === undefined ? null : keys.split(',').filter((k) => k !== '');
+  const r = await rpc<Record<string, Hex | null>>(flags.rpc, 'qvm_getStorage', [address, list]);
+  if (flags.json) {
+    const out: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(r)) out[k] = v === null ? null : text(v);
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    for (const [k, v] of Object.entries(r)) process.stdout.write(v === null ? `${k} (missing)\n` : `${k}=${text(v)}\n`);
+  }
+}
+
+export async function receipt(hash: Hex, flags: { rpc: string; json?: boolean }): Promise<void> {
+  const r = await rpc<RpcReceipt | null>(flags.rpc, 'eth_getTransactionReceipt', [hash]);
+  if (!r) die(`no receipt for ${hash} (unknown or not mined yet)`);
+  printReceipt(r, flags.json);
+}
+
+export async function balance(address: Hex, flags: { rpc: string; json?: boolean }): Promise<void> {
+  let wei: bigint;
+  try {
+    wei = await client(flags.rpc).getBalance({ address });
+  } catch (e) {
+    die(`cannot reach the node at ${flags.rpc}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (flags.json) process.stdout.write(JSON.stringify({ address, wei: wei.toString() }) + '\n');
+  else process.stdout.write(`${wei} wei (${Number(wei / 10n ** 12n) / 1e6} ETH)\n`);
+}
