@@ -11,6 +11,7 @@ import { encodeCall, encodeDeploy, type Hex, type RpcReceipt } from '../src/chai
 import { ADDRS, CLI, example, KEYS, rpc, rpcRaw, send, signTx, startNode, text, type NodeProc } from './chain-helpers.js';
 
 const REGISTRY = example('registry-c');
+const REGISTRY_GLIBC = example('registry-glibc');
 const TOKEN = example('token-c');
 const TOKEN_GO = example('token-go');
 
@@ -208,6 +209,17 @@ describe('qvm node over JSON-RPC', { skip: !REGISTRY || !TOKEN ? 'example contra
     const bad = q('call', '0x1234', 'x');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /^qvm: /);
+  });
+
+  it('shows upload progress when deploying a large binary from the CLI', { skip: REGISTRY_GLIBC ? false : 'registry-glibc not built' }, () => {
+    const p = spawnSync(process.execPath, [CLI, 'deploy', REGISTRY_GLIBC!, '2', '--rpc', url], { encoding: 'utf8' });
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stdout, /status\s+success/);
+    // stderr is not a terminal here: one line per quarter, ending at 100%
+    const lines = p.stderr.trim().split('\n');
+    assert.ok(lines.length >= 2, p.stderr);
+    assert.match(lines[0]!, /^uploading \[#*\.+\]\s+\d+%/);
+    assert.match(lines[lines.length - 1]!, /^uploading \[#{24}\] 100%  1\.\d\/1\.\d MiB$/);
   });
 });
 

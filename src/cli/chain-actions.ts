@@ -4,6 +4,8 @@
  * clients over JSON-RPC (viem).
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type PublicClient } from 'viem';
@@ -42,6 +44,72 @@ async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T
   return body.result as T;
 }
 
+/** Transactions at least this large show an upload progress bar (unless --json). */
+const PROGRESS_MIN_BYTES = 256 * 1024;
+const UPLOAD_CHUNK = 64 * 1024;
+
+/** "[#######.............]  35%  1.2/3.4 MiB" */
+export function progressBar(done: number, total: number, width = 24): string {
+  const frac = total === 0 ? 1 : Math.min(1, done / total);
+  const fill = Math.round(frac * width);
+  const mib = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+  return `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${mib(done)}/${mib(total)} MiB`;
+}
+
+/**
+ * eth_sendRawTransaction with the request body streamed in chunks, reporting progress on stderr:
+ * a deploy carries the whole ELF, which can take a while to reach a remote node.
+ */
+async function sendRawWithProgress(url: string, signed: Hex): Promise<Hex> {
+  const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [signed] }));
+  const tty = process.stderr.isTTY === true;
+  let shown = -1;
+  const show = (done: number): void => {
+    const pct = Math.floor((done / body.length) * 100);
+    if (!tty && pct < 100 && pct - shown < 25) return; // in logs, a line per quarter
+    if (pct === shown) return;
+    shown = pct;
+    process.stderr.write(`${tty ? '\r' : ''}uploading ${progressBar(done, body.length)}${tty && done < body.length ? '' : '\n'}`);
+  };
+  const u = new URL(url);
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': body.length },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < body.length) {
+        const end = Math.min(body.length, sent + UPLOAD_CHUNK);
+        const ok = req.write(body.subarray(sent, end));
+        sent = end;
+        show(sent);
+        if (!ok) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    show(0);
+    pump();
+  }).catch((e: Error) => die(`cannot reach the node at ${url} (${e.message}); start one with \`qvm node\``));
+  let parsed: { result?: Hex; error?: { message: string } };
+  try {
+    parsed = JSON.parse(text) as { result?: Hex; error?: { message: string } };
+  } catch {
+    die(`bad response from ${url}`);
+  }
+  if (parsed.error) die(parsed.error.message);
+  return parsed.result as Hex;
+}
+
 function client(url: string): PublicClient {
   return createPublicClient({ transport: http(url, { retryCount: 0 }) });
 }
@@ -70,7 +138,9 @@ async function sendTx(flags: TxFlags, to: Hex | null, data: Uint8Array): Promise
     type: 'eip1559', chainId, nonce, gas, maxFeePerGas: gasPrice * 2n, maxPriorityFeePerGas: 0n,
     ...(to ? { to } : {}), value: flags.value ?? 0n, data: dataHex,
   });
-  const hash = await rpc<Hex>(flags.rpc, 'eth_sendRawTransaction', [signed]);
+  const hash = !flags.json && data.length >= PROGRESS_MIN_BYTES
+    ? await sendRawWithProgress(flags.rpc, signed)
+    : await rpc<Hex>(flags.rpc, 'eth_sendRawTransaction', [signed]);
   for (let i = 0; ; i++) {
     const r = await rpc<RpcReceipt | null>(flags.rpc, 'eth_getTransactionReceipt', [hash]);
     if (r) return r;
