@@ -4,9 +4,8 @@
  * different working directory, give identical JSON (stdout, stderr, exit status, signal, reason,
  * gas, instruction and syscall counts: the whole object is compared).
  *
- * To keep the suite's time down this covers a subset of the corpus (the programs most likely to
- * pick something up from the host: time, randomness, environment, files, threads, allocation,
- * formatting), not all of it; corpus.test.ts runs every binary once.
+ * Every musl corpus binary (-O0 and -O2) is covered; the glibc, C++ and Rust builds are compared
+ * with native runs in corpus.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,20 +13,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARGV, BUILD, CLI, ENV, ROOT, STDIN } from './helpers.js';
+import { ARGV, BUILD, CLI, ENV, ROOT, STDIN, corpusBinaries } from './helpers.js';
 
-const SUBSET = [
-  'hello.musl.O2',
-  'time_random.musl.O2',
-  'argv_env.musl.O0',
-  'stdin_echo.musl.O2',
-  'tmpfiles.musl.O2',
-  'threads.musl.O2',
-  'malloc_stress.musl.O2',
-  'printf_float.musl.O0',
-  'math_fns.musl.O2',
-  'stderr_exit.musl.O2',
-];
+const SUBSET = corpusBinaries()
+  .map((b) => b.file)
+  .filter((f) => f.includes('.musl.'));
 
 interface CliRun {
   code: number | null;
