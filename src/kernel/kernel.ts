@@ -15,7 +15,7 @@
  * one thread lives in a KThread, looked up from the ThreadContext the machine passes in.
  */
 import { type Memory, MemoryFault, MemoryLimitExceeded } from '../mem/memory.js';
-import type { BlockContext, Limits } from '../machine/types.js';
+import type { BlockContext, Limits } from './types.js';
 import { type Arch, syscallNames } from './arch/index.js';
 import { DEFAULT_UMASK, MAIN_TID, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_WRONLY } from './constants.js';
 import { EAGAIN, EFAULT, ENOMEM, ENOSYS, SysError } from './errno.js';

@@ -75,3 +75,34 @@ export interface ThreadOps {
 export function hasThreadOps(t: ThreadContext): t is ThreadContext & ThreadOps {
   return typeof (t as Partial<ThreadOps>).enterSignal === 'function';
 }
+
+/**
+ * The block context a run executes in: a plain value handed to the kernel, which derives time and
+ * randomness from it (SPEC §3). The kernel knows nothing else of blocks.
+ */
+export interface BlockContext {
+  number: bigint;
+  /** Seconds since the epoch. CLOCK_REALTIME starts here. */
+  timestamp: bigint;
+  /** 32 bytes. */
+  prevBlockHash: Uint8Array;
+  /** 32 bytes. */
+  txHash: Uint8Array;
+  chainId: bigint;
+}
+
+/** Per-run resource limits the kernel and memory enforce. */
+export interface Limits {
+  /** Resident (touched) guest memory in bytes. */
+  memoryBytes: number;
+  /** Mapped guest address space in bytes (reservations count, even untouched). */
+  addressSpaceBytes: number;
+  /** Bytes of stdout kept; writing more fails the run. */
+  stdoutBytes: number;
+  /** Bytes of stderr kept; writing more fails the run. */
+  stderrBytes: number;
+  openFiles: number;
+  threads: number;
+  /** Bytes of files in /tmp. */
+  tmpBytes: number;
+}

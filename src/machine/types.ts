@@ -4,32 +4,9 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 
-/** The block a run executes in. Time and randomness are derived from it (SPEC §3). */
-export interface BlockContext {
-  number: bigint;
-  /** Seconds since the epoch. CLOCK_REALTIME starts here. */
-  timestamp: bigint;
-  /** 32 bytes. */
-  prevBlockHash: Uint8Array;
-  /** 32 bytes. */
-  txHash: Uint8Array;
-  chainId: bigint;
-}
-
-export interface Limits {
-  /** Resident (touched) guest memory in bytes. */
-  memoryBytes: number;
-  /** Mapped guest address space in bytes (reservations count, even untouched). */
-  addressSpaceBytes: number;
-  /** Bytes of stdout kept; writing more fails the run. */
-  stdoutBytes: number;
-  /** Bytes of stderr kept; writing more fails the run. */
-  stderrBytes: number;
-  openFiles: number;
-  threads: number;
-  /** Bytes of files in /tmp. */
-  tmpBytes: number;
-}
+// The kernel receives these values; their types live with it (the kernel knows nothing above it).
+export type { BlockContext, Limits } from '../kernel/types.js';
+import type { BlockContext, Limits } from '../kernel/types.js';
 
 export const DEFAULT_LIMITS: Limits = {
   memoryBytes: 512 * 1024 * 1024,

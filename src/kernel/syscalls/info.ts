@@ -7,7 +7,7 @@
  *  - sysinfo: uptime = virtual seconds, no load, totalram = limits.memoryBytes,
  *    freeram = totalram − resident guest memory, no swap, 1 process.
  */
-import type { Limits } from '../../machine/types.js';
+import type { Limits } from '../types.js';
 import { GID, UID, UNAME } from '../constants.js';
 import { EINVAL, EPERM, ESRCH, SysError } from '../errno.js';
 import { int, ptr, put32, StructReader, StructWriter, uint } from '../guest.js';
