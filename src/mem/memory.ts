@@ -301,6 +301,16 @@ export class Memory {
     return (d[off]! | (d[off + 1]! << 8) | (d[off + 2]! << 16) | (d[off + 3]! << 24)) >>> 0;
   }
 
+  /** 32-bit read as an int32 view (`>>> 0` gives read32's value): no heap number crosses the call. */
+  read32s(addr: number): number {
+    const pn = Math.floor(addr / PAGE_SIZE);
+    const off = addr - pn * PAGE_SIZE;
+    if (off > PAGE_SIZE - 4) return this.read16(addr) | (this.read16(addr + 2) << 16);
+    const slot = pn & TLB_MASK;
+    const d = this.rTag[slot] === pn ? this.rData[slot]! : this.readPage(addr);
+    return d[off]! | (d[off + 1]! << 8) | (d[off + 2]! << 16) | (d[off + 3]! << 24);
+  }
+
   write8(addr: number, v: number): void {
     const pn = Math.floor(addr / PAGE_SIZE);
     const slot = pn & TLB_MASK;

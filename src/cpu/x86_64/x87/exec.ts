@@ -9,8 +9,8 @@ import { CF, CpuException, PF, SIGFPE, SIGILL, ZF, type Cpu } from '../cpu.js';
 import type { Insn } from '../insn.js';
 import {
   classify, CMP_EQ, CMP_GT, CMP_LT, CMP_UN, DE, F80, f80AddSub, f80Compare, f80Div, f80FromBCD, f80FromF32,
-  f80FromF64, f80FromI32, f80FromI64, f80Mul, f80Prem, f80RoundInt, f80Scale, f80Sqrt, f80ToBCD, f80ToF32,
-  f80ToF64, f80ToInt, f80Xtract, FClass, type FpCtx, quietLoad, setIndefinite,
+  f80FromF64, f80FromI32, f80FromI64, f80Mul, f80Prem, f80RoundInt, f80Scale, f80Sqrt, f80ToBCD, f80ToF32I,
+  f80ToF64I, f80ToIntI, f80Xtract, FClass, type FpCtx, quietLoad, setIndefinite,
 } from './float80.js';
 import { f80Atan2, f80Cos, f80F2xm1, f80SinCos, f80Tan, f80Yl2x, f80Yl2xp1, loadConstant, CONST_L2E, CONST_L2T, CONST_LG2, CONST_LN2, CONST_ONE, CONST_PI, CONST_ZERO } from './transcendental.js';
 import { FSW_C0, FSW_C1, FSW_C2, FSW_C3, FSW_ES, X87 } from './state.js';
@@ -102,13 +102,13 @@ function loadMemOperand(cpu: Cpu, ctx: FpCtx, op: number, addr: number): boolean
   const saved = ctx.exc;
   ctx.exc = 0;
   switch (op) {
-    case 0: f80FromF32(ctx, cpu.mem.read32(addr), B); break;
+    case 0: f80FromF32(ctx, cpu.mem.read32s(addr), B); break;
     case 4: {
-      const lo = cpu.mem.read32(addr);
-      f80FromF64(ctx, lo, cpu.mem.read32(addr + 4), B);
+      const lo = cpu.mem.read32s(addr);
+      f80FromF64(ctx, lo, cpu.mem.read32s(addr + 4), B);
       break;
     }
-    case 2: f80FromI32(cpu.mem.read32(addr), B); break;
+    case 2: f80FromI32(cpu.mem.read32s(addr), B); break;
     default: f80FromI32((cpu.mem.read16(addr) << 16) >> 16, B); break;
   }
   const den = (ctx.exc & DE) !== 0;
@@ -149,7 +149,7 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
       switch (reg) {
         case 0: { // FLD m32fp
           const ctx = x.begin();
-          const v = mem.read32(addr);
+          const v = mem.read32s(addr);
           // on stack overflow the operand is not examined (no DE for a denormal)
           if (!x.pushWouldOverflow()) { f80FromF32(ctx, v, A); quietLoad(ctx, A); }
           x.fop = fopOf(insn);
@@ -160,8 +160,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 2: case 3: { // FST/FSTP m32fp
           const ctx = x.begin();
           let v: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000; }
-          else v = f80ToF32(ctx, x.get(0, A));
+          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000 | 0; }
+          else v = f80ToF32I(ctx, x.get(0, A));
           mem.write32(addr, v);
           x.fop = fopOf(insn);
           x.end();
@@ -198,7 +198,7 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
       switch (reg) {
         case 0: { // FILD m32int
           const ctx = x.begin();
-          f80FromI32(mem.read32(addr), A);
+          f80FromI32(mem.read32s(addr), A);
           x.fop = fopOf(insn);
           x.push(A);
           x.end();
@@ -207,8 +207,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 1: case 2: case 3: { // FISTTP / FIST / FISTP m32int
           const ctx = x.begin();
           let v: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x80000000; }
-          else v = f80ToInt(ctx, x.get(0, A), 32, reg === 1);
+          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x80000000 | 0; }
+          else v = f80ToIntI(ctx, x.get(0, A), 32, reg === 1);
           mem.write32(addr, v);
           x.fop = fopOf(insn);
           x.end();
@@ -216,10 +216,11 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           return;
         }
         case 5: { // FLD m80fp
-          const lo = mem.read32(addr), hi = mem.read32(addr + 4), se = mem.read16(addr + 8);
+          const lo = mem.read32s(addr), hi = mem.read32s(addr + 4), se = mem.read16(addr + 8);
           x.begin();
           x.fop = fopOf(insn);
-          x.push(A.setBits(se, hi, lo));
+          A.se = se; A.hi = hi >>> 0; A.lo = lo >>> 0;
+          x.push(A);
           x.end();
           return;
         }
@@ -241,8 +242,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
       switch (reg) {
         case 0: { // FLD m64fp
           const ctx = x.begin();
-          const lo = mem.read32(addr);
-          const hi = mem.read32(addr + 4);
+          const lo = mem.read32s(addr);
+          const hi = mem.read32s(addr + 4);
           // on stack overflow the operand is not examined (no DE for a denormal)
           if (!x.pushWouldOverflow()) { f80FromF64(ctx, lo, hi, A); quietLoad(ctx, A); }
           x.fop = fopOf(insn);
@@ -257,11 +258,11 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
             x.stackUnderflow();
             lo = 0; hi = reg === 1 ? 0x80000000 : 0xfff80000;
           } else if (reg === 1) {
-            lo = f80ToInt(ctx, x.get(0, A), 64, true); hi = ctx.outHi;
+            lo = f80ToIntI(ctx, x.get(0, A), 64, true); hi = ctx.outHi;
           } else {
-            lo = f80ToF64(ctx, x.get(0, A)); hi = ctx.outHi;
+            lo = f80ToF64I(ctx, x.get(0, A)); hi = ctx.outHi;
           }
-          mem.write64(addr, lo, hi);
+          mem.write64(addr, lo | 0, hi | 0);
           x.fop = fopOf(insn);
           x.end();
           if (reg !== 2) x.pop();
@@ -296,8 +297,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 0: case 5: { // FILD m16int / m64int
           if (reg === 0) f80FromI32((mem.read16(addr) << 16) >> 16, A);
           else {
-            const lo = mem.read32(addr);
-            f80FromI64(lo, mem.read32(addr + 4), A);
+            const lo = mem.read32s(addr);
+            f80FromI64(lo, mem.read32s(addr + 4), A);
           }
           x.begin();
           x.fop = fopOf(insn);
@@ -309,7 +310,7 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const ctx = x.begin();
           let v: number;
           if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x8000; }
-          else v = f80ToInt(ctx, x.get(0, A), 16, reg === 1);
+          else v = f80ToIntI(ctx, x.get(0, A), 16, reg === 1);
           mem.write16(addr, v);
           x.fop = fopOf(insn);
           x.end();
@@ -320,8 +321,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const ctx = x.begin();
           let lo: number, hi: number;
           if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0x80000000; }
-          else { lo = f80ToInt(ctx, x.get(0, A), 64, false); hi = ctx.outHi; }
-          mem.write64(addr, lo, hi);
+          else { lo = f80ToIntI(ctx, x.get(0, A), 64, false); hi = ctx.outHi; }
+          mem.write64(addr, lo | 0, hi | 0);
           x.fop = fopOf(insn);
           x.end();
           x.pop();
@@ -358,8 +359,8 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
 function writeF80(cpu: Cpu, addr: number, v: F80): void {
   const mem = cpu.mem;
   mem.checkWritable(addr, 10);
-  mem.write32(addr, v.lo);
-  mem.write32(addr + 4, v.hi);
+  mem.write32(addr, v.lo | 0);
+  mem.write32(addr + 4, v.hi | 0);
   mem.write16(addr + 8, v.se);
 }
 
@@ -608,7 +609,7 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
           let bits: number;
           if (x.isEmpty(0)) bits = FSW_C3 | FSW_C0;
           else {
-            switch (classify(A.se, A.hi, A.lo)) {
+            switch (classify(A.se, A.hi | 0, A.lo | 0)) {
               case FClass.Unsupported: bits = 0; break;
               case FClass.QNaN: case FClass.SNaN: bits = FSW_C0; break;
               case FClass.Normal: bits = FSW_C2; break;
@@ -837,7 +838,7 @@ function fptan(x: X87, insn: Insn): void {
   }
   setC2(x, false);
   x.put(0, R);
-  const c = classify(R.se, R.hi, R.lo);
+  const c = classify(R.se, R.hi | 0, R.lo | 0);
   // a NaN result is pushed again instead of 1.0
   if (c === FClass.QNaN || c === FClass.SNaN) x.push(R);
   else x.push(R2.setBits(0x3fff, 0x80000000, 0));

@@ -52,11 +52,19 @@ const TWO32 = 4294967296;
 
 /** An 80-bit extended value (mutable, to avoid allocation on hot paths). */
 export class F80 {
-  constructor(
-    public se = 0,
-    public hi = 0,
-    public lo = 0,
-  ) {}
+  // Initialised fields, not parameter properties: with ES2022 class fields a parameter property
+  // is first defined as `undefined`, which makes V8 give the field the tagged representation, and
+  // then every store of a uint32 >= 2^31 allocates a heap number. Starting from a number keeps
+  // the field a (mutable, in-place) double.
+  se = 0;
+  hi = 0;
+  lo = 0;
+
+  constructor(se = 0, hi = 0, lo = 0) {
+    this.se = se;
+    this.hi = hi;
+    this.lo = lo;
+  }
 
   set(o: F80): this {
     this.se = o.se;
@@ -112,6 +120,7 @@ export class FpCtx {
 // ---------------------------------------------------------------------------------------------
 // classification
 
+/** `hi`/`lo` may be uint32 or int32 views; callers pass `x | 0` so no heap number crosses the call. */
 export function classify(se: number, hi: number, lo: number): FClass {
   const exp = se & 0x7fff;
   if (exp === 0) return (hi | lo) === 0 ? FClass.Zero : FClass.Denormal;
@@ -124,7 +133,7 @@ export function classify(se: number, hi: number, lo: number): FClass {
 }
 
 export function classOf(a: F80): FClass {
-  return classify(a.se, a.hi, a.lo);
+  return classify(a.se, a.hi | 0, a.lo | 0);
 }
 
 export function isNaNClass(c: FClass): boolean {
@@ -156,43 +165,44 @@ function setZero(out: F80, sign: number): void {
 // 96-bit working significand wH:wL:wX (bit 95 = integer bit after normalisation); the lowest
 // bit of wX doubles as the sticky bit.
 
-let wH = 0, wL = 0, wX = 0;
+// Float64Array cells, not `let`s: a module-level binding holding a uint32 >= 2^31 is a heap number.
+const wH = new Float64Array(1), wL = new Float64Array(1), wX = new Float64Array(1);
 
 /** Shift wH:wL:wX right by n, OR-ing every bit shifted out into bit 0. */
 function shiftRightJam(n: number): void {
   if (n <= 0) return;
   if (n >= 96) {
-    const nz = (wH | wL | wX) !== 0;
-    wH = 0; wL = 0; wX = nz ? 1 : 0;
+    const nz = (wH[0] | wL[0] | wX[0]) !== 0;
+    wH[0] = 0; wL[0] = 0; wX[0] = nz ? 1 : 0;
     return;
   }
   let sticky = 0;
   while (n >= 32) {
-    sticky |= wX;
-    wX = wL; wL = wH; wH = 0;
+    sticky |= wX[0];
+    wX[0] = wL[0]; wL[0] = wH[0]; wH[0] = 0;
     n -= 32;
   }
   if (n > 0) {
-    sticky |= wX << (32 - n);
-    wX = ((wX >>> n) | (wL << (32 - n))) >>> 0;
-    wL = ((wL >>> n) | (wH << (32 - n))) >>> 0;
-    wH = wH >>> n;
+    sticky |= wX[0] << (32 - n);
+    wX[0] = ((wX[0] >>> n) | (wL[0] << (32 - n))) >>> 0;
+    wL[0] = ((wL[0] >>> n) | (wH[0] << (32 - n))) >>> 0;
+    wH[0] = wH[0] >>> n;
   }
-  if (sticky !== 0) wX = (wX | 1) >>> 0;
+  if (sticky !== 0) wX[0] = (wX[0] | 1) >>> 0;
 }
 
 /** Shift left until bit 95 is set (working value must be non-zero); returns the shift count. */
 function normalizeW(): number {
   let s = 0;
-  while (wH === 0) {
-    wH = wL; wL = wX; wX = 0;
+  while (wH[0] === 0) {
+    wH[0] = wL[0]; wL[0] = wX[0]; wX[0] = 0;
     s += 32;
   }
-  const z = Math.clz32(wH);
+  const z = Math.clz32(wH[0]);
   if (z !== 0) {
-    wH = ((wH << z) | (wL >>> (32 - z))) >>> 0;
-    wL = ((wL << z) | (wX >>> (32 - z))) >>> 0;
-    wX = (wX << z) >>> 0;
+    wH[0] = ((wH[0] << z) | (wL[0] >>> (32 - z))) >>> 0;
+    wL[0] = ((wL[0] << z) | (wX[0] >>> (32 - z))) >>> 0;
+    wX[0] = (wX[0] << z) >>> 0;
     s += z;
   }
   return s;
@@ -202,17 +212,17 @@ function normalizeW(): number {
 function roundIncrement(prec: number, rc: number, sign: number): { inc: boolean; inexact: boolean } {
   let rbit: number, sticky: boolean, lsb: number;
   if (prec === 64) {
-    rbit = wX >>> 31;
-    sticky = (wX & 0x7fffffff) !== 0;
-    lsb = wL & 1;
+    rbit = wX[0] >>> 31;
+    sticky = (wX[0] & 0x7fffffff) !== 0;
+    lsb = wL[0] & 1;
   } else if (prec === 53) {
-    rbit = (wL >>> 10) & 1;
-    sticky = (wL & 0x3ff) !== 0 || wX !== 0;
-    lsb = (wL >>> 11) & 1;
+    rbit = (wL[0] >>> 10) & 1;
+    sticky = (wL[0] & 0x3ff) !== 0 || wX[0] !== 0;
+    lsb = (wL[0] >>> 11) & 1;
   } else {
-    rbit = (wH >>> 7) & 1;
-    sticky = (wH & 0x7f) !== 0 || wL !== 0 || wX !== 0;
-    lsb = (wH >>> 8) & 1;
+    rbit = (wH[0] >>> 7) & 1;
+    sticky = (wH[0] & 0x7f) !== 0 || wL[0] !== 0 || wX[0] !== 0;
+    lsb = (wH[0] >>> 8) & 1;
   }
   const inexact = rbit !== 0 || sticky;
   let inc: boolean;
@@ -230,32 +240,32 @@ const RI = { inc: false, inexact: false };
 
 /** Are all kept bits (top `prec` bits) of the working significand ones? */
 function keptAllOnes(prec: number): boolean {
-  if (prec === 64) return wH === 0xffffffff && wL === 0xffffffff;
-  if (prec === 53) return wH === 0xffffffff && (wL >>> 11) === 0x1fffff;
-  return (wH >>> 8) === 0xffffff;
+  if (prec === 64) return wH[0] === 0xffffffff && wL[0] === 0xffffffff;
+  if (prec === 53) return wH[0] === 0xffffffff && (wL[0] >>> 11) === 0x1fffff;
+  return (wH[0] >>> 8) === 0xffffff;
 }
 
 /** Truncate the working significand to `prec` bits and optionally add one unit; returns carry-out. */
 function truncInc(prec: number, inc: boolean): boolean {
-  wX = 0;
-  if (prec === 53) wL = (wL & 0xfffff800) >>> 0;
-  else if (prec === 24) { wH = (wH & 0xffffff00) >>> 0; wL = 0; }
+  wX[0] = 0;
+  if (prec === 53) wL[0] = (wL[0] & 0xfffff800) >>> 0;
+  else if (prec === 24) { wH[0] = (wH[0] & 0xffffff00) >>> 0; wL[0] = 0; }
   if (!inc) return false;
   if (prec === 64) {
-    wL = (wL + 1) >>> 0;
-    if (wL !== 0) return false;
-    wH = (wH + 1) >>> 0;
-    return wH === 0;
+    wL[0] = (wL[0] + 1) >>> 0;
+    if (wL[0] !== 0) return false;
+    wH[0] = (wH[0] + 1) >>> 0;
+    return wH[0] === 0;
   }
   if (prec === 53) {
-    const l = wL + 0x800;
-    wL = l >>> 0;
+    const l = wL[0] + 0x800;
+    wL[0] = l >>> 0;
     if (l < TWO32) return false;
-    wH = (wH + 1) >>> 0;
-    return wH === 0;
+    wH[0] = (wH[0] + 1) >>> 0;
+    return wH[0] === 0;
   }
-  const h = wH + 0x100;
-  wH = h >>> 0;
+  const h = wH[0] + 0x100;
+  wH[0] = h >>> 0;
   return h >= TWO32;
 }
 
@@ -275,7 +285,7 @@ const EXT_EMIN = 1, EXT_EMAX = 0x7ffe;
  */
 function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: number, emax: number, rc: number): void {
   oInf = false;
-  if ((wH | wL | wX) === 0) {
+  if ((wH[0] | wL[0] | wX[0]) === 0) {
     oExp = 0;
     return;
   }
@@ -291,7 +301,7 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
   const r = roundIncrement(prec, rc, sign);
   const inc = r.inc, inexact = r.inexact;
   if (truncInc(prec, inc)) {
-    wH = 0x80000000;
+    wH[0] = 0x80000000;
     exp++;
   }
   if (exp > emax) {
@@ -301,12 +311,12 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
       oInf = true;
       ctx.c1 = 1;
       oExp = 0x7fff;
-      wH = 0x80000000; wL = 0;
+      wH[0] = 0x80000000; wL[0] = 0;
     } else {
       ctx.c1 = 0;
       oExp = emax;
-      wH = 0xffffffff;
-      wL = 0xffffffff;
+      wH[0] = 0xffffffff;
+      wL[0] = 0xffffffff;
       truncInc(prec, false);
     }
     return;
@@ -316,57 +326,59 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
     if (tiny) ctx.exc |= UE;
     ctx.c1 = inc ? 1 : 0;
   }
-  if ((wH | wL) === 0) exp = 0;
+  if ((wH[0] | wL[0]) === 0) exp = 0;
   oExp = exp;
 }
 
 /** roundPack for the extended format, writing `out`. */
 function packExt(ctx: FpCtx, sign: number, exp: number, prec: number, out: F80): void {
   roundPack(ctx, sign, exp, prec, EXT_EMIN, EXT_EMAX, ctx.rc);
-  const e = oInf ? 0x7fff : (wH & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sign << 15) | e;
-  out.hi = wH;
-  out.lo = wL;
+  out.hi = wH[0];
+  out.lo = wL[0];
 }
 
 // ---------------------------------------------------------------------------------------------
 // operand unpacking
 
 // Unpacked operands: sign, effective exponent (denormals: 1), significand.
-let aS = 0, aE = 0, aH = 0, aL = 0;
-let bS = 0, bE = 0, bH = 0, bL = 0;
+let aS = 0, aE = 0, bS = 0, bE = 0;
+const aH = new Float64Array(1), aL = new Float64Array(1), bH = new Float64Array(1), bL = new Float64Array(1);
 
 function unpackA(a: F80): void {
   aS = a.se >>> 15;
   aE = a.se & 0x7fff || 1;
-  aH = a.hi;
-  aL = a.lo;
+  aH[0] = a.hi;
+  aL[0] = a.lo;
 }
 
 function unpackB(b: F80): void {
   bS = b.se >>> 15;
   bE = b.se & 0x7fff || 1;
-  bH = b.hi;
-  bL = b.lo;
+  bH[0] = b.hi;
+  bL[0] = b.lo;
 }
 
 /** Normalise the unpacked A (for mul/div/sqrt); must be non-zero. */
 function normA(): void {
-  if ((aH & 0x80000000) !== 0) return;
-  wH = aH; wL = aL; wX = 0;
+  if ((aH[0] & 0x80000000) !== 0) return;
+  wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
   aE -= normalizeW();
-  aH = wH; aL = wL;
+  aH[0] = wH[0]; aL[0] = wL[0];
 }
 
 function normB(): void {
-  if ((bH & 0x80000000) !== 0) return;
-  wH = bH; wL = bL; wX = 0;
+  if ((bH[0] & 0x80000000) !== 0) return;
+  wH[0] = bH[0]; wL[0] = bL[0]; wX[0] = 0;
   bE -= normalizeW();
-  bH = wH; bL = wL;
+  bH[0] = wH[0]; bL[0] = wL[0];
 }
 
 /** Significand comparison (unsigned 64-bit). */
 function cmpSig(h1: number, l1: number, h2: number, l2: number): number {
+  // callers pass int32 views (no heap numbers across the call)
+  h1 >>>= 0; l1 >>>= 0; h2 >>>= 0; l2 >>>= 0;
   if (h1 !== h2) return h1 < h2 ? -1 : 1;
   if (l1 !== l2) return l1 < l2 ? -1 : 1;
   return 0;
@@ -389,7 +401,7 @@ function binaryNaN(ctx: FpCtx, a: F80, ca: FClass, b: F80, cb: FClass, out: F80)
   if (an && bn) {
     if (ca !== cb) pick = ca === FClass.QNaN ? a : b;
     else {
-      const c = cmpSig(a.hi, a.lo, b.hi, b.lo);
+      const c = cmpSig(a.hi | 0, a.lo | 0, b.hi | 0, b.lo | 0);
       pick = c > 0 ? a : c < 0 ? b : a.se <= b.se ? a : b;
     }
   } else pick = an ? a : b;
@@ -429,7 +441,7 @@ function invalid(ctx: FpCtx, out: F80): void {
 
 /** out = a + b (or a - b when `negB`), rounded per ctx (PC and RC). */
 export function f80AddSub(ctx: FpCtx, a: F80, b: F80, negB: boolean, out: F80, den = 0): void {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (binaryNaN(ctx, a, ca, b, cb, out)) return;
   if (ca === FClass.Denormal || cb === FClass.Denormal || den !== 0) ctx.exc |= DE;
   ctx.c1 = 0;
@@ -447,45 +459,45 @@ export function f80AddSub(ctx: FpCtx, a: F80, b: F80, negB: boolean, out: F80, d
     return;
   }
   // Order so that |A| >= |B|.
-  if (aE < bE || (aE === bE && cmpSig(aH, aL, bH, bL) < 0)) {
+  if (aE < bE || (aE === bE && cmpSig(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0) < 0)) {
     let t = aS; aS = bS; bS = t;
     t = aE; aE = bE; bE = t;
-    t = aH; aH = bH; bH = t;
-    t = aL; aL = bL; bL = t;
+    t = aH[0]; aH[0] = bH[0]; bH[0] = t;
+    t = aL[0]; aL[0] = bL[0]; bL[0] = t;
   }
   if (cb === FClass.Zero || ca === FClass.Zero) {
     // one operand zero: the other one, rounded to the precision (it may be the B slot after the swap)
-    wH = aH; wL = aL; wX = 0;
+    wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
     packExt(ctx, aS, aE, ctx.precision, out);
     return;
   }
-  wH = bH; wL = bL; wX = 0;
+  wH[0] = bH[0]; wL[0] = bL[0]; wX[0] = 0;
   shiftRightJam(aE - bE);
   let exp = aE;
   if (aS === bS) {
-    const x = wX;
-    const l = aL + wL;
+    const x = wX[0];
+    const l = aL[0] + wL[0];
     const lc = l >= TWO32 ? 1 : 0;
-    const h = aH + wH + lc;
-    wX = x;
-    wL = l >>> 0;
-    wH = h >>> 0;
+    const h = aH[0] + wH[0] + lc;
+    wX[0] = x;
+    wL[0] = l >>> 0;
+    wH[0] = h >>> 0;
     if (h >= TWO32) {
       shiftRightJam(1);
-      wH = (wH | 0x80000000) >>> 0;
+      wH[0] = (wH[0] | 0x80000000) >>> 0;
       exp++;
     }
   } else {
     // A - B, A >= B
-    let x = 0 - wX;
+    let x = 0 - wX[0];
     let borrow = 0;
     if (x < 0) { x += TWO32; borrow = 1; }
-    let l = aL - wL - borrow;
+    let l = aL[0] - wL[0] - borrow;
     borrow = 0;
     if (l < 0) { l += TWO32; borrow = 1; }
-    const h = aH - wH - borrow;
-    wX = x; wL = l; wH = h >>> 0;
-    if ((wH | wL | wX) === 0) {
+    const h = aH[0] - wH[0] - borrow;
+    wX[0] = x; wL[0] = l; wH[0] = h >>> 0;
+    if ((wH[0] | wL[0] | wX[0]) === 0) {
       setZero(out, rc === RC_DOWN ? 1 : 0);
       return;
     }
@@ -505,32 +517,32 @@ export function f80Sub(ctx: FpCtx, a: F80, b: F80, out: F80): void {
 // mul
 
 /** 32x32 -> 64-bit product: low half returned, high half in m32hi. */
-let m32hi = 0;
+const m32hi = new Float64Array(1);
 function mul32(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
   const t = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  m32hi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (t >>> 16)) >>> 0;
-  return ((t << 16) | (p00 & 0xffff)) >>> 0;
+  m32hi[0] = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (t >>> 16)) >>> 0;
+  return (t << 16) | (p00 & 0xffff); // int32 view: callers apply >>> 0
 }
 
 /** 64x64 -> 128-bit product of (ah:al) and (bh:bl) into p3:p2:p1:p0 (module scratch). */
-let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
+const p3 = new Float64Array(1), p2 = new Float64Array(1), p1 = new Float64Array(1), p0 = new Float64Array(1);
 function mul64(ah: number, al: number, bh: number, bl: number): void {
-  const lll = mul32(al, bl), llh = m32hi;
-  const lhl = mul32(al, bh), lhh = m32hi;
-  const hll = mul32(ah, bl), hlh = m32hi;
-  const hhl = mul32(ah, bh), hhh = m32hi;
-  p0 = lll;
+  const lll = mul32(al, bl) >>> 0, llh = m32hi[0];
+  const lhl = mul32(al, bh) >>> 0, lhh = m32hi[0];
+  const hll = mul32(ah, bl) >>> 0, hlh = m32hi[0];
+  const hhl = mul32(ah, bh) >>> 0, hhh = m32hi[0];
+  p0[0] = lll;
   const s1 = llh + lhl + hll;
-  p1 = s1 >>> 0;
-  const s2 = lhh + hlh + hhl + (s1 - p1) / TWO32;
-  p2 = s2 >>> 0;
-  p3 = (hhh + (s2 - p2) / TWO32) >>> 0;
+  p1[0] = s1 >>> 0;
+  const s2 = lhh + hlh + hhl + (s1 - p1[0]) / TWO32;
+  p2[0] = s2 >>> 0;
+  p3[0] = (hhh + (s2 - p2[0]) / TWO32) >>> 0;
 }
 
 export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (binaryNaN(ctx, a, ca, b, cb, out)) return;
   if (ca === FClass.Denormal || cb === FClass.Denormal || den !== 0) ctx.exc |= DE;
   ctx.c1 = 0;
@@ -543,8 +555,8 @@ export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
   if (ca === FClass.Zero || cb === FClass.Zero) { setZero(out, sign); return; }
   unpackA(a); unpackB(b);
   normA(); normB();
-  mul64(aH, aL, bH, bL);
-  wH = p3; wL = p2; wX = p0 !== 0 ? (p1 | 1) >>> 0 : p1;
+  mul64(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0);
+  wH[0] = p3[0]; wL[0] = p2[0]; wX[0] = p0[0] !== 0 ? (p1[0] | 1) >>> 0 : p1[0];
   packExt(ctx, sign, aE + bE - 16382, ctx.precision, out);
 }
 
@@ -598,14 +610,14 @@ function divSig(ah: number, al: number, bh: number, bl: number): void {
     u[j + 4] = t;
     q[j] = qh;
   }
-  wH = (q[5]! * 65536 + q[4]!) >>> 0;
-  wL = (q[3]! * 65536 + q[2]!) >>> 0;
-  wX = (q[1]! * 65536 + q[0]!) >>> 0;
-  if (u[0]! !== 0 || u[1]! !== 0 || u[2]! !== 0 || u[3]! !== 0) wX = (wX | 1) >>> 0;
+  wH[0] = (q[5]! * 65536 + q[4]!) >>> 0;
+  wL[0] = (q[3]! * 65536 + q[2]!) >>> 0;
+  wX[0] = (q[1]! * 65536 + q[0]!) >>> 0;
+  if (u[0]! !== 0 || u[1]! !== 0 || u[2]! !== 0 || u[3]! !== 0) wX[0] = (wX[0] | 1) >>> 0;
 }
 
 export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (binaryNaN(ctx, a, ca, b, cb, out)) return;
   ctx.c1 = 0;
   const sign = (a.se ^ b.se) >>> 15;
@@ -632,7 +644,7 @@ export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
   if (ca === FClass.Zero) { setZero(out, sign); return; }
   unpackA(a); unpackB(b);
   normA(); normB();
-  divSig(aH, aL, bH, bL);
+  divSig(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0);
   // w bit 0 weighs 2^(Ea - Eb - 80): bit 95 weighs 2^(Ea - Eb + 15)
   packExt(ctx, sign, aE - bE + 16383 + 15, ctx.precision, out);
 }
@@ -653,7 +665,7 @@ function isqrt(n: bigint): bigint {
 }
 
 export function f80Sqrt(ctx: FpCtx, a: F80, out: F80): void {
-  const ca = classify(a.se, a.hi, a.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0);
   if (unaryNaN(ctx, a, ca, out)) return;
   ctx.c1 = 0;
   const sign = a.se >>> 15;
@@ -667,17 +679,17 @@ export function f80Sqrt(ctx: FpCtx, a: F80, out: F80): void {
   const E = aE - 16383;
   let s = 66;
   if (((E - 63 - s) & 1) !== 0) s++;
-  const m = (BigInt(aH) << 32n) | BigInt(aL);
+  const m = (BigInt(aH[0]) << 32n) | BigInt(aL[0]);
   const rad = m << BigInt(s);
   const root = isqrt(rad);
   const exact = root * root === rad;
   // root has 65 or 66 bits... place it at the top of the 96-bit working value
   const rootBits = root.toString(2).length;
   const shifted = root << BigInt(96 - rootBits);
-  wH = Number((shifted >> 64n) & 0xffffffffn);
-  wL = Number((shifted >> 32n) & 0xffffffffn);
-  wX = Number(shifted & 0xffffffffn);
-  if (!exact) wX = (wX | 1) >>> 0;
+  wH[0] = Number((shifted >> 64n) & 0xffffffffn);
+  wL[0] = Number((shifted >> 32n) & 0xffffffffn);
+  wX[0] = Number(shifted & 0xffffffffn);
+  if (!exact) wX[0] = (wX[0] | 1) >>> 0;
   // value of root = root * 2^((E - 63 - s)/2); leading bit weight = rootBits - 1 + (E-63-s)/2
   const lead = rootBits - 1 + (E - 63 - s) / 2;
   packExt(ctx, 0, lead + 16383, ctx.precision, out);
@@ -691,7 +703,7 @@ export function f80Sqrt(ctx: FpCtx, a: F80, out: F80): void {
  * and unsupported operands; otherwise any NaN raises IE. DE for denormal operands when ordered.
  */
 export function f80Compare(ctx: FpCtx, a: F80, b: F80, quiet: boolean): number {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (ca >= FClass.QNaN || cb >= FClass.QNaN) {
     if (!quiet || ca >= FClass.SNaN || cb >= FClass.SNaN) ctx.exc |= IE;
     return CMP_UN;
@@ -709,7 +721,7 @@ function compareOrdered(a: F80, ca: FClass, b: F80, cb: FClass): number {
   if (sa !== sb) return sa ? CMP_LT : CMP_GT;
   // same sign: compare magnitudes (infinity has the largest exponent)
   const ea = a.se & 0x7fff || 1, eb = b.se & 0x7fff || 1;
-  let c = ea !== eb ? (ea < eb ? -1 : 1) : cmpSig(a.hi, a.lo, b.hi, b.lo);
+  let c = ea !== eb ? (ea < eb ? -1 : 1) : cmpSig(a.hi | 0, a.lo | 0, b.hi | 0, b.lo | 0);
   if (sa) c = -c;
   return c < 0 ? CMP_LT : c > 0 ? CMP_GT : CMP_EQ;
 }
@@ -760,13 +772,13 @@ export function f80FromF64(ctx: FpCtx, lo: number, hi: number, out: F80): void {
   if (exp === 0) {
     if ((fh | lo) === 0) { setZero(out, sign); return; }
     ctx.exc |= DE;
-    wH = fh; wL = lo; wX = 0;
+    wH[0] = fh; wL[0] = lo >>> 0; wX[0] = 0;
     // value = (fh:lo) * 2^-1074, with the 64-bit integer (fh:lo) at bits 63..0 of wH:wL
     // the integer's bit 0 sits at bit 32 of w; after normalising, bit 95 weighs 2^(63 - s) units
     const s = normalizeW();
     out.se = (sign << 15) | (16383 - 1074 + 63 - s);
-    out.hi = wH;
-    out.lo = wL;
+    out.hi = wH[0];
+    out.lo = wL[0];
     return;
   }
   out.se = (sign << 15) | (exp - 1023 + 16383);
@@ -776,7 +788,7 @@ export function f80FromF64(ctx: FpCtx, lo: number, hi: number, out: F80): void {
 
 /** FLD m32/m64 finishing step: an SNaN becomes quiet with IE. */
 export function quietLoad(ctx: FpCtx, v: F80): void {
-  if (classify(v.se, v.hi, v.lo) === FClass.SNaN) {
+  if (classify(v.se, v.hi | 0, v.lo | 0) === FClass.SNaN) {
     ctx.exc |= IE;
     v.hi = (v.hi | 0x40000000) >>> 0;
   }
@@ -787,29 +799,39 @@ const F64_EMIN = 16383 - 1022, F64_EMAX = 16383 + 1023;
 
 /** Extended -> float32 bits, rounded per RC (FST m32). */
 export function f80ToF32(ctx: FpCtx, a: F80): number {
-  const c = classify(a.se, a.hi, a.lo);
+  return f80ToF32I(ctx, a) >>> 0;
+}
+
+/** f80ToF32 returning the low half as an int32 view (no heap number across the call; apply `>>> 0`). */
+export function f80ToF32I(ctx: FpCtx, a: F80): number {
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   const sign = a.se >>> 15;
   ctx.c1 = 0;
   switch (c) {
-    case FClass.Zero: return (sign << 31) >>> 0;
-    case FClass.Inf: return ((sign << 31) | 0x7f800000) >>> 0;
-    case FClass.Unsupported: ctx.exc |= IE; return 0xffc00000;
+    case FClass.Zero: return (sign << 31) | 0;
+    case FClass.Inf: return ((sign << 31) | 0x7f800000) | 0;
+    case FClass.Unsupported: ctx.exc |= IE; return 0xffc00000 | 0;
     case FClass.SNaN:
     case FClass.QNaN:
       if (c === FClass.SNaN) ctx.exc |= IE;
-      return ((sign << 31) | 0x7fc00000 | ((a.hi >>> 8) & 0x7fffff)) >>> 0;
+      return ((sign << 31) | 0x7fc00000 | ((a.hi >>> 8) & 0x7fffff)) | 0;
     default: break;
   }
-  wH = a.hi; wL = a.lo; wX = 0;
+  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
   roundPack(ctx, sign, a.se & 0x7fff || 1, 24, F32_EMIN, F32_EMAX, ctx.rc);
-  if (oInf) return ((sign << 31) | 0x7f800000) >>> 0;
-  if ((wH & 0x80000000) === 0) return ((sign << 31) | (wH >>> 8)) >>> 0; // denormal or zero
-  return ((sign << 31) | ((oExp - 16383 + 127) << 23) | ((wH >>> 8) & 0x7fffff)) >>> 0;
+  if (oInf) return ((sign << 31) | 0x7f800000) | 0;
+  if ((wH[0] & 0x80000000) === 0) return ((sign << 31) | (wH[0] >>> 8)) | 0; // denormal or zero
+  return ((sign << 31) | ((oExp - 16383 + 127) << 23) | ((wH[0] >>> 8) & 0x7fffff)) | 0;
 }
 
 /** Extended -> float64: returns the low half, high half in ctx.outHi (FST m64). */
 export function f80ToF64(ctx: FpCtx, a: F80): number {
-  const c = classify(a.se, a.hi, a.lo);
+  return f80ToF64I(ctx, a) >>> 0;
+}
+
+/** f80ToF64 returning the low half as an int32 view (no heap number across the call; apply `>>> 0`). */
+export function f80ToF64I(ctx: FpCtx, a: F80): number {
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   const sign = a.se >>> 15;
   ctx.c1 = 0;
   switch (c) {
@@ -820,17 +842,17 @@ export function f80ToF64(ctx: FpCtx, a: F80): number {
     case FClass.QNaN:
       if (c === FClass.SNaN) ctx.exc |= IE;
       ctx.outHi = ((sign << 31) | 0x7ff80000 | ((a.hi >>> 11) & 0xfffff)) >>> 0;
-      return ((a.hi << 21) | (a.lo >>> 11)) >>> 0;
+      return ((a.hi << 21) | (a.lo >>> 11)) | 0;
     default: break;
   }
-  wH = a.hi; wL = a.lo; wX = 0;
+  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
   roundPack(ctx, sign, a.se & 0x7fff || 1, 53, F64_EMIN, F64_EMAX, ctx.rc);
   if (oInf) { ctx.outHi = ((sign << 31) | 0x7ff00000) >>> 0; return 0; }
   // 53-bit significand = (wH:wL) >> 11
-  const fh = wH >>> 11, fl = ((wH << 21) | (wL >>> 11)) >>> 0;
-  if ((wH & 0x80000000) === 0) { ctx.outHi = ((sign << 31) | fh) >>> 0; return fl; }
+  const fh = wH[0] >>> 11, fl = ((wH[0] << 21) | (wL[0] >>> 11)) >>> 0;
+  if ((wH[0] & 0x80000000) === 0) { ctx.outHi = ((sign << 31) | fh) >>> 0; return fl | 0; }
   ctx.outHi = ((sign << 31) | ((oExp - 16383 + 1023) << 20) | (fh & 0xfffff)) >>> 0;
-  return fl;
+  return fl | 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -858,11 +880,11 @@ export function f80FromI64(lo: number, hi: number, out: F80): void {
     hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
   }
   if ((hi | lo) === 0) { setZero(out, 0); return; }
-  wH = hi; wL = lo; wX = 0;
+  wH[0] = hi; wL[0] = lo; wX[0] = 0;
   const s = normalizeW(); // integer bit 0 at bit 32 of w -> bit 95 weighs 2^(63 - s)
   out.se = (sign << 15) | (16383 + 63 - s);
-  out.hi = wH;
-  out.lo = wL;
+  out.hi = wH[0];
+  out.lo = wL[0];
 }
 
 /**
@@ -871,30 +893,35 @@ export function f80FromI64(lo: number, hi: number, out: F80): void {
  * NaN, infinity and out-of-range values give the integer indefinite (0x8000...) with IE.
  */
 export function f80ToInt(ctx: FpCtx, a: F80, bits: number, trunc: boolean): number {
-  const c = classify(a.se, a.hi, a.lo);
+  return f80ToIntI(ctx, a, bits, trunc) >>> 0;
+}
+
+/** f80ToInt returning the low half as an int32 view (no heap number across the call; apply `>>> 0`). */
+export function f80ToIntI(ctx: FpCtx, a: F80, bits: number, trunc: boolean): number {
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   const sign = a.se >>> 15;
   ctx.c1 = 0;
   ctx.outHi = 0;
   if (c === FClass.Zero) return 0;
-  if (c !== FClass.Normal && c !== FClass.Denormal) return intIndefinite(ctx, bits);
+  if (c !== FClass.Normal && c !== FClass.Denormal) return intIndefinite(ctx, bits) | 0;
   const E = (a.se & 0x7fff || 1) - 16383; // weight of bit 63 of the significand
-  if (E >= 64) return intIndefinite(ctx, bits);
-  wH = a.hi; wL = a.lo; wX = 0;
+  if (E >= 64) return intIndefinite(ctx, bits) | 0;
+  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
   // integer part = significand >> (63 - E); shift into wH:wL with the fraction in wX
   if (E < 63) shiftRightJam(63 - E);
   const r = roundIncrement(64, trunc ? RC_ZERO : ctx.rc, sign);
   const inc = r.inc, inexact = r.inexact;
   let carry = false;
   if (inc) {
-    wL = (wL + 1) >>> 0;
-    if (wL === 0) { wH = (wH + 1) >>> 0; carry = wH === 0; }
+    wL[0] = (wL[0] + 1) >>> 0;
+    if (wL[0] === 0) { wH[0] = (wH[0] + 1) >>> 0; carry = wH[0] === 0; }
   }
-  let lo = wL, hi = wH;
+  let lo = wL[0], hi = wH[0];
   // range check on the magnitude
   const limitHi = bits === 64 ? 0x80000000 : 0, limitLo = bits === 64 ? 0 : bits === 32 ? 0x80000000 : 0x8000;
   const over = carry || hi > limitHi || (hi === limitHi && lo > limitLo) ||
     (sign === 0 && hi === limitHi && lo === limitLo);
-  if (over) return intIndefinite(ctx, bits);
+  if (over) return intIndefinite(ctx, bits) | 0;
   if (inexact) {
     ctx.exc |= PE;
     ctx.c1 = inc ? 1 : 0;
@@ -903,8 +930,8 @@ export function f80ToInt(ctx: FpCtx, a: F80, bits: number, trunc: boolean): numb
     lo = (~lo + 1) >>> 0;
     hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
   }
-  if (bits === 64) { ctx.outHi = hi; return lo; }
-  if (bits === 32) return lo;
+  if (bits === 64) { ctx.outHi = hi; return lo | 0; }
+  if (bits === 32) return lo | 0;
   return lo & 0xffff;
 }
 
@@ -921,7 +948,7 @@ function intIndefinite(ctx: FpCtx, bits: number): number {
 
 /** FRNDINT: round to an integer per RC (precision control does not apply). */
 export function f80RoundInt(ctx: FpCtx, a: F80, out: F80): void {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   if (unaryNaN(ctx, a, c, out)) return;
   ctx.c1 = 0;
   if (c === FClass.Zero || c === FClass.Inf) { out.set(a); return; }
@@ -929,25 +956,25 @@ export function f80RoundInt(ctx: FpCtx, a: F80, out: F80): void {
   const sign = a.se >>> 15;
   const E = (a.se & 0x7fff || 1) - 16383;
   if (E >= 63) { out.set(a); return; }
-  wH = a.hi; wL = a.lo; wX = 0;
+  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
   shiftRightJam(63 - E);
   const r = roundIncrement(64, ctx.rc, sign);
   const inc = r.inc, inexact = r.inexact;
-  wX = 0;
+  wX[0] = 0;
   if (inc) {
-    wL = (wL + 1) >>> 0;
-    if (wL === 0) wH = (wH + 1) >>> 0;
+    wL[0] = (wL[0] + 1) >>> 0;
+    if (wL[0] === 0) wH[0] = (wH[0] + 1) >>> 0;
   }
   if (inexact) {
     ctx.exc |= PE;
     ctx.c1 = inc ? 1 : 0;
   }
-  if ((wH | wL) === 0) { setZero(out, sign); return; }
+  if ((wH[0] | wL[0]) === 0) { setZero(out, sign); return; }
   // integer in wH:wL (bit 0 at bit 32 of w): after normalising, bit 95 weighs 2^(63 - s)
   const s = normalizeW();
   out.se = (sign << 15) | (16383 + 63 - s);
-  out.hi = wH;
-  out.lo = wL;
+  out.hi = wH[0];
+  out.lo = wL[0];
 }
 
 /** Truncate an extended value to an integer clamped to +-2^20 (for FSCALE); null for non-finite. */
@@ -962,7 +989,7 @@ function scaleAmount(b: F80): number {
 
 /** FSCALE: a * 2^trunc(b). Not affected by precision control. */
 export function f80Scale(ctx: FpCtx, a: F80, b: F80, out: F80): void {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (binaryNaN(ctx, a, ca, b, cb, out)) return;
   if (ca === FClass.Denormal || cb === FClass.Denormal) ctx.exc |= DE;
   ctx.c1 = 0;
@@ -980,17 +1007,17 @@ export function f80Scale(ctx: FpCtx, a: F80, b: F80, out: F80): void {
   if (ca === FClass.Zero || ca === FClass.Inf) { out.set(a); return; }
   unpackA(a);
   normA();
-  wH = aH; wL = aL; wX = 0;
+  wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
   roundPack(ctx, sa, aE + scaleAmount(b), 64, EXT_EMIN, EXT_EMAX, ctx.rc);
-  const e = oInf ? 0x7fff : (wH & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sa << 15) | e;
-  out.hi = wH;
-  out.lo = wL;
+  out.hi = wH[0];
+  out.lo = wL[0];
 }
 
 /** FXTRACT: `sig` = significand with exponent 0 (biased 0x3fff), `exp` = unbiased exponent. */
 export function f80Xtract(ctx: FpCtx, a: F80, exp: F80, sig: F80): void {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   ctx.c1 = 0;
   if (c === FClass.Unsupported || isNaNClass(c)) {
     unaryNaN(ctx, a, c, sig);
@@ -1014,8 +1041,8 @@ export function f80Xtract(ctx: FpCtx, a: F80, exp: F80, sig: F80): void {
   normA();
   f80FromI32(aE - 16383, exp);
   sig.se = (sign << 15) | 0x3fff;
-  sig.hi = aH;
-  sig.lo = aL;
+  sig.hi = aH[0];
+  sig.lo = aL[0];
 }
 
 /**
@@ -1025,7 +1052,7 @@ export function f80Xtract(ctx: FpCtx, a: F80, exp: F80, sig: F80): void {
  * Returns -1 when the condition codes are not changed (NaN / invalid results).
  */
 export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): number {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (binaryNaN(ctx, a, ca, b, cb, out)) return -1;
   ctx.c1 = 0;
   if (ca === FClass.Inf || cb === FClass.Zero) { invalid(ctx, out); return -1; }
@@ -1040,8 +1067,8 @@ export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): nu
   unpackA(a); unpackB(b);
   normA(); normB();
   const D = aE - bE;
-  const ma = (BigInt(aH) << 32n) | BigInt(aL);
-  const mb = (BigInt(bH) << 32n) | BigInt(bL);
+  const ma = (BigInt(aH[0]) << 32n) | BigInt(aL[0]);
+  const mb = (BigInt(bH[0]) << 32n) | BigInt(bL[0]);
   let cc: number;
   let R: bigint;
   let rsign = sa;
@@ -1078,9 +1105,9 @@ export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): nu
     return cc;
   }
   // R < 2^64 (at most 64 significant bits): exact; denormal results are exact too
-  wH = Number(R >> 32n) >>> 0;
-  wL = Number(R & 0xffffffffn);
-  wX = 0;
+  wH[0] = Number(R >> 32n) >>> 0;
+  wL[0] = Number(R & 0xffffffffn);
+  wX[0] = 0;
   packExt(ctx, rsign, unitExp, 64, out);
   return cc;
 }
@@ -1113,7 +1140,7 @@ function f80FromBigInt(sign: number, v: bigint, out: F80): void {
  * BCD indefinite (bytes 0-6 zero, 0xc0, 0xff, 0xff: the real indefinite pattern) with IE. Writes into `out` (10 bytes).
  */
 export function f80ToBCD(ctx: FpCtx, a: F80, out: Uint8Array): void {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   ctx.c1 = 0;
   const sign = a.se >>> 15;
   out.fill(0);
@@ -1129,10 +1156,10 @@ export function f80ToBCD(ctx: FpCtx, a: F80, out: Uint8Array): void {
   // round to integer as fistp does, with a 64-bit range
   const E = (a.se & 0x7fff || 1) - 16383;
   if (E >= 64) { indefinite(); return; }
-  wH = a.hi; wL = a.lo; wX = 0;
+  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
   if (E < 63) shiftRightJam(63 - E);
   const r = roundIncrement(64, ctx.rc, sign);
-  let v = (BigInt(wH) << 32n) | BigInt(wL);
+  let v = (BigInt(wH[0]) << 32n) | BigInt(wL[0]);
   if (r.inc) v += 1n;
   if (v > 999999999999999999n) { indefinite(); return; }
   if (r.inexact) {
@@ -1168,16 +1195,16 @@ export function f80FromBigScaled(ctx: FpCtx, sign: number, m: bigint, e2: number
   }
   mm <<= BigInt(96 - bits);
   e2 -= 96 - bits;
-  wH = Number(mm >> 64n) >>> 0;
-  wL = Number((mm >> 32n) & 0xffffffffn);
-  wX = Number(mm & 0xffffffffn);
-  if (stk) wX = (wX | 1) >>> 0;
+  wH[0] = Number(mm >> 64n) >>> 0;
+  wL[0] = Number((mm >> 32n) & 0xffffffffn);
+  wX[0] = Number(mm & 0xffffffffn);
+  if (stk) wX[0] = (wX[0] | 1) >>> 0;
   // value = w * 2^e2, bit 95 weight 2^(95+e2)
   roundPack(ctx, sign, 95 + e2 + 16383, 64, EXT_EMIN, EXT_EMAX, rc);
-  const e = oInf ? 0x7fff : (wH & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sign << 15) | e;
-  out.hi = wH;
-  out.lo = wL;
+  out.hi = wH[0];
+  out.lo = wL[0];
 }
 
 /** Exact value of a finite extended number as m * 2^e (m non-negative BigInt). */

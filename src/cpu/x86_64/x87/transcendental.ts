@@ -156,13 +156,13 @@ function forceInexact(ctx: FpCtx, out: F80): void {
 }
 
 function setNaNFrom(ctx: FpCtx, a: F80, out: F80): void {
-  if (classify(a.se, a.hi, a.lo) === FClass.SNaN) ctx.exc |= IE;
+  if (classify(a.se, a.hi | 0, a.lo | 0) === FClass.SNaN) ctx.exc |= IE;
   out.setBits(a.se, a.hi | 0x40000000, a.lo);
 }
 
 /** Two-operand NaN selection (same rules as float80's arithmetic). Returns true if handled. */
 function nan2(ctx: FpCtx, a: F80, b: F80, out: F80): boolean {
-  const ca = classify(a.se, a.hi, a.lo), cb = classify(b.se, b.hi, b.lo);
+  const ca = classify(a.se, a.hi | 0, a.lo | 0), cb = classify(b.se, b.hi | 0, b.lo | 0);
   if (ca === FClass.Unsupported || cb === FClass.Unsupported) { ctx.exc |= IE; setIndefinite(out); return true; }
   const an = isNaNClass(ca), bn = isNaNClass(cb);
   if (!an && !bn) return false;
@@ -303,7 +303,7 @@ function trigSpecial(ctx: FpCtx, a: F80, c: FClass, out: F80): boolean {
  * result). Handles NaN/inf/denormal operands.
  */
 export function f80SinCos(ctx: FpCtx, a: F80, sinOut: F80, cosOut: F80 | null): boolean {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   if (trigSpecial(ctx, a, c, sinOut)) {
     if (cosOut) cosOut.set(sinOut);
     return true;
@@ -328,7 +328,7 @@ export function f80SinCos(ctx: FpCtx, a: F80, sinOut: F80, cosOut: F80 | null): 
 }
 
 export function f80Cos(ctx: FpCtx, a: F80, out: F80): boolean {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   if (trigSpecial(ctx, a, c, out)) return true;
   if (c === FClass.Zero) { out.setBits(0x3fff, 0x80000000, 0); return true; }
   const x = exact(a);
@@ -342,7 +342,7 @@ export function f80Cos(ctx: FpCtx, a: F80, out: F80): boolean {
 
 /** FPTAN's tangent (the caller pushes 1.0). Returns false when |a| >= 2^63. */
 export function f80Tan(ctx: FpCtx, a: F80, out: F80): boolean {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   if (trigSpecial(ctx, a, c, out)) return true;
   if (c === FClass.Zero) { out.set(a); return true; }
   const x = exact(a);
@@ -362,7 +362,7 @@ export function f80Tan(ctx: FpCtx, a: F80, out: F80): boolean {
 /** atan2(y, x) with the FPATAN special cases; y = ST(1), x = ST(0). */
 export function f80Atan2(ctx: FpCtx, y: F80, x: F80, out: F80): void {
   if (nan2(ctx, y, x, out)) return;
-  const cy = classify(y.se, y.hi, y.lo), cx = classify(x.se, x.hi, x.lo);
+  const cy = classify(y.se, y.hi | 0, y.lo | 0), cx = classify(x.se, x.hi | 0, x.lo | 0);
   if (cy === FClass.Denormal || cx === FClass.Denormal) ctx.exc |= DE;
   const sy = y.se >>> 15, sx = x.se >>> 15;
   const fbC = 200;
@@ -413,7 +413,7 @@ export function f80Atan2(ctx: FpCtx, y: F80, x: F80, out: F80): void {
 
 /** 2^x - 1 (defined for |x| <= 1). */
 export function f80F2xm1(ctx: FpCtx, a: F80, out: F80): void {
-  const c = classify(a.se, a.hi, a.lo);
+  const c = classify(a.se, a.hi | 0, a.lo | 0);
   if (c === FClass.Unsupported) { ctx.exc |= IE; setIndefinite(out); return; }
   if (isNaNClass(c)) { setNaNFrom(ctx, a, out); return; }
   const sign = a.se >>> 15;
@@ -465,7 +465,7 @@ function log2Fixed(x: Exact, fb: number): { v: bigint; exact: boolean } {
 /** y * log2(x): x = ST(0), y = ST(1). */
 export function f80Yl2x(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   if (nan2(ctx, x, y, out)) return;
-  const cx = classify(x.se, x.hi, x.lo), cy = classify(y.se, y.hi, y.lo);
+  const cx = classify(x.se, x.hi | 0, x.lo | 0), cy = classify(y.se, y.hi | 0, y.lo | 0);
   const sx = x.se >>> 15, sy = y.se >>> 15;
   if (sx && cx !== FClass.Zero) { ctx.exc |= IE; setIndefinite(out); return; }
   if (cx === FClass.Zero) {
@@ -506,7 +506,7 @@ export function f80Yl2x(ctx: FpCtx, x: F80, y: F80, out: F80): void {
 /** y * log2(x + 1): x = ST(0), y = ST(1). */
 export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   if (nan2(ctx, x, y, out)) return;
-  const cx = classify(x.se, x.hi, x.lo), cy = classify(y.se, y.hi, y.lo);
+  const cx = classify(x.se, x.hi | 0, x.lo | 0), cy = classify(y.se, y.hi | 0, y.lo | 0);
   const sx = x.se >>> 15, sy = y.se >>> 15;
   if (cx === FClass.Denormal || cy === FClass.Denormal) ctx.exc |= DE;
   // invalid operations report IE alone (no DE)
