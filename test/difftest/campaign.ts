@@ -9,6 +9,7 @@
  */
 import { formatStats, runCampaign } from './run.js';
 import { nativeAvailable } from './harness.js';
+import { jitConfig } from '../../src/cpu/x86_64/jit.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
@@ -27,6 +28,8 @@ if (process.argv.includes('--run')) {
   const cases = arg('--cases', 1_000_000);
   const seed = arg('--seed', 1);
   const reports = arg('--reports', 20);
+  // --jit: compile each case at its first execution (the instruction and the int3 after it form a block)
+  if (process.argv.includes('--jit')) jitConfig.hot = 1;
   const t0 = Date.now();
   let last = 0;
   const res = runCampaign(seed, cases, {

@@ -41,6 +41,8 @@ export const enum Stop {
   Fault = 3,
   Halt = 4,
   Trap = 5,
+  /** Internal: decoded code was invalidated; the run loop re-fetches from RIP (never returned). */
+  Refetch = 6,
 }
 
 /** A CPU exception raised inside a handler; the machine turns it into a signal. */

@@ -78,6 +78,14 @@ export class Insn {
   jumpInsn: Insn | null = null;
   /** Raw bytes, kept for diagnostics (unimplemented instruction reasons, traces). */
   bytes: Uint8Array = EMPTY;
+  /** Block translator: control transfer or stop point (a block ends after it). Set by the code cache. */
+  term = false;
+  /** Times this instruction started a run at a block head (see jit.ts). */
+  hits = 0;
+  /** Compiled block starting here, its length in instructions and its last instruction. */
+  block: ((cpu: Cpu) => void) | null = null;
+  blockLen = 0;
+  blockTail: Insn | null = null;
 
   constructor(exec: Handler) {
     this.exec = exec;

@@ -12,6 +12,7 @@ import { Memory, MemoryFault, MemoryLimitExceeded, PAGE_SIZE } from '../../mem/m
 import { Cpu, CpuException, Stop, SIGSEGV, SIGBUS } from './cpu.js';
 import type { Insn } from './insn.js';
 import { decode } from './decode.js';
+import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
 
 class CodePage {
   readonly insns = new Map<number, Insn>();
@@ -43,7 +44,41 @@ export class Interpreter {
       if (page === undefined) continue;
       for (const insn of page.insns.values()) insn.addr = -1;
       this.pages.delete(n);
+      // compiled code running now must not go on with stale instructions
+      if (this.cpu.stop === Stop.None) this.cpu.stop = Stop.Refetch;
     }
+  }
+
+  /** Blocks compiled so far (statistics, tests). */
+  blocksCompiled = 0;
+  /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
+  jit = true;
+
+  /** Translate the straight-line run starting at head into a block. */
+  private compile(head: Insn): void {
+    const pn = Math.floor(head.addr / PAGE_SIZE);
+    const list: Insn[] = [head];
+    let cur = head;
+    while (!cur.term && list.length < MAX_BLOCK) {
+      const na = cur.nextAddr;
+      if (Math.floor(na / PAGE_SIZE) !== pn) break;
+      let next: Insn;
+      try {
+        next = this.fetch(na);
+      } catch {
+        break;
+      }
+      if (next.addr !== na) break;
+      list.push(next);
+      cur = next;
+    }
+    if (list.length < 2) return;
+    const b = translate(this.cpu, list);
+    if (b === null) return;
+    head.block = b.fn;
+    head.blockLen = list.length;
+    head.blockTail = cur;
+    this.blocksCompiled++;
   }
 
   /** Decoded instruction at addr (decoding and caching it if needed). */
@@ -64,6 +99,7 @@ export class Interpreter {
     let insn = page.insns.get(addr);
     if (insn === undefined) {
       insn = decode(this.cpu.mem, addr);
+      insn.term = isTerminator(insn);
       page.insns.set(addr, insn);
       // an instruction straddling into the next page must be invalidated by writes there too
       const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);
@@ -84,7 +120,39 @@ export class Interpreter {
     let insn: Insn | null = null;
     try {
       insn = this.fetch(cpu.rip);
+      let head = this.jit;
       for (;;) {
+        if (head) {
+          const blk = insn.block;
+          if (blk !== null) {
+            if (cpu.icountLimit - cpu.icount >= insn.blockLen) {
+              blk(cpu);
+              insn = insn.blockTail!;
+              if (cpu.stop !== Stop.None) {
+                const s = cpu.stop;
+                cpu.stop = Stop.None;
+                if (s !== Stop.Refetch) return s;
+                insn = this.fetch(cpu.rip);
+                continue;
+              }
+              const rip = cpu.rip;
+              let next: Insn | null = insn.nextInsn;
+              if (next === null || next.addr !== rip) {
+                next = insn.jumpInsn;
+                if (next === null || next.addr !== rip) {
+                  next = this.fetch(rip);
+                  if (rip === insn.nextAddr) insn.nextInsn = next;
+                  else insn.jumpInsn = next;
+                }
+              }
+              insn = next;
+              continue;
+            }
+          } else if (++insn.hits === jitConfig.hot) {
+            this.compile(insn);
+            continue;
+          }
+        }
         if (cpu.icount >= cpu.icountLimit) {
           cpu.rip = insn.addr;
           return Stop.Budget;
@@ -96,8 +164,12 @@ export class Interpreter {
         if (cpu.stop !== Stop.None) {
           const s = cpu.stop;
           cpu.stop = Stop.None;
-          return s;
+          if (s !== Stop.Refetch) return s;
+          insn = this.fetch(cpu.rip);
+          head = this.jit;
+          continue;
         }
+        head = insn.term && this.jit;
         const rip = cpu.rip;
         let next: Insn | null = insn.nextInsn;
         if (next !== null && next.addr === rip) {
