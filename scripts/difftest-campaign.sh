@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long instruction-level differential campaign: QVM's interpreter against the host CPU.
 #
-#   scripts/difftest-campaign.sh [cases] [seed] [reports]
+#   scripts/difftest-campaign.sh [cases] [seed] [reports] [--jit]
 #
 # Defaults: 1,000,000 cases, seed 1, the first 20 failures described. Generates encodings of
 # every implemented instruction form (integer, SSE/SSE2, x87) with random and edge operands, runs
@@ -14,4 +14,4 @@ seed="${2:-1}"
 reports="${3:-20}"
 cd "$root"
 npx tsc -p tsconfig.json
-exec node dist/test/difftest/campaign.js --run --cases "$cases" --seed "$seed" --reports "$reports"
+exec node dist/test/difftest/campaign.js --run --cases "$cases" --seed "$seed" --reports "$reports" "${@:4}"

@@ -21,7 +21,7 @@ import { BASE_RIP, NO_REG, type Insn, type Handler } from './insn.js';
 import type { Cpu } from './cpu.js';
 
 /** Executions of a block head before it is compiled (tests lower it to compile at once). */
-export const jitConfig = { hot: 50 };
+export const jitConfig = { hot: 200 };
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */
