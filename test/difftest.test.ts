@@ -31,6 +31,8 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU`, { skip
 test(`difftest: ${CASES} generated instructions agree with the host CPU when run as compiled blocks`, { skip: why ?? false }, () => {
   // compile at the first execution: each case's instruction and the int3 after it form one block
   const saved = jitConfig.hot;
+  const savedWarmup = jitConfig.warmup;
+  jitConfig.warmup = 0;
   jitConfig.hot = 1;
   try {
     const res = runCampaign(SEED + 1, CASES, { maxReports: 10 });
@@ -38,5 +40,6 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU when run
     if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
   } finally {
     jitConfig.hot = saved;
+    jitConfig.warmup = savedWarmup;
   }
 });

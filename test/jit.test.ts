@@ -73,6 +73,8 @@ test('jit: a compiled block that writes its own code page leaves, and the new co
     0xcc,
   ]));
   const saved = jitConfig.hot;
+  const savedWarmup = jitConfig.warmup;
+  jitConfig.warmup = 0;
   jitConfig.hot = 1;
   try {
     const cpu = new Cpu(mem);
@@ -89,6 +91,7 @@ test('jit: a compiled block that writes its own code page leaves, and the new co
     assert.ok(interp.blocksCompiled > 0);
   } finally {
     jitConfig.hot = saved;
+    jitConfig.warmup = savedWarmup;
   }
 });
 
@@ -100,6 +103,8 @@ test('jit: budgets end exactly, whether or not blocks run', () => {
   mem.poke(CODE, new Uint8Array([0x83, 0xc1, 0x03, 0x01, 0xcb, 0x83, 0xea, 0x01, 0x75, 0xf6, 0xcc]));
   const runIt = (hot: number, slice: number): [number, number, number, number] => {
     const saved = jitConfig.hot;
+    const savedWarmup = jitConfig.warmup;
+    jitConfig.warmup = 0;
     jitConfig.hot = hot;
     try {
       const cpu = new Cpu(mem);
@@ -116,6 +121,7 @@ test('jit: budgets end exactly, whether or not blocks run', () => {
       return [cpu.lo[1]!, cpu.lo[3]!, cpu.icount, slices];
     } finally {
       jitConfig.hot = saved;
+      jitConfig.warmup = savedWarmup;
     }
   };
   const ref = runIt(1e9, 7);

@@ -29,7 +29,10 @@ if (process.argv.includes('--run')) {
   const seed = arg('--seed', 1);
   const reports = arg('--reports', 20);
   // --jit: compile each case at its first execution (the instruction and the int3 after it form a block)
-  if (process.argv.includes('--jit')) jitConfig.hot = 1;
+  if (process.argv.includes('--jit')) {
+    jitConfig.hot = 1;
+    jitConfig.warmup = 0;
+  }
   const t0 = Date.now();
   let last = 0;
   const res = runCampaign(seed, cases, {

@@ -148,7 +148,8 @@ export class Interpreter {
               insn = next;
               continue;
             }
-          } else if (++insn.hits === jitConfig.hot) {
+          } else if (++insn.hits >= jitConfig.hot && cpu.icount >= jitConfig.warmup) {
+            insn.hits = -0x40000000; // one attempt: a head that cannot form a block stays interpreted
             this.compile(insn);
             continue;
           }

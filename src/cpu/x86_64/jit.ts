@@ -21,7 +21,13 @@ import { BASE_RIP, NO_REG, type Insn, type Handler } from './insn.js';
 import type { Cpu } from './cpu.js';
 
 /** Executions of a block head before it is compiled (tests lower it to compile at once). */
-export const jitConfig = { hot: 200 };
+/**
+ * hot: executions of a block head before it is compiled. warmup: instructions a run must have
+ * retired before anything is compiled — a contract call retires a few hundred thousand, and for
+ * those the compile cost (new functions start in V8's bytecode interpreter) exceeds the gain, so
+ * only long runs pay it and profit from it.
+ */
+export const jitConfig = { hot: 200, warmup: 2_000_000 };
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */
