@@ -774,28 +774,28 @@ function trig(x: X87, insn: Insn, cos: boolean): void {
   x.end();
 }
 
+/**
+ * FSINCOS and FPTAN replace ST(0) and push a second result. With ST(0) empty (underflow) or no
+ * free register for the push (overflow), both results are the masked indefinite; returns true when
+ * it handled such a stack fault (the instruction is then complete).
+ */
+function twoResultStackFault(x: X87, ctx: FpCtx): boolean {
+  const underflow = x.isEmpty(0);
+  if (!underflow && !x.pushWouldOverflow()) return false;
+  if (underflow) x.stackUnderflow();
+  setIndefinite(R);
+  x.put(0, R);
+  x.push(R);
+  if (underflow) ctx.c1 = 0; // underflow wins over a simultaneous overflow
+  setC2(x, false);
+  x.end();
+  return true;
+}
+
 function fsincos(x: X87, insn: Insn): void {
   const ctx = x.begin();
   x.fop = fopOf(insn);
-  if (x.isEmpty(0)) {
-    x.stackUnderflow();
-    setIndefinite(R);
-    x.put(0, R);
-    x.push(R);
-    ctx.c1 = 0; // underflow wins over a simultaneous overflow
-    setC2(x, false);
-    x.end();
-    return;
-  }
-  if (x.pushWouldOverflow()) {
-    // masked stack overflow: both results are the indefinite
-    setIndefinite(R);
-    x.put(0, R);
-    x.push(R);
-    setC2(x, false);
-    x.end();
-    return;
-  }
+  if (twoResultStackFault(x, ctx)) return;
   const ok = f80SinCos(ctx, x.get(0, A), R, R2);
   if (!ok) {
     setC2(x, true);
@@ -811,25 +811,7 @@ function fsincos(x: X87, insn: Insn): void {
 function fptan(x: X87, insn: Insn): void {
   const ctx = x.begin();
   x.fop = fopOf(insn);
-  if (x.isEmpty(0)) {
-    x.stackUnderflow();
-    setIndefinite(R);
-    x.put(0, R);
-    x.push(R);
-    ctx.c1 = 0; // underflow wins over a simultaneous overflow
-    setC2(x, false);
-    x.end();
-    return;
-  }
-  if (x.pushWouldOverflow()) {
-    // masked stack overflow: both results are the indefinite
-    setIndefinite(R);
-    x.put(0, R);
-    x.push(R);
-    setC2(x, false);
-    x.end();
-    return;
-  }
+  if (twoResultStackFault(x, ctx)) return;
   const ok = f80Tan(ctx, x.get(0, A), R);
   if (!ok) {
     setC2(x, true);
