@@ -17,7 +17,7 @@ type Rlp = Uint8Array | Rlp[];
 const hex = (b: Uint8Array): ViemHex => `0x${Buffer.from(b).toString('hex')}`;
 
 /** Valid signed transactions to start from. */
-async function seeds(): Promise<Uint8Array[]> {
+export async function fuzzEnvelopeSeeds(): Promise<Uint8Array[]> {
   const account = privateKeyToAccount(DEV_KEY_0);
   const to: ViemHex = '0x5fbdb2315678afecb367f032d93f642f64180aa3';
   const datas = [
@@ -97,7 +97,7 @@ export const fuzzEnvelope: Campaign = {
   async run(opts: CampaignOptions) {
     const total = opts.quick ? 10_000 : 100_000;
     const t = new Tally();
-    const base = await seeds();
+    const base = await fuzzEnvelopeSeeds();
     const r = new Rng(opts.seed);
     for (let k = 0; k < total; k++) {
       const raw = mutateTx(base[k % base.length]!, r);

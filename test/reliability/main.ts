@@ -8,13 +8,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Campaign, CampaignResult } from './campaign.js';
+import { crash } from './crash.js';
 import { fuzzCode } from './fuzz-code.js';
 import { fuzzElf } from './fuzz-elf.js';
 import { fuzzEnvelope } from './fuzz-envelope.js';
 import { fuzzProtocol } from './fuzz-protocol.js';
+import { fuzzRpc } from './fuzz-rpc.js';
 import { hostile } from './hostile.js';
+import { load } from './load.js';
 
-export const CAMPAIGNS: Campaign[] = [fuzzElf, fuzzCode, fuzzProtocol, fuzzEnvelope, hostile];
+export const CAMPAIGNS: Campaign[] = [fuzzElf, fuzzCode, fuzzProtocol, fuzzEnvelope, fuzzRpc, hostile, crash, load];
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
