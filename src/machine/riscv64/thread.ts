@@ -47,6 +47,8 @@ export class RvThread implements ThreadContext, ThreadOps {
   /** a0 as the current system call received it (restored when the call is restarted). */
   origA0Lo = 0;
   origA0Hi = 0;
+  /** Set when a signal frame is pushed: a0 then holds the handler's first argument, not a result. */
+  signalEntered = false;
 
   constructor(
     readonly cpu: RvCpu,
@@ -132,6 +134,7 @@ export class RvThread implements ThreadContext, ThreadOps {
     cpu.setNumber(RA, SIGRETURN_TRAMPOLINE);
     cpu.pc = Number(BigInt.asUintN(64, d.handler));
     cpu.reservation = -1;
+    this.signalEntered = true;
   }
 
   sigreturn(): SigReturn {

@@ -95,8 +95,10 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
       rt.origA0Hi = cpu.xh[A0]!;
       for (let k = 0; k < 6; k++) args[k] = cpu.getBig(A0 + k);
       cpu.reservation = -1;
+      rt.signalEntered = false;
       const result = kernel.syscall(cpu.xl[A7]! >>> 0, args, th.ctx);
-      cpu.setBig(A0, result);
+      // a handler entered on the way back already has the result saved in its frame
+      if (!rt.signalEntered) cpu.setBig(A0, result);
       continue;
     }
     if (interp.limitError) {
