@@ -46,5 +46,7 @@ for f in "$root"/test/c/bad/*.c "$root"/test/riscv64/bad/*.c; do
   [[ "$X86_ONLY" == *" $name "* ]] && continue
   build "$f" "$out/bad/$name.rv64.O2" -O2
 done
+# the instruction-level differential test harness (test/difftest-rv64/)
+build "$root/test/difftest-rv64/harness.c" "$out/difftest-harness" -O1
 wait_all
 exit "$failed"

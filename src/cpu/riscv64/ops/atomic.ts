@@ -33,8 +33,13 @@ export function lrD(cpu: RvCpu, i: RvInsn): void {
   cpu.xl[i.rd] = lo;
   cpu.reservation = a;
 }
+/** SC's address: no alignment check, a reservation only ever holds an aligned address (as qemu). */
+function scAddress(cpu: RvCpu, i: RvInsn): number {
+  return cpu.xh[i.rs1]! * TWO32 + (cpu.xl[i.rs1]! >>> 0);
+}
+
 export function scW(cpu: RvCpu, i: RvInsn): void {
-  const a = aligned(cpu, i, 4);
+  const a = scAddress(cpu, i);
   const ok = cpu.reservation === a;
   cpu.reservation = -1;
   if (ok) cpu.mem.write32(a, cpu.xl[i.rs2]!);
@@ -42,7 +47,7 @@ export function scW(cpu: RvCpu, i: RvInsn): void {
   cpu.xh[i.rd] = 0;
 }
 export function scD(cpu: RvCpu, i: RvInsn): void {
-  const a = aligned(cpu, i, 8);
+  const a = scAddress(cpu, i);
   const ok = cpu.reservation === a;
   cpu.reservation = -1;
   if (ok) cpu.mem.write64(a, cpu.xl[i.rs2]!, cpu.xh[i.rs2]!);
