@@ -13,7 +13,8 @@ const TWO32 = 4294967296;
 
 function aligned(cpu: RvCpu, i: RvInsn, size: number): number {
   const a = cpu.xh[i.rs1]! * TWO32 + (cpu.xl[i.rs1]! >>> 0);
-  if (a % size !== 0) {
+  // from the low bits: a beyond 2^53 is not exact
+  if ((cpu.xl[i.rs1]! & (size - 1)) !== 0) {
     throw new CpuException(SIGBUS, `bus error: misaligned atomic access to 0x${a.toString(16)} at pc 0x${i.addr.toString(16)}`, a, 1);
   }
   return a;
