@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { TOPIC_STDERR } from '../contract/index.js';
 import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
 
@@ -203,17 +203,18 @@ export class RpcServer {
     if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return head;
     if (tag === 'earliest') return 0;
     if (typeof tag === 'object' && tag !== null && 'blockNumber' in tag) return this.blockNumberOf((tag as { blockNumber: unknown }).blockNumber);
+    if (typeof tag === 'object' && tag !== null && 'blockHash' in tag) {
+      const b = this.chain.blockByHash(hash32((tag as { blockHash: unknown }).blockHash, 'blockHash'));
+      if (!b) throw new RpcError(-32001, 'unknown block hash');
+      return b.number;
+    }
     const n = qty(tag, 'block number');
     return n > BigInt(head) ? head + 1 : Number(n);
   }
 
-  /** State queries answer for the latest block only. */
-  private latestOnly(tag: unknown): void {
-    if (tag === undefined) return;
-    const n = this.blockNumberOf(tag);
-    const head = this.chain.latest().number;
-    if (n > head) throw new RpcError(-32000, `block ${n} does not exist yet`);
-    if (n !== head) throw new RpcError(-32000, `state of block ${n} is not kept: this node answers for the latest block (${head}) only`);
+  /** The state after the block a tag names (latest when absent; EIP-1898 objects too). */
+  private stateAt(tag: unknown): StateReader {
+    return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
   private blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
@@ -379,24 +380,20 @@ export class RpcServer {
         return tx.hash;
       }
       case 'eth_getBalance':
-        this.latestOnly(params[1]);
-        return quantity(c.account(address(param(params, 0, 'address'), 'address')).balance);
+        return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
       case 'eth_getTransactionCount': {
         const a = address(param(params, 0, 'address'), 'address');
         if (params[1] === 'pending') return quantity(c.pendingNonce(a));
-        this.latestOnly(params[1]);
-        return quantity(c.account(a).nonce);
+        return quantity(this.stateAt(params[1]).account(a).nonce);
       }
       case 'eth_getCode': {
-        this.latestOnly(params[1]);
-        const code = c.code(address(param(params, 0, 'address'), 'address'));
+        const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
         return toHex(code ?? new Uint8Array(0));
       }
       case 'eth_getStorageAt':
         return '0x' + '00'.repeat(32);
       case 'eth_call': {
-        this.latestOnly(params[1]);
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
+        const r = c.dryRun(this.dryInput(param(params, 0, 'call')), this.blockNumberOf(params[1]));
         if (r.exec.failure) throw reverted(r.exec);
         return r.exec.stdout;
       }
@@ -410,7 +407,7 @@ export class RpcServer {
         return quantity(est > c.blockGasLimit ? c.blockGasLimit : est);
       }
       case 'qvm_call': {
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
+        const r = c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1]));
         const res = r.result;
         return {
           ...r.exec,
@@ -423,7 +420,7 @@ export class RpcServer {
       }
       case 'qvm_getStorage': {
         const a = address(param(params, 0, 'address'), 'address');
-        const st = c.storageOf(a);
+        const st = this.stateAt(params[2]).storageOf(a);
         const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
         if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
         if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
@@ -436,9 +433,10 @@ export class RpcServer {
       }
       case 'qvm_getContract': {
         const a = address(param(params, 0, 'address'), 'address');
-        const info = c.contract(a);
+        const view = this.stateAt(params[1]);
+        const info = view.contract(a);
         if (!info) return null;
-        return { ...info, storageKeys: c.storageOf(a).size, balance: quantity(c.account(a).balance) };
+        return { ...info, storageKeys: view.storageOf(a).size, balance: quantity(view.account(a).balance) };
       }
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
