@@ -237,7 +237,7 @@ export class Chain {
     this.ver = this.history.latestVersion();
     for (const r of this.db.prepare('SELECT raw FROM pending ORDER BY seq').all() as Array<{ raw: Buffer }>) {
       try {
-        this.pool.push(decodeTx(new Uint8Array(r.raw)));
+        this.pool.push(this.decode(new Uint8Array(r.raw)));
       } catch {
         /* a stored pending transaction was valid when accepted */
       }
@@ -322,7 +322,7 @@ export class Chain {
 
   transaction(hash: Hex): { tx: SignedTx; block: number; index: number } | null {
     const r = this.db.prepare('SELECT raw, block, idx FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { raw: Buffer; block: number; idx: number } | undefined;
-    if (r) return { tx: decodeTx(new Uint8Array(r.raw)), block: r.block, index: r.idx };
+    if (r) return { tx: this.decode(new Uint8Array(r.raw)), block: r.block, index: r.idx };
     return null;
   }
 
@@ -360,12 +360,12 @@ export class Chain {
   // ---------------------------------------------------------------------------- transactions
 
   /** Decodes and checks a raw transaction against the current state and pool; throws ChainError. */
-  check(raw: Uint8Array): SignedTx {
+  check(raw: Uint8Array, impersonated?: Hex): SignedTx {
     if (this.fatal) throw new ChainError(this.fatal, -32603);
     if (raw.length > this.maxTxBytes) throw new ChainError(`transaction too large: ${raw.length} bytes (limit ${this.maxTxBytes})`, -32602);
     let tx: SignedTx;
     try {
-      tx = decodeTx(raw);
+      tx = decodeTx(raw, impersonated);
     } catch (e) {
       if (e instanceof TxError) throw new ChainError(e.message, -32602);
       throw e;
@@ -385,12 +385,24 @@ export class Chain {
     return tx;
   }
 
-  /** Accepts a transaction into the pool (persisted, so an acknowledged one survives a crash). */
-  submit(raw: Uint8Array): SignedTx {
-    const tx = this.check(raw);
-    this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
+  /**
+   * Accepts a transaction into the pool (persisted, so an acknowledged one survives a crash).
+   * `impersonated`: the sender of an unsigned transaction of an impersonated account.
+   */
+  submit(raw: Uint8Array, impersonated?: Hex): SignedTx {
+    const tx = this.check(raw, impersonated);
+    this.db.transaction(() => {
+      if (impersonated) this.db.prepare('INSERT OR REPLACE INTO impersonated (hash, sender) VALUES (?, ?)').run(tx.hash, impersonated);
+      this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
+    })();
     this.pool.push(tx);
     return tx;
+  }
+
+  /** decodeTx for a stored transaction: one of an impersonated account has its sender on record. */
+  private decode(raw: Uint8Array): SignedTx {
+    const r = this.db.prepare('SELECT sender FROM impersonated WHERE hash = ?').get(toHex(keccak(raw))) as { sender: Hex } | undefined;
+    return decodeTx(raw, r?.sender);
   }
 
   private effectiveGasPrice(tx: SignedTx): bigint {
@@ -669,6 +681,23 @@ export class Chain {
     this.head = this.blockByNumber(p.block)!;
     this.ver = p.ver;
     return this.head;
+  }
+
+  /** Removes every waiting transaction (anvil_dropAllTransactions); returns how many there were. */
+  dropPending(): number {
+    const n = this.pool.length;
+    this.db.prepare('DELETE FROM pending').run();
+    this.pool = [];
+    return n;
+  }
+
+  /** anvil_reset: back to the genesis block, with no waiting transactions and the clock as at start. */
+  reset(): BlockHeader {
+    const head = this.rollbackTo(0);
+    this.dropPending();
+    this.timeShift = 0n;
+    this.forcedTimestamp = null;
+    return head;
   }
 
   /**

@@ -9,6 +9,13 @@ import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
 import { Chain, ChainError, type BlockHeader, type DryRunInput, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
+import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
+import type { DevAccount } from './dev.js';
+import { Filters } from './filters.js';
+import { METHODS } from './rpc-methods.js';
+import { attachWebSocket } from './rpc-ws.js';
+import type { RpcHost } from './rpc-table.js';
+import type { RpcLog, StatePoint } from './chain.js';
 
 export const CLIENT_VERSION = 'qvm/0.1.0';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -25,48 +32,8 @@ export interface RpcOptions {
   maxRequestBytes?: number;
   /** Called after each block is mined. */
   onBlock?: (b: BlockHeader) => void;
-}
-
-type Params = unknown[];
-
-class RpcError extends Error {
-  constructor(readonly code: number, message: string, readonly data?: unknown) {
-    super(message);
-  }
-}
-
-const invalid = (msg: string): RpcError => new RpcError(-32602, msg);
-
-function param(params: Params, i: number, name: string): unknown {
-  if (params[i] === undefined) throw invalid(`missing parameter ${i + 1} (${name})`);
-  return params[i];
-}
-
-function hexBytes(v: unknown, name: string): Uint8Array {
-  try {
-    return fromHex(v, name);
-  } catch (e) {
-    throw invalid((e as Error).message);
-  }
-}
-
-function address(v: unknown, name: string): Hex {
-  try {
-    return normAddress(v, name);
-  } catch (e) {
-    throw invalid((e as Error).message);
-  }
-}
-
-function qty(v: unknown, name: string): bigint {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalid(`${name} must be a hex quantity`);
-  return BigInt(v);
-}
-
-function hash32(v: unknown, name: string): Hex {
-  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw invalid(`${name} must be a 32-byte hex hash`);
-  return v.toLowerCase() as Hex;
+  /** Unlocked accounts (eth_accounts, eth_sendTransaction); default none. */
+  devAccounts?: readonly DevAccount[];
 }
 
 function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
@@ -74,19 +41,30 @@ function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): Rp
   return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`, exec.stderr);
 }
 
-export class RpcServer {
+export class RpcServer implements RpcHost {
   readonly server: Server;
   private timer: NodeJS.Timeout | null = null;
-  private readonly automine: boolean;
+  automine: boolean;
   private readonly maxRequestBytes: number;
+  readonly filters = new Filters();
+  readonly devKeys: ReadonlyMap<Hex, Hex>;
+  readonly impersonated = new Set<Hex>();
+  autoImpersonate = false;
+  readonly snapshots = new Map<string, StatePoint>();
+  /** Listeners of new blocks and pooled transactions (WebSocket subscriptions, rpc-ws.ts). */
+  readonly blockListeners = new Set<(b: BlockHeader) => void>();
+  readonly pendingListeners = new Set<(hash: Hex) => void>();
+  private readonly closeWebSocket: () => void;
 
   constructor(readonly chain: Chain, private readonly opts: RpcOptions = {}) {
     this.automine = opts.automine ?? true;
+    this.devKeys = new Map((opts.devAccounts ?? []).map((a) => [a.address, a.privateKey]));
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.server = createServer((req, res) => this.onRequest(req, res));
     // clients keep connections open between requests; closing them early races with reuse
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 65_000;
+    this.closeWebSocket = attachWebSocket(this, this.maxRequestBytes);
   }
 
   /** Starts listening; resolves with the port. */
@@ -124,13 +102,39 @@ export class RpcServer {
 
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.closeWebSocket();
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   mine(maxTxs = Infinity): BlockHeader {
     const b = this.chain.mine(maxTxs);
+    this.filters.onBlock(b.hash);
+    for (const l of this.blockListeners) l(b);
     this.opts.onBlock?.(b);
     return b;
+  }
+
+  acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex {
+    const tx = this.chain.submit(raw, impersonated);
+    this.filters.onPending(tx.hash);
+    for (const l of this.pendingListeners) l(tx.hash);
+    if (this.automine) this.mine();
+    return tx.hash;
+  }
+
+  rolledBack(): void {
+    this.filters.onRollback(this.chain.latest().number);
+  }
+
+  estimateGas(input: DryRunInput): bigint {
+    const c = this.chain;
+    const r = c.dryRun(input);
+    if (r.exec.failure) throw reverted(r.exec);
+    if (r.exec.kind === 'transfer') return r.gasUsed;
+    // the block context of the real run differs (number, time, tx hash): leave a margin
+    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
+    return est > c.blockGasLimit ? c.blockGasLimit : est;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -177,13 +181,31 @@ export class RpcServer {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        send(200, body.map((r) => this.handle(r)));
-      } else send(200, this.handle(body));
+        const replies = body.map((r) => this.handle(r)).filter((r) => r !== null);
+        if (replies.length === 0) this.noReply(res);
+        else send(200, replies);
+      } else {
+        const reply = this.handle(body);
+        if (reply === null) this.noReply(res);
+        else send(200, reply);
+      }
     });
   }
 
-  /** One JSON-RPC request object → one response object. */
-  handle(r: unknown): Record<string, unknown> {
+  /** JSON-RPC 2.0: a notification (a request without an id) gets no reply at all. */
+  private noReply(res: ServerResponse): void {
+    res.writeHead(204, { 'access-control-allow-origin': '*' });
+    res.end();
+  }
+
+  /** One JSON-RPC request object → one response object, or null for a notification (run, not answered). */
+  handle(r: unknown): Record<string, unknown> | null {
+    const reply = this.answer(r);
+    const notification = typeof r === 'object' && r !== null && !Array.isArray(r) && !('id' in r) && typeof (r as { method?: unknown }).method === 'string';
+    return notification ? null : reply;
+  }
+
+  private answer(r: unknown): Record<string, unknown> {
     const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
     const id = obj.id === undefined ? null : obj.id;
     try {
@@ -198,7 +220,7 @@ export class RpcServer {
     }
   }
 
-  private blockNumberOf(tag: unknown): number {
+  blockNumberOf(tag: unknown): number {
     const head = this.chain.latest().number;
     if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return head;
     if (tag === 'earliest') return 0;
@@ -217,7 +239,7 @@ export class RpcServer {
     return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
-  private blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
+  blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
     return {
       number: quantity(b.number),
       hash: b.hash,
@@ -247,7 +269,7 @@ export class RpcServer {
     };
   }
 
-  private txJson(tx: SignedTx, b: BlockHeader | null, index: number | null): Record<string, unknown> {
+  txJson(tx: SignedTx, b: BlockHeader | null, index: number | null): Record<string, unknown> {
     const base = BigInt(b?.baseFeePerGas ?? this.chain.baseFeePerGas);
     const tip = tx.maxFeePerGas - base;
     const effective = base + (tx.maxPriorityFeePerGas < tip ? tx.maxPriorityFeePerGas : tip);
@@ -281,7 +303,7 @@ export class RpcServer {
   }
 
   /** A call object of eth_call / eth_estimateGas / qvm_call. */
-  private dryInput(v: unknown): DryRunInput {
+  dryInput(v: unknown): DryRunInput {
     if (typeof v !== 'object' || v === null) throw invalid('the call must be an object');
     const o = v as Record<string, unknown>;
     let data: Uint8Array;
@@ -305,6 +327,8 @@ export class RpcServer {
 
   private call(method: string, params: Params): unknown {
     const c = this.chain;
+    const m = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (m) return m(params, this);
     switch (method) {
       case 'web3_clientVersion':
         return CLIENT_VERSION;
@@ -318,16 +342,12 @@ export class RpcServer {
         return false;
       case 'eth_mining':
         return true;
-      case 'eth_accounts':
-        return [];
       case 'eth_chainId':
         return quantity(c.chainId);
       case 'eth_blockNumber':
         return quantity(c.latest().number);
       case 'eth_gasPrice':
         return quantity(c.baseFeePerGas);
-      case 'eth_maxPriorityFeePerGas':
-        return '0x0';
       case 'eth_feeHistory': {
         const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
         const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
@@ -374,10 +394,7 @@ export class RpcServer {
         if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
           throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
         }
-        const raw = hexBytes(rawHex, 'transaction');
-        const tx = c.submit(raw);
-        if (this.automine) this.mine();
-        return tx.hash;
+        return this.acceptRaw(hexBytes(rawHex, 'transaction'));
       }
       case 'eth_getBalance':
         return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
@@ -390,21 +407,13 @@ export class RpcServer {
         const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
         return toHex(code ?? new Uint8Array(0));
       }
-      case 'eth_getStorageAt':
-        return '0x' + '00'.repeat(32);
       case 'eth_call': {
         const r = c.dryRun(this.dryInput(param(params, 0, 'call')), this.blockNumberOf(params[1]));
         if (r.exec.failure) throw reverted(r.exec);
         return r.exec.stdout;
       }
       case 'eth_estimateGas': {
-        const input = this.dryInput(param(params, 0, 'call'));
-        const r = c.dryRun(input);
-        if (r.exec.failure) throw reverted(r.exec);
-        if (r.exec.kind === 'transfer') return quantity(r.gasUsed);
-        // the block context of the real run differs (number, time, tx hash): leave a margin
-        const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-        return quantity(est > c.blockGasLimit ? c.blockGasLimit : est);
+        return quantity(this.estimateGas(this.dryInput(param(params, 0, 'call'))));
       }
       case 'qvm_call': {
         const r = c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1]));
@@ -445,7 +454,6 @@ export class RpcServer {
       }
       case 'qvm_stateRoot':
         return c.stateRoot();
-      case 'evm_mine':
       case 'qvm_mine':
         return quantity(this.mine().number);
       default:
@@ -453,7 +461,7 @@ export class RpcServer {
     }
   }
 
-  private getLogs(f: unknown): unknown {
+  getLogs(f: unknown): RpcLog[] {
     if (typeof f !== 'object' || f === null) throw invalid('the filter must be an object');
     const o = f as Record<string, unknown>;
     const head = this.chain.latest().number;

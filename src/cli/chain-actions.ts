@@ -200,7 +200,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot open the chain database: ${(e as Error).message}`);
   }
-  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined });
+  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts });
   let port: number;
   try {
     port = await server.listen();
