@@ -93,6 +93,8 @@ export interface ExecRecord {
   intrinsicGas: number;
   reads: string[];
   writes: string[];
+  /** The last value written to each key of `writes` (absent in receipts of databases made before it). */
+  written?: Record<string, Hex>;
   deletes: string[];
   events: number;
   stdout: Hex;
@@ -866,6 +868,7 @@ function record(kind: ExecRecord['kind'], r: CallResult | null, failure: ExecRec
     intrinsicGas: 0,
     reads: r?.reads ?? [],
     writes: r?.writes.map((w) => w.key) ?? [],
+    written: Object.fromEntries(r?.writes.map((w) => [w.key, toHex(w.value)]) ?? []),
     deletes: r?.deletes ?? [],
     events: r?.events.length ?? 0,
     stdout: toHex(r?.stdout ?? new Uint8Array(0)),

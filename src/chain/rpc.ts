@@ -1,12 +1,11 @@
 /**
- * The node's JSON-RPC 2.0 server over HTTP (docs/chain.md): Ethereum's `eth_*` methods where they
+ * The node's JSON-RPC 2.0 server over HTTP and WebSocket (docs/chain.md): Ethereum's `eth_*` methods where they
  * fit, `qvm_*` for the rest. A bad request gets a JSON-RPC error object, never a crash.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOPIC_STDERR } from '../contract/index.js';
-import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type StateReader } from './chain.js';
+import { quantity, toHex, type Hex } from './bytes.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
 import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
@@ -14,8 +13,8 @@ import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
 import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
+import { dryRunResult, receiptResult, stderrLine } from './result-json.js';
 import type { RpcHost } from './rpc-table.js';
-import type { RpcLog, StatePoint } from './chain.js';
 
 export const CLIENT_VERSION = 'qvm/0.1.0';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -37,8 +36,8 @@ export interface RpcOptions {
 }
 
 function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = Buffer.from(exec.stderr.slice(2), 'hex').toString('utf8').trim().split('\n')[0] ?? '';
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`, exec.stderr);
+  const err = stderrLine(exec.stderr);
+  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
 }
 
 export class RpcServer implements RpcHost {
@@ -415,18 +414,8 @@ export class RpcServer implements RpcHost {
       case 'eth_estimateGas': {
         return quantity(this.estimateGas(this.dryInput(param(params, 0, 'call'))));
       }
-      case 'qvm_call': {
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1]));
-        const res = r.result;
-        return {
-          ...r.exec,
-          gasUsed: quantity(r.gasUsed),
-          contractAddress: r.contractAddress,
-          events: (res?.events ?? []).map((e) => ({ topic0: e.topic0, data: toHex(e.data) })),
-          writes: (res?.writes ?? []).map((w) => ({ key: w.key, value: toHex(w.value) })),
-          failureEvent: r.exec.failure ? { topic0: TOPIC_STDERR } : null,
-        };
-      }
+      case 'qvm_call':
+        return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));
       case 'qvm_getStorage': {
         const a = address(param(params, 0, 'address'), 'address');
         const st = this.stateAt(params[2]).storageOf(a);
@@ -450,7 +439,7 @@ export class RpcServer implements RpcHost {
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
         const r = c.receipt(h);
-        return r ? { transactionHash: h, receiptStatus: r.status, receiptGasUsed: r.gasUsed, ...r.qvm } : null;
+        return r ? receiptResult(r) : null;
       }
       case 'qvm_stateRoot':
         return c.stateRoot();
