@@ -27,6 +27,8 @@ import {
 /** The options of `qvm run` (general and contract mode). */
 export interface RunFlags {
   json?: boolean;
+  /** false with --no-cache: no per-program cache (the results are the same). */
+  cache?: boolean;
   env: string[];
   stdin?: string;
   gas?: number;
@@ -269,6 +271,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     context,
     gasLimit: flags.gas,
     trace: flags.trace ?? false,
+    ...(flags.cache === false ? { cache: null } : {}),
   };
   const r = flags.construct ? runDeploy(input) : runCall(input);
   if (r.failure?.kind === 'invalid-code') h.fail(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);
