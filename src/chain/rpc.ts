@@ -177,9 +177,37 @@ export class RpcServer {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        send(200, body.map((r) => this.handle(r)));
+        send(200, this.handleBatch(body));
       } else send(200, this.handle(body));
     });
+  }
+
+  /** Nesting depth of handleBatch: while > 0, automine waits for the end of the batch. */
+  private batching = 0;
+  private mineAfterBatch = false;
+
+  /**
+   * A batch of requests. With automine, the transactions it submits are mined together in one
+   * block after the last request (anvil puts every waiting transaction into the next block);
+   * transactions sent one request at a time still get one block each.
+   */
+  handleBatch(batch: readonly unknown[]): Array<Record<string, unknown>> {
+    this.batching++;
+    let out: Array<Record<string, unknown>>;
+    try {
+      out = batch.map((r) => this.handle(r));
+    } finally {
+      this.batching--;
+    }
+    if (this.batching === 0 && this.mineAfterBatch) {
+      this.mineAfterBatch = false;
+      try {
+        this.mine();
+      } catch (e) {
+        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
+      }
+    }
+    return out;
   }
 
   /** One JSON-RPC request object → one response object. */
@@ -375,7 +403,10 @@ export class RpcServer {
         }
         const raw = hexBytes(rawHex, 'transaction');
         const tx = c.submit(raw);
-        if (this.automine) this.mine();
+        if (this.automine) {
+          if (this.batching > 0) this.mineAfterBatch = true;
+          else this.mine();
+        }
         return tx.hash;
       }
       case 'eth_getBalance':

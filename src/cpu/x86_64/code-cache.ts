@@ -32,7 +32,11 @@ export class SharedCode {
   readonly pages = new Map<number, CodePage>();
   /** The instruction cache array, reused by the next run (entries are checked by address). */
   readonly icache: Array<Insn | null> = new Array<Insn | null>(ICACHE_SIZE).fill(null);
-  /** Instructions retired by all runs so far: the translator's warm-up counts them. */
+  /**
+   * Instructions retired by all runs so far (statistics). The translator's warm-up still counts
+   * per run: measured, compiling the hot heads of short calls once their total passed the warm-up
+   * made a warm Go call 2-4x slower (thousands of new block functions that V8 never optimises).
+   */
   retired = 0;
   /** Times a shared page was evicted because a run wrote or re-protected it (statistics). */
   evictions = 0;

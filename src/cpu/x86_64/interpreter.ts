@@ -19,8 +19,6 @@ import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
   private readonly icache: Array<Insn | null>;
-  /** Instructions retired by earlier runs sharing this code (the translator's warm-up counts them). */
-  private readonly warmBase: number;
   /** The exception that ended the last slice with Stop.Fault. */
   fault: CpuException | null = null;
   /** Set when a memory limit was hit (the run fails with that reason, no signal). */
@@ -37,7 +35,6 @@ export class Interpreter {
     const mem: Memory = cpu.mem;
     mem.onCodeWrite = (pn) => this.invalidatePage(pn);
     this.icache = shared !== null ? shared.icache : new Array<Insn | null>(ICACHE_SIZE).fill(null);
-    this.warmBase = shared !== null ? shared.retired : 0;
     if (shared !== null) {
       // the shared pages are decoded code of this memory from the start: writes must find them
       for (const [pn, page] of shared.pages) {
@@ -49,7 +46,7 @@ export class Interpreter {
 
   /**
    * End of the run: kill the instructions decoded into private pages (a later run sharing this
-   * code must never follow a link into them) and count the run's instructions for the warm-up.
+   * code must never follow a link into them) and count the run's instructions (statistics).
    */
   retire(): void {
     for (const page of this.pages.values()) if (!page.shared) page.kill();
@@ -184,7 +181,7 @@ export class Interpreter {
               insn = next;
               continue;
             }
-          } else if (++insn.hits >= jitConfig.hot && cpu.icount + this.warmBase >= jitConfig.warmup) {
+          } else if (++insn.hits >= jitConfig.hot && cpu.icount >= jitConfig.warmup) {
             insn.hits = -0x40000000; // one attempt: a head that cannot form a block stays interpreted
             this.compile(insn);
             continue;
