@@ -8,7 +8,8 @@ import { toRlp } from 'viem';
 import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
 import { openDb, type Db } from './db.js';
 import { decodeEnvelope, EnvelopeError } from './envelope.js';
-import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, stateRootOf, storageLeaf } from './merkle.js';
+import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, storageLeaf } from './merkle.js';
+import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
 
 export interface ChainOptions {
@@ -158,7 +159,8 @@ export class Chain {
   private readonly codes = new Map<Hex, Uint8Array>();
   private readonly contracts = new Map<Hex, ContractInfo>();
   /** Every state leaf, by "a:ADDR" or "s:ADDR:KEY". */
-  private readonly leaves = new Map<string, Uint8Array>();
+  /** The state root's tree (state-trie.ts), updated with every account and slot change. */
+  private readonly trie = new StateTrie();
   private head!: BlockHeader;
   /** Set when a block could not be written: the node must restart. */
   private fatal: string | null = null;
@@ -233,8 +235,8 @@ export class Chain {
   private setAccount(address: Hex, a: Account, dirty = true): void {
     this.accounts.set(address, a);
     // an empty account (no nonce, balance or code) is no leaf: it is the same as a missing one
-    if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.leaves.delete('a:' + address);
-    else this.leaves.set('a:' + address, accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
+    if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.trie.set(accountPath(address), null);
+    else this.trie.set(accountPath(address), accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
     if (dirty) this.dirtyAccounts.add(address);
   }
 
@@ -243,10 +245,10 @@ export class Chain {
     if (!m) this.storage.set(address, (m = new Map()));
     if (value === null) {
       m.delete(key);
-      this.leaves.delete(`s:${address}:${key}`);
+      this.trie.set(slotPath(address, key), null);
     } else {
       m.set(key, value);
-      this.leaves.set(`s:${address}:${key}`, storageLeaf(address, key, value));
+      this.trie.set(slotPath(address, key), storageLeaf(address, key, value));
     }
     if (dirty) {
       let d = this.dirtyStorage.get(address);
@@ -280,7 +282,7 @@ export class Chain {
   }
 
   stateRoot(): Hex {
-    return toHex(stateRootOf([...this.leaves.values()]));
+    return toHex(this.trie.rootHash());
   }
 
   latest(): BlockHeader {
