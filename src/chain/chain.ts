@@ -3,7 +3,7 @@
  * receipts. State lives in memory (loaded from the database at start) and every block is written
  * to SQLite in one transaction with the state it changed.
  */
-import { runCall, runDeploy, TOPIC_STDERR, type CallResult, type FailureKind } from '../contract/index.js';
+import { runCall, runDeploy, TOPIC_STDERR, type CallInput, type CallResult, type FailureKind } from '../contract/index.js';
 import { toRlp } from 'viem';
 import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
 import { openDb, type Db } from './db.js';
@@ -502,11 +502,23 @@ export class Chain {
     input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
     nonce: bigint,
     vmGas: number,
-    ctx: { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint },
-  ): { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null } {
-    const transfer = (): { exec: ExecRecord; result: null; contractAddress: null; deployedCode: null } => ({
-      exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null,
+    ctx: RunContext,
+  ): RunOutcome {
+    const p = this.plan(input, nonce, vmGas, ctx);
+    return 'done' in p ? p.done : p.finish(runJob(p.job));
+  }
+
+  /** What `run` does, split where the contract runs (so that it can run elsewhere: a worker). */
+  private plan(
+    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
+    nonce: bigint,
+    vmGas: number,
+    ctx: RunContext,
+  ): RunPlan {
+    const transfer = (): { done: RunOutcome } => ({
+      done: { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null },
     });
+    const done = (o: RunOutcome): { done: RunOutcome } => ({ done: o });
     if (input.to !== null && (!this.account(input.to).codeHash || input.data.length === 0)) return transfer();
     let env;
     try {
@@ -514,23 +526,26 @@ export class Chain {
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const kind = input.to === null ? 'deploy' : 'call';
-      return { exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null };
+      return done({ exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null });
     }
     if (input.to === null) {
       const address = createAddress(input.from, nonce);
       if (env.kind !== 'deploy') {
-        return { exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null };
+        return done({ exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null });
       }
       if (this.account(address).codeHash) {
-        return { exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null };
+        return done({ exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null });
       }
-      const result = runDeploy({ code: env.code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas });
-      return { exec: record('deploy', result, null), result, contractAddress: address, deployedCode: result.status === 'success' ? env.code : null };
+      const code = env.code;
+      return {
+        job: { deploy: true, input: { code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas } },
+        finish: (result) => ({ exec: record('deploy', result, null), result, contractAddress: address, deployedCode: result.status === 'success' ? code : null }),
+      };
     }
     if (env.kind !== 'call') {
-      return { exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null };
+      return done({ exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null });
     }
-    const result = runCall({
+    const call: CallInput = {
       code: this.code(input.to)!,
       args: env.args,
       readKeys: env.readKeys,
@@ -538,12 +553,26 @@ export class Chain {
       storage: this.storage.get(input.to) ?? new Map<string, Uint8Array>(),
       context: { ...ctx, contract: input.to },
       gasLimit: vmGas,
-    });
-    return { exec: record('call', result, null), result, contractAddress: null, deployedCode: null };
+    };
+    return { job: { deploy: false, input: call, codeKey: this.account(input.to).codeHash! }, finish: (result) => ({ exec: record('call', result, null), result, contractAddress: null, deployedCode: null }) };
   }
 
   /** A dry run (eth_call, eth_estimateGas, qvm_call) in the context of the next block. */
   dryRun(input: DryRunInput): DryRunResult {
+    const p = this.planDryRun(input);
+    return 'done' in p ? p.done : p.finish(runJob(p.job));
+  }
+
+  /**
+   * dryRun with the contract run by `exec` (e.g. in a worker thread): the state is the one of
+   * this moment, whatever is mined while `exec` runs.
+   */
+  async dryRunWith(input: DryRunInput, exec: (job: VmJob) => Promise<CallResult>): Promise<DryRunResult> {
+    const p = this.planDryRun(input);
+    return 'done' in p ? p.done : p.finish(await exec(p.job));
+  }
+
+  private planDryRun(input: DryRunInput): Plan<DryRunResult> {
     const from = input.from ?? ZERO_ADDRESS;
     const intrinsic = intrinsicGas(input.data, input.to === null);
     const gas = input.gas ?? this.blockGasLimit;
@@ -558,8 +587,11 @@ export class Chain {
       sender: from,
       value: input.value ?? 0n,
     };
-    const r = this.run({ from, to: input.to, value: input.value ?? 0n, data: input.data }, this.account(from).nonce, Number(gas - intrinsic), ctx);
-    return { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress };
+    const p = this.plan({ from, to: input.to, value: input.value ?? 0n, data: input.data }, this.account(from).nonce, Number(gas - intrinsic), ctx);
+    const out = (r: RunOutcome): DryRunResult => (
+      { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress }
+    );
+    return 'done' in p ? { done: out(p.done) } : { job: p.job, finish: (res) => out(p.finish(res)) };
   }
 
   // ---------------------------------------------------------------------------- committing
@@ -670,6 +702,26 @@ export class Chain {
     this.newContracts = [];
     return header;
   }
+}
+
+type RunContext = { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint };
+type RunOutcome = { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null };
+
+/** One contract run a transaction or dry run needs: structured-clonable, so a worker can run it. */
+export interface VmJob {
+  deploy: boolean;
+  input: CallInput;
+  /** The code's hash, when it is deployed code: lets a worker keep the bytes instead of receiving them again. */
+  codeKey?: string;
+}
+
+/** Either the outcome (no contract to run), or the run to make and what turns its result into the outcome. */
+type Plan<T> = { done: T } | { job: VmJob; finish: (result: CallResult) => T };
+type RunPlan = Plan<RunOutcome>;
+
+/** Run a job here, on this thread. */
+export function runJob(job: VmJob): CallResult {
+  return job.deploy ? runDeploy(job.input) : runCall(job.input);
 }
 
 function record(kind: ExecRecord['kind'], r: CallResult | null, failure: ExecRecord['failure']): ExecRecord {

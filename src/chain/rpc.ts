@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { TOPIC_STDERR } from '../contract/index.js';
 import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult } from './chain.js';
+import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
 
@@ -25,7 +26,17 @@ export interface RpcOptions {
   maxRequestBytes?: number;
   /** Called after each block is mined. */
   onBlock?: (b: BlockHeader) => void;
+  /**
+   * Runs eth_call / eth_estimateGas off the RPC thread (executor.ts) with its wall-clock budget;
+   * null or absent: on this thread.
+   */
+  executor?: Executor | null;
+  /** Gas limit of eth_call / eth_estimateGas at most (default: the block gas limit). */
+  callGasCap?: bigint;
 }
+
+/** Methods whose contract run goes to the executor. */
+const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
 
 type Params = unknown[];
 
@@ -72,6 +83,14 @@ function hash32(v: unknown, name: string): Hex {
 function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
   const err = Buffer.from(exec.stderr.slice(2), 'hex').toString('utf8').trim().split('\n')[0] ?? '';
   return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`, exec.stderr);
+}
+
+function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
+  if (e instanceof RpcError || e instanceof ChainError) {
+    return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
+  }
+  if (e instanceof ExecutionTimeout) return { jsonrpc: '2.0', id, error: { code: -32000, message: e.message } };
+  return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
 }
 
 export class RpcServer {
@@ -124,6 +143,7 @@ export class RpcServer {
 
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    void this.opts.executor?.close();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -178,7 +198,8 @@ export class RpcServer {
           return;
         }
         send(200, this.handleBatch(body));
-      } else send(200, this.handle(body));
+      } else if (this.offloaded(body)) void this.handleOffloaded(body).then((out) => send(200, out));
+      else send(200, this.handle(body));
     });
   }
 
@@ -210,6 +231,47 @@ export class RpcServer {
     return out;
   }
 
+  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap). */
+  private dryCall(method: string, params: Params): DryRunInput {
+    if (method === 'eth_call') this.latestOnly(params[1]);
+    const input = this.dryInput(param(params, 0, 'call'));
+    const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
+    if (input.gas === undefined || input.gas > cap) input.gas = cap;
+    return input;
+  }
+
+  /** The answer of eth_call / eth_estimateGas from its dry run. */
+  private dryAnswer(method: string, params: Params, r: DryRunResult): unknown {
+    if (r.exec.failure) throw reverted(r.exec);
+    if (method === 'eth_call') return r.exec.stdout;
+    if (r.exec.kind === 'transfer') return quantity(r.gasUsed);
+    // the block context of the real run differs (number, time, tx hash): leave a margin
+    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
+    return quantity(est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est);
+  }
+
+  /** True if `body` is one request whose contract run goes to the executor. */
+  private offloaded(body: unknown): boolean {
+    if (!this.opts.executor || typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+    const m = (body as { method?: unknown }).method;
+    return typeof m === 'string' && OFFLOADED.has(m);
+  }
+
+  /** handle() for an offloaded method: the contract runs in the executor while this thread serves others. */
+  async handleOffloaded(r: unknown): Promise<Record<string, unknown>> {
+    const obj = r as { id?: unknown; method: string; params?: unknown };
+    const id = obj.id === undefined ? null : obj.id;
+    try {
+      const params = obj.params === undefined ? [] : obj.params;
+      if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
+      const exec = this.opts.executor!;
+      const result = await this.chain.dryRunWith(this.dryCall(obj.method, params), (job) => exec.run(job));
+      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, params, result) };
+    } catch (e) {
+      return errorResponse(id, e);
+    }
+  }
+
   /** One JSON-RPC request object → one response object. */
   handle(r: unknown): Record<string, unknown> {
     const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
@@ -220,9 +282,7 @@ export class RpcServer {
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       return { jsonrpc: '2.0', id, result: this.call(obj.method, params) };
     } catch (e) {
-      if (e instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
-      if (e instanceof ChainError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
-      return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+      return errorResponse(id, e);
     }
   }
 
@@ -425,21 +485,9 @@ export class RpcServer {
       }
       case 'eth_getStorageAt':
         return '0x' + '00'.repeat(32);
-      case 'eth_call': {
-        this.latestOnly(params[1]);
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
-        if (r.exec.failure) throw reverted(r.exec);
-        return r.exec.stdout;
-      }
-      case 'eth_estimateGas': {
-        const input = this.dryInput(param(params, 0, 'call'));
-        const r = c.dryRun(input);
-        if (r.exec.failure) throw reverted(r.exec);
-        if (r.exec.kind === 'transfer') return quantity(r.gasUsed);
-        // the block context of the real run differs (number, time, tx hash): leave a margin
-        const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-        return quantity(est > c.blockGasLimit ? c.blockGasLimit : est);
-      }
+      case 'eth_call':
+      case 'eth_estimateGas':
+        return this.dryAnswer(method, params, c.dryRun(this.dryCall(method, params)));
       case 'qvm_call': {
         const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
         const res = r.result;
