@@ -11,6 +11,8 @@ import { Kernel } from '../kernel/kernel.js';
 import { loadProcessImage, MMAP_BASE, GUEST_EXE_PATH } from './process-image.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
 import { runThreads } from './threads.js';
+import { functionSymbols } from '../elf/symbols.js';
+import { GasRecorder } from './profile/recorder.js';
 
 /** The block a local `qvm run` executes in unless told otherwise (documented in docs/determinism.md). */
 export const DEFAULT_BLOCK: BlockContext = {
@@ -69,8 +71,10 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
   cpu.rip = loaded.entry;
   cpu.setReg64Number(RSP, loaded.stackPointer);
   // the threads of the program, scheduled deterministically (threads.ts)
-  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit);
+  const profiler = opts.profile === true ? new GasRecorder(kernel, mem, img, functionSymbols(bytes, img.loadBias), cpu) : null;
+  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit, profiler && ((i) => profiler.decoded(i)));
   return {
+    ...(profiler ? { profile: profiler.finish(instructions, gasUsed) } : {}),
     exitCode,
     signal,
     reason,

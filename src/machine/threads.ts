@@ -20,6 +20,7 @@
 import type { Memory } from '../mem/memory.js';
 import { Cpu, Stop, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
 import { Interpreter } from '../cpu/x86_64/interpreter.js';
+import type { Insn } from '../cpu/x86_64/insn.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
@@ -266,12 +267,13 @@ function trapOf(sig: number, code: number): { trapno: number; err: number } {
 
 /**
  * Run the program's threads until it exits, is killed, deadlocks or runs out of gas. `main` is the
- * main thread's Cpu, ready at the entry point.
+ * main thread's Cpu, ready at the entry point. `onDecode` sees every decoded instruction (profiler).
  */
-export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): ThreadsEnd {
+export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, onDecode: ((insn: Insn) => void) | null = null): ThreadsEnd {
   const mem = main.mem;
   const m: MachineState = { kernel, mem, cur: main };
   const interp = new Interpreter(main);
+  interp.onDecode = onDecode;
   const sched = kernel.sched;
   sched.retired = () => m.cur.icount;
   let cpu = main;

@@ -3,6 +3,7 @@
  * comes out. Nothing else reaches the guest: no host clock, randomness, environment or files.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import type { GasProfile } from './profile/types.js';
 
 // The kernel receives these values; their types live with it (the kernel knows nothing above it).
 export type { BlockContext, Limits } from '../kernel/types.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** Record one line per system call. */
   trace?: boolean;
+  /** Attribute the gas to functions and call stacks (RunResult.profile; see profile/recorder.ts). */
+  profile?: boolean;
   /**
    * Called once with the run's kernel before the program starts: the extension point for the
    * layers above (the contract layer mounts /qvm/db, listens to stdout via `kernel.onOutput` and
@@ -54,4 +57,6 @@ export interface RunResult {
   /** Names (or numbers) of system calls answered ENOSYS, in first-seen order. */
   unknownSyscalls: string[];
   trace: string[];
+  /** Where the gas went, when RunOptions.profile was set. */
+  profile?: GasProfile;
 }
