@@ -9,6 +9,8 @@ import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
 import { Chain, ChainError, type BlockHeader, type DryRunInput } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
+import { explorerMethod, traceOf } from './rpc-explorer.js';
+import { serveWeb } from './web-server.js';
 
 export const CLIENT_VERSION = 'qvm/0.1.0';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -144,6 +146,8 @@ export class RpcServer {
       res.end();
       return;
     }
+    // a browser's GET gets the explorer and the playground (web-server.ts); JSON-RPC stays POST
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveWeb(req, res)) return;
     if (req.method !== 'POST') {
       send(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'JSON-RPC requests must be HTTP POST' } });
       return;
@@ -443,15 +447,18 @@ export class RpcServer {
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
         const r = c.receipt(h);
-        return r ? { transactionHash: h, receiptStatus: r.status, receiptGasUsed: r.gasUsed, ...r.qvm } : null;
+        return r ? { transactionHash: h, receiptStatus: r.status, receiptGasUsed: r.gasUsed, ...r.qvm, ...traceOf(c, h) } : null;
       }
       case 'qvm_stateRoot':
         return c.stateRoot();
       case 'evm_mine':
       case 'qvm_mine':
         return quantity(this.mine().number);
-      default:
+      default: {
+        const answer = explorerMethod(c, method, params);
+        if (answer !== undefined) return answer;
         throw new RpcError(-32601, `method ${method} is not supported`);
+      }
     }
   }
 
