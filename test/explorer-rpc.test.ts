@@ -91,6 +91,17 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
     assert.equal(user.nonce, '0x4');
   });
 
+  it('garbage parameters get an error or an answer, never an internal error', () => {
+    const garbage: unknown[][] = [[], [null], [{}], ['0x'], [123], [[]], [-1, -1, -1], [1.5], ['0x' + 'ab'.repeat(20), 'x', {}], [{ address: 5, limit: -3 }], [{ block: 'x' }], [{ limit: 1e9 }]];
+    for (const m of ['qvm_listBlocks', 'qvm_listTransactions', 'qvm_getAccount', 'qvm_getStoragePage', 'qvm_search', 'qvm_traceTransaction']) {
+      for (const g of garbage) {
+        const r = rpc.handle({ jsonrpc: '2.0', id: 1, method: m, params: g }) as { result?: unknown; error?: { code: number; message: string } };
+        assert.ok('result' in r || r.error, `${m}(${JSON.stringify(g)}): no result and no error`);
+        if (r.error) assert.notEqual(r.error.code, -32603, `${m}(${JSON.stringify(g)}): ${r.error.message}`);
+      }
+    }
+  });
+
   it('search: block number, block hash, tx hash, address, nothing', () => {
     assert.deepEqual(call('qvm_search', '3'), { kind: 'block', path: '/block/3' });
     assert.deepEqual(call('qvm_search', chain.blockByNumber(2)!.hash), { kind: 'block', path: '/block/2' });
