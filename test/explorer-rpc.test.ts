@@ -53,12 +53,13 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
     await mine(2, token, encodeCall(['transfer', ADDRS[0]!, '5000'])); // more than it has: fails
     await mine(0, token, encodeCall(['transfer', ADDRS[2]!, '1']));
     await mine(0, ADDRS[1]!, new Uint8Array(0)); // a plain transfer
+    await mine(1, null, encodeDeploy(code, ['lots'])); // a constructor that fails
   });
   after(() => chain.close());
 
   it('lists blocks and transactions, newest first', () => {
     const blocks = call('qvm_listBlocks', 3);
-    assert.deepEqual(blocks.map((b: { number: number }) => b.number), [6, 5, 4]);
+    assert.deepEqual(blocks.map((b: { number: number }) => b.number), [7, 6, 5]);
     assert.equal(blocks[0].transactions, 1);
     const older = call('qvm_listBlocks', 2, 2);
     assert.deepEqual(older.map((b: { number: number }) => b.number), [1, 0]);
@@ -66,8 +67,8 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
     assert.deepEqual(txs.map((t: { hash: Hex }) => t.hash), hashes.slice(-4).reverse());
     // sent by it or to it (a token transfer to it is a call to the token)
     const mine = call('qvm_listTransactions', { address: ADDRS[1] });
-    assert.deepEqual(mine.map((t: { hash: Hex }) => t.hash), [hashes[5], hashes[2]]);
-    assert.equal(mine[0].kind, 'transfer');
+    assert.deepEqual(mine.map((t: { hash: Hex }) => t.hash), [hashes[6], hashes[5], hashes[2]]);
+    assert.equal(mine[1].kind, 'transfer');
     assert.equal(call('qvm_listTransactions', { address: ADDRS[2] })[0].status, 'failure');
     assert.equal(call('qvm_listTransactions', { address: token }).length, 5);
     assert.equal(call('qvm_listTransactions', { block: 2 })[0].hash, hashes[1]);
@@ -144,5 +145,9 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
     assert.equal(plain.kind, 'transfer');
     assert.equal(plain.profile, null);
     assert.equal(call('qvm_traceTransaction', '0x' + '11'.repeat(32)), null);
+    const failedDeploy = call('qvm_traceTransaction', hashes[6]);
+    assert.equal(failedDeploy.status, 'failure');
+    assert.match(failedDeploy.events[0].text, /invalid supply lots/);
+    assert.equal(failedDeploy.profile.gasUsed, chain.receipt(hashes[6]!)!.qvm.vmGasUsed);
   });
 });

@@ -15,7 +15,7 @@ import type { GasProfile } from '../machine/profile/types.js';
 import { fromHex, toHex, type Hex } from './bytes.js';
 import type { Chain, RpcReceipt } from './chain.js';
 import { decodeEnvelope, EnvelopeError, type CallEnvelope, type DeployEnvelope } from './envelope.js';
-import { intrinsicGas, type SignedTx } from './tx.js';
+import { createAddress, intrinsicGas, type SignedTx } from './tx.js';
 
 export interface StorageWrite {
   key: string;
@@ -64,7 +64,9 @@ export class TxTracer {
     const receipt = this.chain.receipt(hash);
     if (!found || !receipt) return null;
     const target: Mined = { tx: found.tx, receipt, block: found.block };
-    const contract = (receipt.contractAddress ?? (found.tx.to && this.chain.contract(found.tx.to) ? found.tx.to : null)) as Hex | null;
+    const tx = found.tx;
+    // (a failed deploy has no contract address in its receipt, but it ran as the address it would have had)
+    const contract = tx.to === null ? createAddress(tx.from, tx.nonce) : this.chain.contract(tx.to) ? tx.to : null;
     const env = envelopeOf(found.tx);
     const base = {
       contract,

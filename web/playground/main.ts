@@ -122,7 +122,7 @@ async function dryRun(): Promise<void> {
       ]),
       h('h2', null, 'Events'), h('ul', { id: 'call-events' }, ...r.events.map((e) => h('li', null, h('code', null, td.decode(e.data))))),
       h('h2', null, 'Storage writes (not applied: a dry run)'),
-      table(['key', 'value'], r.writes.map((w) => [h('code', null, w.key), h('code', null, td.decode(w.value))])),
+      r.writes.length ? table(['key', 'value'], r.writes.map((w) => [h('code', null, w.key), h('code', null, td.decode(w.value))])) : h('p', { class: 'muted' }, 'none'),
       ...outputs(r, r.profile),
     );
   } catch (e) {
