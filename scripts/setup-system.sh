@@ -3,8 +3,9 @@
 # programs, and qemu-user for reference runs). Safe to run again; needs root or sudo.
 set -euo pipefail
 # python3 and make: npm ci builds better-sqlite3 (the chain's database) from source with node-gyp.
-# chromium: the explorer and playground tests drive it headless (puppeteer-core).
-PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make chromium)
+# chromium: the explorer and playground tests drive it headless (puppeteer-core); fonts-liberation
+# (a chromium recommendation) gives the screenshots readable text.
+PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make chromium fonts-liberation)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -eq 0 ]]; then
