@@ -99,13 +99,14 @@ export class TxTracer {
   /** The contract's storage just before transaction `hash` (a copy). */
   private storageBefore(contract: Hex, hash: Hex): Map<string, Uint8Array> {
     const list = this.contractTxs(contract);
-    const at = list.findIndex((m) => m.tx.hash === hash);
+    const at = list.findIndex((h) => h === hash);
     let cur = this.cursors.get(contract);
     if (!cur || cur.done > at) cur = { done: 0, storage: new Map() };
     for (; cur.done < at; cur.done++) {
-      const m = list[cur.done]!;
-      const env = envelopeOf(m.tx);
-      if (env === null || m.receipt.status !== '0x1') continue;
+      // (decoded only when replayed: recovering a sender is the costly part)
+      const m = this.mined(list[cur.done]!);
+      const env = m ? envelopeOf(m.tx) : null;
+      if (m === null || env === null || m.receipt.status !== '0x1') continue;
       const r = this.execute(m, env, contract, cur.storage, false);
       if (r === null) continue;
       this.check(m, r);
@@ -115,12 +116,18 @@ export class TxTracer {
     return new Map(cur.storage);
   }
 
-  /** Mined transactions that deployed or called the contract, in block order. */
-  private contractTxs(contract: Hex): Mined[] {
+  /** Hashes of the mined transactions that deployed or called the contract, in block order. */
+  private contractTxs(contract: Hex): Hex[] {
     const rows = this.chain.db.prepare(
-      "SELECT hash, block FROM txs WHERE json_extract(receipt, '$.to') = ? OR json_extract(receipt, '$.contractAddress') = ? ORDER BY block, idx",
-    ).all(contract, contract) as Array<{ hash: Hex; block: number }>;
-    return rows.map((r) => ({ tx: this.chain.transaction(r.hash)!.tx, receipt: this.chain.receipt(r.hash)!, block: r.block }));
+      "SELECT hash FROM txs WHERE json_extract(receipt, '$.to') = ? OR json_extract(receipt, '$.contractAddress') = ? ORDER BY block, idx",
+    ).all(contract, contract) as Array<{ hash: Hex }>;
+    return rows.map((r) => r.hash);
+  }
+
+  private mined(hash: Hex): Mined | null {
+    const t = this.chain.transaction(hash);
+    const receipt = this.chain.receipt(hash);
+    return t && receipt ? { tx: t.tx, receipt, block: t.block } : null;
   }
 
   /** Runs a mined transaction again in its own block context (null: it never reached the VM). */

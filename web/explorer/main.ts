@@ -102,7 +102,14 @@ async function blockPage(id: string): Promise<void> {
 
 async function txPage(hash: string): Promise<void> {
   const r = await rpc.call<Receipt | null>('eth_getTransactionReceipt', hash);
-  if (!r) return notFound(`transaction ${hash}`);
+  if (!r) {
+    const pending = await rpc.call<{ from: string; to: string | null } | null>('eth_getTransactionByHash', hash);
+    if (!pending) return notFound(`transaction ${hash}`);
+    main.replaceChildren(h('h1', null, 'Transaction'), fields([['hash', h('code', null, hash)], ['status', h('span', { id: 'tx-status' }, 'pending: waiting for the next block')], ['sender', link.addr(pending.from, true)], ['to', link.addr(pending.to, true)]]));
+    // shown as soon as it is mined
+    const wait = setInterval(() => { void rpc.call<Receipt | null>('eth_getTransactionReceipt', hash).then((x) => { if (x) { clearInterval(wait); void txPage(hash); } }); }, 1000);
+    return;
+  }
   document.title = `Tx ${short(hash)} · QVM`;
   main.replaceChildren(h('h1', null, 'Transaction'), h('p', { class: 'muted' }, 're-executing…'));
   const t = await rpc.call<Trace>('qvm_traceTransaction', hash);
