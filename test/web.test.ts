@@ -142,6 +142,23 @@ describe('explorer and playground in Chromium', { skip }, () => {
     }
   });
 
+  it('the playground: a file that is no ELF gets a one-line error, and Stop ends a run that would go on', async () => {
+    await page.goto(`${node.url}/playground`);
+    const input = await page.waitForSelector('#file');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(join(ROOT, 'web', 'style.css'));
+    await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled);
+    await page.click('#run');
+    await page.waitForSelector('#error');
+    assert.equal(await text('#error'), 'not an ELF file (bad magic)');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(join(BUILD, 'bad', 'infinite_loop.musl.O2'));
+    await page.waitForFunction(() => document.getElementById('elf-name')!.textContent!.startsWith('infinite_loop'));
+    await page.click('#run');
+    await page.waitForFunction(() => !(document.getElementById('stop') as HTMLButtonElement).disabled);
+    await page.click('#stop');
+    await page.waitForSelector('#error');
+    assert.equal(await text('#error'), 'stopped');
+  });
+
   it('the playground opened alone from disk runs the same', async () => {
     await page.goto(pathToFileURL(PLAYGROUND_FILE).href);
     const prog = join(BUILD, 'qsort_bsearch.musl.O0');

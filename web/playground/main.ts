@@ -4,9 +4,10 @@
  * dry-run a contract call against the code and storage of a contract read from a node over
  * JSON-RPC. Nothing is sent anywhere for a plain run: the page works opened from a file.
  */
-import { runElf, DEFAULT_BLOCK } from '../../src/machine/run.js';
-import { DEFAULT_GAS_LIMIT, type RunResult } from '../../src/machine/types.js';
-import { runCall, DEFAULT_CONTEXT, type CallResult } from '../../src/contract/call.js';
+// (types and constants only: the engine itself is in the worker's bundle)
+import { DEFAULT_GAS_LIMIT, type RunOptions, type RunResult } from '../../src/machine/types.js';
+import type { CallInput, CallResult } from '../../src/contract/call.js';
+import type { EngineReply, EngineRequest } from './worker.js';
 import { bytesHex, fields, gas, h, hexBytes, hexText, table } from '../shared/dom.js';
 import { flameGraph, functionTable } from '../shared/flame.js';
 import { RpcClient } from '../shared/rpc.js';
@@ -43,9 +44,37 @@ function outputs(r: { stdout: Uint8Array; stderr: Uint8Array; trace: string[] },
   ];
 }
 
-/** Runs after the browser has painted "running…" (the run itself blocks the page). */
-function later<T>(f: () => T): Promise<T> {
-  return new Promise((resolve, reject) => setTimeout(() => { try { resolve(f()); } catch (e) { reject(e as Error); } }, 20));
+/** The engine bundle (worker.ts), inlined by the build so that the page stays one file. */
+declare const __QVM_WORKER__: string;
+let workerUrl: string | null = null;
+let running: Worker | null = null;
+
+/** Runs a request in a fresh worker; the Stop button ends it. */
+function inWorker(req: EngineRequest): Promise<EngineReply & { ok: true }> {
+  workerUrl ??= URL.createObjectURL(new Blob([__QVM_WORKER__], { type: 'text/javascript' }));
+  const w = new Worker(workerUrl);
+  running = w;
+  $<HTMLButtonElement>('stop').disabled = false;
+  return new Promise((resolve, reject) => {
+    const done = (): void => { w.terminate(); if (running === w) running = null; $<HTMLButtonElement>('stop').disabled = true; };
+    w.onmessage = (e: MessageEvent<EngineReply>) => { done(); if (e.data.ok) resolve(e.data); else reject(new Error(e.data.error)); };
+    w.onerror = (e) => { done(); reject(new Error(e.message || 'the engine failed')); };
+    stopHook = () => { done(); reject(new Error('stopped')); };
+    w.postMessage(req);
+  });
+}
+let stopHook: (() => void) | null = null;
+
+function stop(): void {
+  if (running && stopHook) stopHook();
+}
+
+async function runIn(bytes: Uint8Array, opts: RunOptions): Promise<RunResult> {
+  return (await inWorker({ kind: 'run', bytes, opts })).run!;
+}
+
+async function callIn(input: CallInput): Promise<CallResult> {
+  return (await inWorker({ kind: 'call', input })).call!;
 }
 
 async function run(): Promise<void> {
@@ -59,13 +88,13 @@ async function run(): Promise<void> {
       env: lines('env'),
       stdin: new TextEncoder().encode($<HTMLTextAreaElement>('stdin').value),
       gasLimit: gasLimit('gas'),
-      block: DEFAULT_BLOCK,
+      // (no block: the engine's default, the same as qvm run's)
       trace: true,
       profile: true,
     };
     const t0 = performance.now();
-    const r = await later(() => runElf(bytes, opts));
-    const ms = performance.now() - t0;
+    const r = await runIn(bytes, opts);
+    const ms = performance.now() - t0; // (including the worker's start)
     out.replaceChildren(
       fields([
         ['exit status', h('span', { id: 'exit' }, String(r.exitCode))],
@@ -89,7 +118,7 @@ async function dryRun(): Promise<void> {
     const rpc = new RpcClient($<HTMLInputElement>('rpc').value.trim());
     const address = $<HTMLInputElement>('contract').value.trim().toLowerCase();
     if (!/^0x[0-9a-f]{40}$/.test(address)) throw new Error('the contract address must be 0x followed by 40 hex digits');
-    const sender = $<HTMLInputElement>('sender').value.trim().toLowerCase() || DEFAULT_CONTEXT.sender;
+    const sender = $<HTMLInputElement>('sender').value.trim().toLowerCase();
     const args = lines('call-args');
     const readKeys = $<HTMLInputElement>('read').value.split(',').map((k) => k.trim()).filter((k) => k !== '');
     const [codeHex, storageHex, head] = await Promise.all([
@@ -101,17 +130,16 @@ async function dryRun(): Promise<void> {
     const storage = new Map<string, Uint8Array>();
     for (const [k, v] of Object.entries(storageHex)) if (v !== null) storage.set(k, hexBytes(v));
     const context = {
-      ...DEFAULT_CONTEXT,
       blockNumber: BigInt(head.number) + 1n,
       blockTimestamp: BigInt(head.timestamp),
       prevBlockHash: hexBytes(head.hash),
       chainId: BigInt(await rpc.call<string>('eth_chainId')),
       contract: address,
-      sender,
+      ...(sender ? { sender } : {}),
     };
     const code = hexBytes(codeHex);
     out.replaceChildren(h('p', { class: 'muted' }, 'running in the page…'));
-    const r: CallResult = await later(() => runCall({ code, args, readKeys, storage, context, gasLimit: gasLimit('call-gas'), trace: true, profile: true }));
+    const r = await callIn({ code, args, readKeys, storage, context, gasLimit: gasLimit('call-gas'), trace: true, profile: true });
     out.replaceChildren(
       fields([
         ['status', h('span', { id: 'call-status', class: r.status === 'success' ? 'ok' : 'bad' }, r.status)],
@@ -143,12 +171,13 @@ function setup(): void {
     if (f) void readFile(f);
   });
   $('run').addEventListener('click', () => void run());
+  $('stop').addEventListener('click', stop);
   $('dry-run').addEventListener('click', () => void dryRun());
   const rpc = $<HTMLInputElement>('rpc');
   if (location.protocol.startsWith('http')) rpc.value = location.origin + '/';
   $<HTMLInputElement>('gas').placeholder = String(DEFAULT_GAS_LIMIT);
   $<HTMLInputElement>('call-gas').placeholder = String(DEFAULT_GAS_LIMIT);
-  $<HTMLInputElement>('sender').placeholder = DEFAULT_CONTEXT.sender;
+  $<HTMLInputElement>('sender').placeholder = 'development account 0 (0xf39f…2266), as qvm run';
   // (a hook for tests and the console: run bytes without a file picker)
   Object.assign(window, { qvmPlayground: { setElf: (name: string, hex: string) => setElf(name, hexBytes(hex)), bytesHex, hexText } });
 }
