@@ -15,7 +15,7 @@ import { jitConfig } from '../src/cpu/x86_64/jit.js';
 import { runCall, runDeploy, applyOps } from '../src/contract/index.js';
 import type { GasProfile } from '../src/machine/profile/types.js';
 import { isPseudoFrame } from '../src/machine/profile/types.js';
-import { BUILD, CLI } from './helpers.js';
+import { BUILD, CLI, ROOT } from './helpers.js';
 import { code, EXAMPLES } from './contract-helpers.js';
 
 const bin = (name: string): Uint8Array => new Uint8Array(readFileSync(join(BUILD, name)));
@@ -123,6 +123,23 @@ describe('gas profiler', () => {
       // the entry range starts at the ELF entry point and is the root
       const main = withSyms.profile!.functions.find((f) => f.name === 'main')!;
       assert.ok(p.functions.some((f) => f.self === main.self && f.total === main.total));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a recursion deeper than the recorded frames: the stack is right again once it has returned', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qvm-prof-deep-'));
+    try {
+      const exe = join(dir, 'deep');
+      const cc = spawnSync('musl-gcc', ['-O1', '-static', '-o', exe, join(ROOT, 'test', 'profile', 'deep_recursion.c')], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, cc.stderr);
+      const { r, p } = profiled(new Uint8Array(readFileSync(exe)));
+      assert.equal(Buffer.from(r.stdout).toString(), '5000 333328333350000\n');
+      assertExact(p, r.gasUsed);
+      const leafStacks = p.stacks.filter((s) => s.frames.includes('leaf'));
+      assert.deepEqual(leafStacks.map((s) => s.frames.join(';')), ['_start;_start_c;main;leaf']);
+      assert.ok(fn(p, 'down')!.calls >= 1000 && fn(p, 'down')!.calls < 5001, 'calls past the depth limit are not recorded as frames');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -42,6 +42,8 @@ class ThreadStack {
   readonly nodes: CallNode[] = [];
   /** Return address of each frame (-1 for the root). */
   readonly rets: number[] = [];
+  /** Calls made beyond MAX_DEPTH, not pushed: their returns pop nothing. */
+  overflow = 0;
   constructor(root: CallNode) {
     this.nodes.push(root);
     this.rets.push(-1);
@@ -120,7 +122,10 @@ export class GasRecorder implements ProfileHooks {
       this.enter(cpu);
       this.charge(cpu.icount + 1, null);
       const st = this.cur;
-      if (st.nodes.length >= MAX_DEPTH) return;
+      if (st.nodes.length >= MAX_DEPTH) {
+        st.overflow++;
+        return;
+      }
       const n = child(st.top, this.nameOf(cpu.rip));
       n.calls++;
       st.nodes.push(n);
@@ -135,6 +140,10 @@ export class GasRecorder implements ProfileHooks {
       this.charge(cpu.icount + 1, null);
       const st = this.cur;
       const to = cpu.rip;
+      if (st.overflow > 0) {
+        st.overflow--;
+        return;
+      }
       for (let i = st.rets.length - 1; i > 0; i--) {
         if (st.rets[i] === to) {
           st.nodes.length = i;
