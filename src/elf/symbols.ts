@@ -71,8 +71,13 @@ function readSymbols(bytes: Uint8Array, loadBias: number): FunctionSymbol[] {
       if (byAddr.has(addr)) continue;
       const nameOff = strtab.offset + dv.getUint32(o, true);
       let end = nameOff;
-      while (end < strEnd && bytes[end] !== 0) end++;
-      const name = decoder.decode(bytes.subarray(nameOff, end));
+      let ascii = true;
+      while (end < strEnd && bytes[end] !== 0) {
+        if (bytes[end]! >= 0x80) ascii = false;
+        end++;
+      }
+      // (names are nearly always ASCII: skip the decoder for them, it dominates on large tables)
+      const name = ascii && end - nameOff <= 4096 ? String.fromCharCode(...bytes.subarray(nameOff, end)) : decoder.decode(bytes.subarray(nameOff, end));
       if (name === '') continue;
       byAddr.set(addr, { addr, size: Number(dv.getBigUint64(o + 16, true)), name });
     }
