@@ -81,6 +81,8 @@ function readSymbols(bytes: Uint8Array, loadBias: number): FunctionSymbol[] {
       if (name === '') continue;
       byAddr.set(addr, { addr, size: Number(dv.getBigUint64(o + 16, true)), name });
     }
+    // an ELF has one symbol table; reading only the first bounds the work by the file's size
+    break;
   }
   return [...byAddr.values()].sort((a, b) => a.addr - b.addr);
 }
