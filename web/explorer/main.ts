@@ -67,7 +67,7 @@ async function home(): Promise<void> {
     const [blocks, txs] = await Promise.all([rpc.call<BlockSummary[]>('qvm_listBlocks', 20), rpc.call<TxSummary[]>('qvm_listTransactions', { limit: 20 })]);
     const fresh = new Set(shown < 0 ? [] : txs.map((t) => t.hash).filter((x) => !seen.has(x)));
     txs.forEach((t) => seen.add(t.hash));
-    const bt = table(['block', 'hash', 'time', 'txs', 'gas used'], blocks.map((b) => [link.block(b.number), h('code', null, short(b.hash, 14)), time(b.timestamp), b.transactions, gas(b.gasUsed)]));
+    const bt = table(['block', 'hash', 'time', 'txs', 'gas used'], blocks.map((b) => [link.block(b.number), h('code', { class: 'nowrap' }, short(b.hash, 12)), h('span', { class: 'nowrap', title: time(b.timestamp) }, time(b.timestamp).slice(11)), b.transactions, gas(b.gasUsed)]));
     bt.querySelectorAll('tbody tr').forEach((tr, i) => { tr.setAttribute('data-block', String(blocks[i]!.number)); if (shown >= 0 && blocks[i]!.number > shown) tr.classList.add('new'); });
     blocksBox.replaceChildren(bt);
     txsBox.replaceChildren(txs.length ? txRows(txs, fresh) : h('p', { class: 'muted' }, 'no transactions yet'));
