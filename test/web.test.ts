@@ -9,7 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
@@ -159,13 +159,29 @@ describe('explorer and playground in Chromium', { skip }, () => {
     assert.equal(await text('#error'), 'stopped');
   });
 
-  it('the playground opened alone from disk runs the same', async () => {
+  it('the playground opened alone from disk runs the same, with a file dropped on it', async () => {
     await page.goto(pathToFileURL(PLAYGROUND_FILE).href);
     const prog = join(BUILD, 'qsort_bsearch.musl.O0');
     const want = qvmRun(prog, []);
     const got = await playgroundRun(prog, []);
     assert.deepEqual(got, { stdout: want.stdout, gas: want.gasUsed, exit: want.exitCode });
     await shot('playground-file');
+    // dropped instead of picked: the page's drop handler reads the file
+    const hello = join(BUILD, 'hello.musl.O0');
+    const b64 = readFileSync(hello).toString('base64');
+    await page.evaluate((data: string) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped-hello'));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await page.waitForFunction(() => document.getElementById('elf-name')!.textContent!.startsWith('dropped-hello'));
+    await page.$eval('#args', (e) => { (e as HTMLTextAreaElement).value = 'drop'; });
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('stdout')?.textContent?.includes('drop'));
+    const dropped = qvmRun(hello, ['drop']);
+    assert.equal(await page.$eval('#stdout', (e) => e.textContent), dropped.stdout);
+    assert.equal(Number(await text('#gas-used')), dropped.gasUsed);
   });
 
   it('the playground dry-runs a contract call against the node\'s storage, with the node\'s gas', async () => {

@@ -83,7 +83,8 @@ async function blockPage(id: string): Promise<void> {
   if (!b) return notFound(`block ${id}`);
   const n = Number(BigInt(b.number!));
   document.title = `Block ${n} · QVM`;
-  const txs = await rpc.call<TxSummary[]>('qvm_listTransactions', { block: n, limit: 200 });
+  const [txs, headHex] = await Promise.all([rpc.call<TxSummary[]>('qvm_listTransactions', { block: n, limit: 200 }), rpc.call<string>('eth_blockNumber')]);
+  const isHead = BigInt(headHex) === BigInt(n);
   main.replaceChildren(
     h('h1', null, `Block ${n}`),
     fields([
@@ -94,7 +95,7 @@ async function blockPage(id: string): Promise<void> {
       ['state root', h('code', null, b.stateRoot!)],
       ['transactions', String(b.transactions.length)],
     ]),
-    h('p', null, n > 0 ? h('a', { href: `/block/${n - 1}` }, '‹ previous') : '', ' ', h('a', { href: `/block/${n + 1}` }, 'next ›')),
+    h('p', null, n > 0 ? h('a', { href: `/block/${n - 1}` }, '‹ previous') : '', ' ', isHead ? h('span', { class: 'muted' }, '(latest)') : h('a', { href: `/block/${n + 1}` }, 'next ›')),
     h('h2', null, 'Transactions'),
     txs.length ? txRows(txs.reverse()) : h('p', { class: 'muted' }, 'none'),
   );
