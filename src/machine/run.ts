@@ -72,7 +72,7 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
   cpu.setReg64Number(RSP, loaded.stackPointer);
   // the threads of the program, scheduled deterministically (threads.ts)
   const profiler = opts.profile === true ? new GasRecorder(kernel, mem, img, functionSymbols(bytes, img.loadBias), cpu) : null;
-  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit, profiler && ((i) => profiler.decoded(i)));
+  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit, profiler);
   return {
     ...(profiler ? { profile: profiler.finish(instructions, gasUsed) } : {}),
     exitCode,

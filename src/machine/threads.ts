@@ -241,6 +241,14 @@ export class X86Thread implements ThreadContext, ThreadOps {
   }
 }
 
+/** Observers of a run (the gas profiler), called on slow paths only: decoding, thread switches. */
+export interface RunHooks {
+  /** A newly decoded instruction, before its first execution. */
+  decoded(insn: Insn): void;
+  /** `cpu`'s thread runs from now on (its icount is the run's count at the switch). */
+  switched(cpu: Cpu): void;
+}
+
 export interface ThreadsEnd {
   exitCode: number;
   signal: number | null;
@@ -267,13 +275,13 @@ function trapOf(sig: number, code: number): { trapno: number; err: number } {
 
 /**
  * Run the program's threads until it exits, is killed, deadlocks or runs out of gas. `main` is the
- * main thread's Cpu, ready at the entry point. `onDecode` sees every decoded instruction (profiler).
+ * main thread's Cpu, ready at the entry point. `hooks` observe the run (profiler).
  */
-export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, onDecode: ((insn: Insn) => void) | null = null): ThreadsEnd {
+export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, hooks: RunHooks | null = null): ThreadsEnd {
   const mem = main.mem;
   const m: MachineState = { kernel, mem, cur: main };
   const interp = new Interpreter(main);
-  interp.onDecode = onDecode;
+  if (hooks) interp.onDecode = (insn) => hooks.decoded(insn);
   const sched = kernel.sched;
   sched.retired = () => m.cur.icount;
   let cpu = main;
@@ -307,6 +315,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, onDecode
         m.cur = c;
         interp.cpu = c;
         th = next;
+        hooks?.switched(c);
       }
       quantumEnd = cpu.icount + QUANTUM;
     }

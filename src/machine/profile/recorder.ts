@@ -14,7 +14,8 @@
  * Call stacks follow CALL/RET: a call pushes a frame named after its target, a return pops back to
  * the frame whose return address it returns to (so longjmp, exceptions and stack switches that skip
  * frames resynchronise); a return to no known address (a signal handler's, a "push; ret" jump)
- * leaves the stack as it is. Each guest thread has its own stack.
+ * leaves the stack as it is. Each guest thread has its own stack; the machine reports every
+ * thread switch (RunHooks.switched), so each thread's instructions are charged to its own stack.
  */
 import type { Cpu } from '../../cpu/x86_64/cpu.js';
 import { RAX } from '../../cpu/x86_64/cpu.js';
@@ -28,6 +29,7 @@ import { OUTPUT_GAS_PER_BYTE } from '../../kernel/gas.js';
 import { syscallNames } from '../../kernel/arch/index.js';
 import type { Memory } from '../../mem/memory.js';
 import { GAS_PER_PAGE_TOUCHED } from '../gas.js';
+import type { RunHooks } from '../threads.js';
 import { buildProfile, type CallNode } from './tree.js';
 import { PSEUDO_MEMORY, PSEUDO_OUTPUT, PSEUDO_STORAGE, type GasProfile } from './types.js';
 
@@ -63,13 +65,7 @@ function child(parent: CallNode, name: string): CallNode {
   return n;
 }
 
-/** The hooks the machine installs for a profiled run. */
-export interface ProfileHooks {
-  /** Called by the code cache with every instruction it decodes, before its first execution. */
-  decoded(insn: Insn): void;
-}
-
-export class GasRecorder implements ProfileHooks {
+export class GasRecorder implements RunHooks {
   private readonly root: CallNode;
   private readonly stacks = new Map<Cpu, ThreadStack>();
   private cur: ThreadStack;
@@ -166,6 +162,10 @@ export class GasRecorder implements ProfileHooks {
       this.charge(this.icount, this.syscallNames.get(nr) ?? `#${nr}`);
       return r;
     };
+  }
+
+  switched(cpu: Cpu): void {
+    this.enter(cpu);
   }
 
   /** Make cpu's thread the current stack (after charging what came before to the previous one). */
