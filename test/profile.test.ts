@@ -78,6 +78,18 @@ describe('gas profiler', () => {
     assert.ok(p.stacks.some((s) => s.frames.includes('printf') && s.frames[s.frames.length - 1] === '[syscall writev]'));
   });
 
+  it('threads: each thread\'s functions are on its own stack, below (thread)', () => {
+    const { r, p } = profiled(bin('threads.musl.O2'));
+    assertExact(p, r.gasUsed);
+    for (const name of ['worker', 'player', 'consumer']) {
+      const stacks = p.stacks.filter((s) => s.frames.includes(name));
+      assert.ok(stacks.length > 0, `${name} present`);
+      assert.ok(stacks.every((s) => s.frames[1] === '(thread)' && !s.frames.includes('main')), `${name} only on thread stacks`);
+    }
+    assert.equal(fn(p, 'worker')!.calls, 4);
+    assert.equal(fn(p, 'pthread_create')!.calls, 8); // 4 workers, 2 players, a producer and a consumer
+  });
+
   it('bench_cpu: sha256_block is the hottest function after main', () => {
     const { r, p } = profiled(bin('bench_cpu.musl.O2'));
     assertExact(p, r.gasUsed);
