@@ -49,6 +49,8 @@ interface Mined {
 interface Cursor {
   /** Transactions of the contract replayed so far. */
   done: number;
+  /** Hash of the last one. */
+  last: Hex | null;
   storage: Map<string, Uint8Array>;
 }
 
@@ -75,12 +77,14 @@ export class TxTracer {
       readKeys: env?.kind === 'call' ? env.readKeys : [],
       stdin: toHex(env?.kind === 'call' ? env.stdin : new Uint8Array(0)),
     };
+    // no VM run (a transfer, a bad envelope): the receipt's events are all there is
+    const logged = receipt.logs.map((l) => ({ topic0: l.topics[0]!, data: l.data, text: td.decode(fromHex(l.data)) }));
     if (contract === null || env === null || receipt.qvm.kind === 'transfer') {
-      return { ...base, storageWrites: [], events: [], profile: null, vmGasUsed: receipt.qvm.vmGasUsed };
+      return { ...base, storageWrites: [], events: logged, profile: null, vmGasUsed: receipt.qvm.vmGasUsed };
     }
     const storage = this.storageBefore(contract, hash);
     const r = this.execute(target, env, contract, storage, true);
-    if (r === null) return { ...base, storageWrites: [], events: [], profile: null, vmGasUsed: 0 };
+    if (r === null) return { ...base, storageWrites: [], events: logged, profile: null, vmGasUsed: receipt.qvm.vmGasUsed };
     this.check(target, r);
     const storageWrites = r.status === 'success' ? r.ops.map((op) => ({
       key: op.key,
@@ -101,8 +105,10 @@ export class TxTracer {
     const list = this.contractTxs(contract);
     const at = list.findIndex((h) => h === hash);
     let cur = this.cursors.get(contract);
-    if (!cur || cur.done > at) cur = { done: 0, storage: new Map() };
+    // (after a rollback the contract's history may differ: a cursor is valid while its last replayed transaction is still there)
+    if (!cur || cur.done > at || (cur.done > 0 && list[cur.done - 1] !== cur.last)) cur = { done: 0, last: null, storage: new Map() };
     for (; cur.done < at; cur.done++) {
+      cur.last = list[cur.done]!;
       // (decoded only when replayed: recovering a sender is the costly part)
       const m = this.mined(list[cur.done]!);
       const env = m ? envelopeOf(m.tx) : null;
