@@ -93,7 +93,7 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
   });
 
   it('garbage parameters get an error or an answer, never an internal error', () => {
-    const garbage: unknown[][] = [[], [null], [{}], ['0x'], [123], [[]], [-1, -1, -1], [1.5], ['0x' + 'ab'.repeat(20), 'x', {}], [{ address: 5, limit: -3 }], [{ block: 'x' }], [{ limit: 1e9 }]];
+    const garbage: unknown[][] = [[], [null], [{}], ['0x'], [123], [[]], [-1, -1, -1], [1.5], ['0x' + 'ab'.repeat(20), 'x', {}], [{ address: 5, limit: -3 }], [{ block: 'x' }], [{ limit: 1e9 }], ['0x' + '11'.repeat(32), 'yes'], ['0x' + '11'.repeat(32), { reexecute: 1 }]];
     for (const m of ['qvm_listBlocks', 'qvm_listTransactions', 'qvm_getAccount', 'qvm_getStoragePage', 'qvm_search', 'qvm_traceTransaction']) {
       for (const g of garbage) {
         const r = rpc.handle({ jsonrpc: '2.0', id: 1, method: m, params: g }) as { result?: unknown; error?: { code: number; message: string } };
@@ -114,7 +114,11 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
 
   it('traces in any order show the real old and new values, events as text and an exact profile', () => {
     for (const i of [4, 1, 2, 0, 3, 4, 1]) {
-      const t = call('qvm_traceTransaction', hashes[i]);
+      const shared = call('qvm_traceTransaction', hashes[i]);
+      assert.equal(shared.reexecuted, undefined, 'only when asked for');
+      const full = call('qvm_traceTransaction', hashes[i], { reexecute: true });
+      const t = { ...full, ...full.reexecuted };
+      assert.deepEqual({ ...full, reexecuted: undefined }, { ...shared, reexecuted: undefined }, 'the shared shape is unchanged');
       const receipt = chain.receipt(hashes[i]!)!;
       assert.equal(t.vmGasUsed, receipt.qvm.vmGasUsed);
       assert.equal(t.profile.gasUsed, receipt.qvm.vmGasUsed);
@@ -134,18 +138,19 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
         assert.match(t.failure.reason, /.+/);
       }
     }
-    const t1 = call('qvm_traceTransaction', hashes[1]);
+    const trace = (h: Hex): any => { const f = call('qvm_traceTransaction', h, { reexecute: true }); return { ...f, ...f.reexecuted }; };
+    const t1 = trace(hashes[1]!);
     assert.deepEqual(t1.args, ['transfer', ADDRS[1], '300']);
     assert.deepEqual(t1.readKeys, [`BAL_${ADDRS[0]}`]);
     assert.equal(t1.events[0].text, `transfer ${ADDRS[0]} ${ADDRS[1]} 300`);
     const txt = (h: Hex | null): string | null => (h === null ? null : Buffer.from(h.slice(2), 'hex').toString());
     assert.deepEqual(t1.storageWrites.map((w: { key: string; old: Hex | null; new: Hex | null }) => [w.key, txt(w.old), txt(w.new)]),
       [[`BAL_${ADDRS[0]}`, '1000', '700'], [`BAL_${ADDRS[1]}`, null, '300']]);
-    const plain = call('qvm_traceTransaction', hashes[5]);
+    const plain = trace(hashes[5]!);
     assert.equal(plain.kind, 'transfer');
     assert.equal(plain.profile, null);
-    assert.equal(call('qvm_traceTransaction', '0x' + '11'.repeat(32)), null);
-    const failedDeploy = call('qvm_traceTransaction', hashes[6]);
+    assert.equal(call('qvm_traceTransaction', '0x' + '11'.repeat(32), { reexecute: true }), null);
+    const failedDeploy = trace(hashes[6]!);
     assert.equal(failedDeploy.status, 'failure');
     assert.match(failedDeploy.events[0].text, /invalid supply lots/);
     assert.equal(failedDeploy.profile.gasUsed, chain.receipt(hashes[6]!)!.qvm.vmGasUsed);

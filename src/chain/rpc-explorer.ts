@@ -74,6 +74,15 @@ export function explorerMethod(chain: Chain, method: string, params: unknown[]):
   }
 }
 
+/** qvm_traceTransaction's options: `{ reexecute: true }` adds the re-executed trace. */
+export function reexecuteAsked(options: unknown): boolean {
+  if (options === undefined || options === null) return false;
+  if (typeof options !== 'object' || Array.isArray(options)) throw bad('options must be an object like { "reexecute": true }');
+  const v = (options as Record<string, unknown>).reexecute;
+  if (v !== undefined && typeof v !== 'boolean') throw bad('reexecute must be true or false');
+  return v === true;
+}
+
 /** The re-executed trace of a mined transaction (null when unknown). */
 export function traceOf(chain: Chain, hash: Hex): TxTrace | null {
   return tracerOf(chain).trace(hash);

@@ -8,7 +8,7 @@ import { quantity, toHex, type Hex } from './bytes.js';
 import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
-import { explorerMethod, traceOf } from './rpc-explorer.js';
+import { explorerMethod, reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { serveWeb } from './web-server.js';
 import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
@@ -443,7 +443,9 @@ export class RpcServer implements RpcHost {
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
         const r = c.receipt(h);
-        return r ? { ...receiptResult(r), ...traceOf(c, h) } : null;
+        if (!r) return null;
+        // { reexecute: true }: run it again for what the receipt does not keep (rpc-explorer.ts)
+        return reexecuteAsked(params[1]) ? { ...receiptResult(r), reexecuted: traceOf(c, h) } : receiptResult(r);
       }
       case 'qvm_stateRoot':
         return c.stateRoot();

@@ -12,11 +12,15 @@ import { RpcClient } from '../shared/rpc.js';
 interface BlockSummary { number: number; hash: string; timestamp: string; transactions: number; gasUsed: string }
 interface TxSummary { hash: string; block: number; index: number; from: string; to: string | null; contractAddress: string | null; kind: string; status: string; gasUsed: string }
 interface Receipt { transactionHash: string; blockNumber: string; from: string; to: string | null; contractAddress: string | null; status: string; gasUsed: string; logs: Array<{ data: string; topics: string[] }> }
+interface Reexecuted {
+  contract: string | null; args: string[]; readKeys: string[]; stdin: string;
+  storageWrites: Array<{ key: string; old: string | null; new: string | null }>; events: Array<{ topic0: string; text: string }>;
+  profile: GasProfile | null; vmGasUsed: number;
+}
 interface Trace {
   kind: string; status: string; failure: { kind: string; reason: string } | null; vmGasUsed: number; intrinsicGas: number;
-  reads: string[]; contract: string | null; args: string[]; readKeys: string[]; stdin: string; stdout: string; stderr: string;
-  storageWrites: Array<{ key: string; old: string | null; new: string | null }>; events: Array<{ topic0: string; text: string }>;
-  profile: GasProfile | null; instructions: number; syscalls: number; exitCode: number;
+  reads: string[]; stdout: string; stderr: string; instructions: number; syscalls: number; exitCode: number;
+  reexecuted: Reexecuted;
 }
 interface Account { address: string; balance: string; nonce: string; codeHash: string | null; codeSize: number; arch: string | null; storageKeys: number; contract: { deployer: string; deployTx: string; deployBlock: number } | null }
 
@@ -113,7 +117,8 @@ async function txPage(hash: string): Promise<void> {
   }
   document.title = `Tx ${short(hash)} · QVM`;
   main.replaceChildren(h('h1', null, 'Transaction'), h('p', { class: 'muted' }, 're-executing…'));
-  const t = await rpc.call<Trace>('qvm_traceTransaction', hash);
+  const rec = await rpc.call<Trace>('qvm_traceTransaction', hash, { reexecute: true });
+  const t = { ...rec, ...rec.reexecuted };
   const contract = t.contract ?? r.contractAddress ?? r.to;
   const reads = [...new Set([...t.readKeys, ...t.reads])];
   main.replaceChildren(
