@@ -23,7 +23,12 @@ export function profileFormatOf(flags: ProfileFlags, fail: (m: string) => never)
 }
 
 export function writeProfile(flags: ProfileFlags, profile: GasProfile | undefined, elf: string, fail: (m: string) => never): void {
-  if (flags.profile === undefined || profile === undefined) return;
+  if (flags.profile === undefined) return;
+  if (profile === undefined) {
+    // (a riscv64 program, or a call refused before it ran)
+    process.stderr.write(`qvm: no gas profile written to ${flags.profile}: the profiler follows x86-64 programs that ran\n`);
+    return;
+  }
   const text = formatProfile(profile, profileFormatOf(flags, fail), basename(elf));
   try {
     writeFileSync(flags.profile, text);
