@@ -1,11 +1,13 @@
 /**
- * Read-only `qvm_*` methods for the block explorer (docs/explorer.md): lists of blocks and
+ * Read-only `qvm_*` methods for the block explorer (docs/explorer.md), as RPC table entries: lists of blocks and
  * transactions, an account with its code, a page of a contract's storage, search, and the
  * re-executed trace of a transaction. They only read the chain; every answer is plain JSON.
  */
 import { parseElf, ElfError } from '../elf/parse.js';
 import { normAddress, quantity, toHex, type Hex } from './bytes.js';
-import { ChainError, type Chain, type RpcReceipt } from './chain.js';
+import type { Chain, RpcReceipt } from './chain.js';
+import { invalid } from './rpc-params.js';
+import type { MethodTable } from './rpc-table.js';
 import { TxTracer, type TxTrace } from './trace.js';
 
 const MAX_LIST = 200;
@@ -40,7 +42,7 @@ export function tracerOf(chain: Chain): TxTracer {
   return t;
 }
 
-const bad = (msg: string): ChainError => new ChainError(msg, -32602);
+const bad = invalid;
 
 function count(v: unknown, dflt: number, max: number, name: string): number {
   if (v === undefined || v === null) return dflt;
@@ -56,23 +58,15 @@ function addressParam(v: unknown): Hex {
   }
 }
 
-/** The answer to an explorer method, or undefined when `method` is not one of them. */
-export function explorerMethod(chain: Chain, method: string, params: unknown[]): unknown {
-  switch (method) {
-    case 'qvm_listBlocks':
-      return listBlocks(chain, count(params[0], 20, MAX_LIST, 'count'), params[1]);
-    case 'qvm_listTransactions':
-      return listTransactions(chain, params[0]);
-    case 'qvm_getAccount':
-      return account(chain, addressParam(params[0]));
-    case 'qvm_getStoragePage':
-      return storagePage(chain, addressParam(params[0]), count(params[1], 0, Number.MAX_SAFE_INTEGER, 'offset'), count(params[2], 50, MAX_STORAGE_PAGE, 'limit'));
-    case 'qvm_search':
-      return search(chain, params[0]);
-    default:
-      return undefined;
-  }
-}
+/** The explorer's methods, as entries of the RPC method table (rpc-methods.ts). */
+export const explorerMethods: MethodTable = {
+  qvm_listBlocks: (p, host) => listBlocks(host.chain, count(p[0], 20, MAX_LIST, 'count'), p[1]),
+  qvm_listTransactions: (p, host) => listTransactions(host.chain, p[0]),
+  qvm_getAccount: (p, host) => account(host.chain, addressParam(p[0])),
+  qvm_getStoragePage: (p, host) =>
+    storagePage(host.chain, addressParam(p[0]), count(p[1], 0, Number.MAX_SAFE_INTEGER, 'offset'), count(p[2], 50, MAX_STORAGE_PAGE, 'limit')),
+  qvm_search: (p, host) => search(host.chain, p[0]),
+};
 
 /** qvm_traceTransaction's options: `{ reexecute: true }` adds the re-executed trace. */
 export function reexecuteAsked(options: unknown): boolean {

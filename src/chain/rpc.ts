@@ -8,7 +8,7 @@ import { quantity, toHex, type Hex } from './bytes.js';
 import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
-import { explorerMethod, reexecuteAsked, traceOf } from './rpc-explorer.js';
+import { reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { serveWeb } from './web-server.js';
 import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
@@ -451,11 +451,8 @@ export class RpcServer implements RpcHost {
         return c.stateRoot();
       case 'qvm_mine':
         return quantity(this.mine().number);
-      default: {
-        const answer = explorerMethod(c, method, params);
-        if (answer !== undefined) return answer;
+      default:
         throw new RpcError(-32601, `method ${method} is not supported`);
-      }
     }
   }
 
