@@ -1,7 +1,8 @@
 /**
- * Read-only `qvm_*` methods for the block explorer (docs/explorer.md), as RPC table entries: lists of blocks and
- * transactions, an account with its code, a page of a contract's storage, search, and the
- * re-executed trace of a transaction. They only read the chain; every answer is plain JSON.
+ * Read-only `qvm_*` methods for the block explorer (docs/explorer.md), as RPC table entries:
+ * lists of blocks and transactions, an account with its code, a page of a contract's storage,
+ * search; and the re-executed trace of a transaction (qvm_traceTransaction's `reexecute` option).
+ * They only read the chain; every answer is plain JSON.
  */
 import { parseElf, ElfError } from '../elf/parse.js';
 import { normAddress, quantity, toHex, type Hex } from './bytes.js';
