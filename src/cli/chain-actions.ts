@@ -3,7 +3,6 @@
  * `qvm run` does not pay for viem and SQLite): `node` runs the local chain; the others are
  * clients over JSON-RPC (viem).
  */
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
@@ -12,24 +11,12 @@ import { createPublicClient, http, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Chain, DEV_BALANCE, DEV_KEY_0, devAccounts, encodeCall, encodeDeploy, receiptResult, RpcServer, type Hex, type QvmResult, type RpcReceipt } from '../chain/index.js';
 import { resultJson, resultText } from './result-print.js';
+import { die, readFile } from './io.js';
 import { stdinBytes } from './stdin.js';
 import { formatEther } from './units.js';
 
 import { DEFAULT_RPC } from './chain.js';
 
-function die(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
-
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path === '-' ? 0 : path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    die(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
-}
 
 const text = (hex: string): string => Buffer.from(hex.slice(2), 'hex').toString('utf8');
 

@@ -13,6 +13,7 @@ import type { BlockContext, RunResult } from '../machine/types.js';
 import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 import { registerChainCommands } from './chain.js';
 import { stdinBytes } from './stdin.js';
+import { registerCalldataCommands } from './calldata.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -177,6 +178,7 @@ program
   });
 
 registerChainCommands(program);
+registerCalldataCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
