@@ -14,6 +14,7 @@ import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type R
 import { registerChainCommands } from './chain.js';
 import { stdinBytes } from './stdin.js';
 import { registerCalldataCommands } from './calldata.js';
+import { registerNewCommand } from './new.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -179,6 +180,7 @@ program
 
 registerChainCommands(program);
 registerCalldataCommands(program);
+registerNewCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
