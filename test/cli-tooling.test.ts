@@ -115,6 +115,10 @@ describe('chain clients', { skip }, () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /panicked at src\/main\.rs:3:5: the real reason/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+    // sent anyway: the receipt's summary shows the whole stderr, line by line
+    const sent = qvm(['call', PROBE_AT, 'echo', panic, '101', '--gas', '50000000', '--rpc', url]);
+    assert.equal(sent.status, 1);
+    assert.match(sent.stdout, /^error {5}thread 'main' panicked at src\/main\.rs:3:5:\n {10}the real reason$/m);
   });
 
   it('the upload progress counts the transaction\'s bytes, not its hex', { skip: example('token-go') ? false : 'token-go not built' }, () => {
