@@ -77,7 +77,7 @@ static inline char *qvm_get(const char *key) {
 /* Sets KEY to VALUE when the call succeeds. */
 static inline void qvm_set(const char *key, const char *value) {
     if (!qvm_valid_key(key)) qvm_fail("qvm_set: invalid key \"%s\"", key);
-    if (!qvm_valid_value(value)) qvm_fail("qvm_set: invalid value for %s (a newline, or longer than %d bytes)", key, QVM_MAX_VALUE);
+    if (!qvm_valid_value(value)) qvm_fail("qvm_set: invalid value for %s (a newline or NUL, or longer than %d bytes)", key, QVM_MAX_VALUE);
     printf("DBW=%s=%s\n", key, value);
 }
 
@@ -94,8 +94,7 @@ __attribute__((format(printf, 1, 2))) static inline void qvm_event(const char *f
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0 || n > QVM_MAX_EVENT) qvm_fail("qvm_event: event longer than %d bytes", QVM_MAX_EVENT);
-    if (strchr(buf, '\n')) qvm_fail("qvm_event: an event cannot contain a newline");
+    if (n < 0 || n > QVM_MAX_EVENT || strchr(buf, '\n')) qvm_fail("qvm_event: an event is at most %d bytes, without a newline", QVM_MAX_EVENT);
     printf("OUT=%s\n", buf);
 }
 
