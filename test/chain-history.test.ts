@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Chain, devAccounts, DEV_BALANCE, encodeCall, encodeDeploy, toHex, type Hex } from '../src/chain/index.js';
+import { impersonatedTx } from '../src/chain/dev-signer.js';
 import { example } from './chain-helpers.js';
 
 const DEV = devAccounts(3);
@@ -125,6 +126,28 @@ describe('versioned state store', { skip }, () => {
     chain.revertTo(snap);
     assert.deepEqual(look(chain), before);
     chain.close();
+  });
+
+  it('an impersonated transaction keeps its sender across a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qvm-history-imp-'));
+    try {
+      const opts = { dataDir: dir, genesisAlloc: alloc, genesisTimestamp: 1_700_000_000n, timestampStep: 1n };
+      const chain = new Chain(opts);
+      const who = '0x00000000000000000000000000000000000000cc' as Hex;
+      chain.editAccount(who, { balance: 10n ** 18n });
+      const raw = impersonatedTx(who, { chainId: 1337n, nonce: 0n, to: DEV[0]!.address, value: 5n, data: new Uint8Array(0), gas: 21_000n, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n });
+      assert.throws(() => chain.submit(raw), /insufficient funds|invalid signature/, 'not without impersonation');
+      const tx = chain.submit(raw, who);
+      chain.mine();
+      assert.equal(chain.receipt(tx.hash)!.status, '0x1');
+      chain.close();
+      const again = new Chain(opts);
+      assert.equal(again.transaction(tx.hash)!.tx.from, who);
+      assert.equal(again.account(DEV[0]!.address).balance, DEV_BALANCE + 5n);
+      again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a database made before history existed keeps state from its last block on', async () => {

@@ -115,6 +115,24 @@ describe('Ethereum tooling against qvm node', { skip }, () => {
     await client.transport.getRpcClient().then((c) => c.close());
   });
 
+  it('ethers over WebSocket: block and contract event listeners on eth_subscribe', async () => {
+    const provider = new ethers.WebSocketProvider(url.replace('http://', 'ws://'), undefined, { staticNetwork: true });
+    try {
+      const blocks: number[] = [];
+      const seen: string[] = [];
+      await provider.on('block', (n: number) => blocks.push(n));
+      await provider.on({ address: TOKEN }, (log: ethers.Log) => seen.push(text(log.data)));
+      await new Promise((r) => setTimeout(r, 300));
+      const hash = await rpc<Hex>(url, 'eth_sendTransaction', [{ from: ADDRS[2], to: TOKEN, data: hex(encodeCall(['transfer', ADDRS[0]!, '0'])) }]);
+      const r = await provider.getTransactionReceipt(hash);
+      await until('the ethers block listener', () => blocks.includes(r!.blockNumber));
+      await until('the ethers event listener', () => seen.length > 0);
+      assert.deepEqual(seen, [`transfer ${ADDRS[2]} ${ADDRS[0]} 0`]);
+    } finally {
+      await provider.destroy();
+    }
+  });
+
   it('cast send --unlocked and cast rpc', () => {
     const out = execFileSync(CAST, ['send', '--unlocked', '--from', ADDRS[2]!, ADDRS[0]!, '--value', '1ether', '--rpc-url', url], { encoding: 'utf8' });
     assert.match(out, /status\s+1 \(success\)/);

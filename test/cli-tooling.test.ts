@@ -9,11 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Hex } from '../src/chain/index.js';
-import { ADDRS, CLI, example, rpc, startNode, type NodeProc } from './chain-helpers.js';
+import { encodeCall, encodeDeploy, type Hex } from '../src/chain/index.js';
+import { ADDRS, CAST, CLI, example, hex, rpc, startNode, type NodeProc } from './chain-helpers.js';
 import { PROBE } from './contract-helpers.js';
 import { TOPIC_STDOUT } from '../src/contract/index.js';
 import { formatEther, parseAmount } from '../src/cli/units.js';
@@ -115,6 +115,10 @@ describe('chain clients', { skip }, () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /panicked at src\/main\.rs:3:5: the real reason/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+    // sent anyway: the receipt's summary shows the whole stderr, line by line
+    const sent = qvm(['call', PROBE_AT, 'echo', panic, '101', '--gas', '50000000', '--rpc', url]);
+    assert.equal(sent.status, 1);
+    assert.match(sent.stdout, /^error {5}thread 'main' panicked at src\/main\.rs:3:5:\n {10}the real reason$/m);
   });
 
   it('the upload progress counts the transaction\'s bytes, not its hex', { skip: example('token-go') ? false : 'token-go not built' }, () => {
@@ -125,6 +129,19 @@ describe('chain clients', { skip }, () => {
     assert.ok(m, r.stderr);
     const mib = statSync(elf).size / (1024 * 1024);
     assert.ok(Math.abs(Number(m[2]) - mib) < 0.15, `${m[2]} MiB shown for a ${mib.toFixed(2)} MiB file`);
+  });
+
+  it('qvm calldata builds the envelopes that cast sends', async () => {
+    const call = qvm(['calldata', 'call', 'transfer', ADDRS[1]!, '1', '--read', `BAL_${ADDRS[1]}`]).stdout.trim();
+    assert.equal(call, hex(encodeCall(['transfer', ADDRS[1]!, '1'], [`BAL_${ADDRS[1]}`])));
+    const deploy = qvm(['calldata', 'deploy', example('token-c')!, '77']).stdout.trim();
+    assert.equal(deploy, hex(encodeDeploy(readFileSync(example('token-c')!), ['77'])));
+    const out = spawnSync(CAST, ['send', '--unlocked', '--from', ADDRS[2]!, '--rpc-url', url, '--json', '--create', deploy], { encoding: 'utf8' });
+    const created = (JSON.parse(out.stdout) as { contractAddress: Hex }).contractAddress;
+    assert.deepEqual(await rpc(url, 'qvm_getStorage', [created, ['TOTAL_SUPPLY']]), { TOTAL_SUPPLY: hex(new TextEncoder().encode('77')) });
+    const sent = spawnSync(CAST, ['send', '--unlocked', '--from', ADDRS[2]!, created, call, '--rpc-url', url, '--json'], { encoding: 'utf8' });
+    assert.equal((JSON.parse(sent.stdout) as { status: string }).status, '0x1', sent.stderr);
+    assert.match(qvm(['calldata', 'call', 'x', '--read', 'bad-key']).stderr, /invalid key "bad-key"/);
   });
 
   it('--help shows no private key', () => {

@@ -4,7 +4,6 @@
  * clients over JSON-RPC (viem).
  */
 import { DEFAULT_CALL_TIMEOUT_MS, Executor } from '../chain/executor.js';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
@@ -13,24 +12,12 @@ import { createPublicClient, http, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Chain, DEV_BALANCE, DEV_KEY_0, devAccounts, encodeCall, encodeDeploy, receiptResult, RpcServer, type Hex, type QvmResult, type RpcReceipt } from '../chain/index.js';
 import { resultJson, resultText } from './result-print.js';
+import { die, readFile } from './io.js';
 import { stdinBytes } from './stdin.js';
 import { formatEther } from './units.js';
 
 import { DEFAULT_RPC } from './chain.js';
 
-function die(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
-
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path === '-' ? 0 : path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    die(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
-}
 
 const text = (hex: string): string => Buffer.from(hex.slice(2), 'hex').toString('utf8');
 
@@ -243,7 +230,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
     } else if (r) process.stdout.write(`  failed: ${r.qvm.failure?.reason ?? 'unknown'}\n`);
   }
   process.stdout.write(`\nExplorer: http://${flags.host}:${port}/ (playground: http://${flags.host}:${port}/playground)\n`);
-  process.stdout.write(`\nListening on ${flags.host}:${port}\n`);
+  process.stdout.write(`\nListening on ${flags.host}:${port} (JSON-RPC over HTTP, and WebSocket: ws://${flags.host}:${port})\n`);
   if (flags.blockTime !== undefined) server.startInterval(flags.blockTime);
   const stop = (): void => {
     void server.close().then(() => {

@@ -14,6 +14,8 @@ import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type R
 import { registerChainCommands } from './chain.js';
 import { profileFormatOf, writeProfile } from './profile.js';
 import { stdinBytes } from './stdin.js';
+import { registerCalldataCommands } from './calldata.js';
+import { registerNewCommand } from './new.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -185,6 +187,8 @@ program
   });
 
 registerChainCommands(program);
+registerCalldataCommands(program);
+registerNewCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

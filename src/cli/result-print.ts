@@ -7,11 +7,18 @@ import type { QvmResult } from '../chain/result-json.js';
 
 const bytesOf = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.slice(2), 'hex'));
 
-/** Text when it is printable UTF-8, else 0x-hex. */
-export function shown(h: string): string {
+/** Text when it is printable UTF-8, else 0x-hex; with `multiline`, newlines are text too. */
+export function shown(h: string, multiline = false): string {
   const b = bytesOf(h);
   const s = Buffer.from(b).toString('utf8');
-  return Buffer.from(s, 'utf8').equals(Buffer.from(b)) && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s) ? s : h;
+  const control = multiline ? /[\x00-\x08\x0b-\x1f\x7f]/ : /[\x00-\x08\x0a-\x1f\x7f]/;
+  return Buffer.from(s, 'utf8').equals(Buffer.from(b)) && !control.test(s) ? s : h;
+}
+
+/** A labelled value of several lines: the first after the label, the rest indented under it. */
+function labelled(label: string, text: string): string[] {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  return [`${label.padEnd(10)}${lines[0]}`, ...lines.slice(1).map((l) => `${' '.repeat(10)}${l}`)];
 }
 
 export function resultText(r: QvmResult): string {
@@ -24,12 +31,10 @@ export function resultText(r: QvmResult): string {
   if (r.reads.length) lines.push(`reads     ${r.reads.join(', ')}`);
   for (const w of r.writes) lines.push(`write     ${w.key} = ${w.value === null ? '(value not recorded)' : shown(w.value)}`);
   if (r.deletes.length) lines.push(`deletes   ${r.deletes.join(', ')}`);
-  for (const e of r.events) lines.push(`${ok ? 'event' : 'error'}     ${shown(e.data)}`);
+  // a failure's event is its reason or the start of its stderr: several lines, shown as they are
+  for (const e of r.events) lines.push(...(ok ? [`event     ${shown(e.data)}`] : labelled('error', shown(e.data, true))));
   for (const l of plainLines(bytesOf(r.stdout))) lines.push(`output    ${shown(`0x${Buffer.from(l).toString('hex')}`)}`);
-  if (!ok && r.stderr !== '0x') {
-    const err = Buffer.from(bytesOf(r.stderr)).toString('utf8').trimEnd().split('\n');
-    lines.push(`stderr    ${err[0]}`, ...err.slice(1).map((l) => `          ${l}`));
-  }
+  if (!ok && r.stderr !== '0x' && !r.events.some((e) => e.data === r.stderr)) lines.push(...labelled('stderr', shown(r.stderr, true)));
   return lines.join('\n') + '\n';
 }
 

@@ -1,0 +1,3 @@
+module qvm.local/sdk
+
+go 1.19
