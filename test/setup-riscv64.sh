@@ -49,4 +49,18 @@ done
 # the instruction-level differential test harness (test/difftest-rv64/)
 build "$root/test/difftest-rv64/harness.c" "$out/difftest-harness" -O1
 wait_all
+
+# The Go programs (test/go/<name>/) for riscv64: test/build/rv64/go/<name> (GOARCH=riscv64).
+if command -v go >/dev/null 2>&1; then
+  mkdir -p "$out/go"
+  if [[ -z "${GOCACHE:-}" && -z "${HOME:-}" && -z "${XDG_CACHE_HOME:-}" ]]; then export GOCACHE="$out/.gocache"; fi
+  for d in "$root"/test/go/*/; do
+    name="$(basename "$d")"
+    bin="$out/go/$name"
+    newest="$(ls -t "$d"*.go "$self" | head -1)"
+    if [[ -e "$bin" && "$bin" -nt "$newest" ]]; then continue; fi
+    if (cd "$root/test/go" && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -o "$bin.tmp.$$" "./$name") && mv -f "$bin.tmp.$$" "$bin"; then :
+    else rm -f "$bin.tmp.$$"; echo "test/setup-riscv64.sh: failed to build test/go/$name for riscv64" >&2; failed=1; fi
+  done
+fi
 exit "$failed"
