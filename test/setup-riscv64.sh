@@ -46,6 +46,8 @@ for f in "$root"/test/c/bad/*.c "$root"/test/riscv64/bad/*.c; do
   [[ "$X86_ONLY" == *" $name "* ]] && continue
   build "$f" "$out/bad/$name.rv64.O2" -O2
 done
+# riscv64 kernel probes checked against documented values (no qemu reference)
+build "$root/test/riscv64/probe/hwprobe.c" "$out/hwprobe" -O2
 # the instruction-level differential test harness (test/difftest-rv64/)
 build "$root/test/difftest-rv64/harness.c" "$out/difftest-harness" -O1
 wait_all
