@@ -291,12 +291,15 @@ const fpMisc: Gen = (r, c) => {
   }
 };
 
-/** A random encoding that does not transfer control, touch the CSR counters or write gp/tp. */
-function acceptable(i: { term: boolean; rd: number; raw: number; why: string }, w: number, compressed: boolean): boolean {
+/**
+ * A random encoding that does not transfer control, touch the CSR counters, write gp/tp or
+ * address memory through them (tp points at the harness's own state).
+ */
+function acceptable(i: { term: boolean; rd: number; rs1: number; raw: number; why: string }, w: number, compressed: boolean): boolean {
   if (i.why !== '') return true; // illegal: both must raise SIGILL
   if (i.term) return false;
   if (!compressed && (w & 0x7f) === 0x73) return false;
-  return i.rd !== 3 && i.rd !== 4;
+  return i.rd !== 3 && i.rd !== 4 && i.rs1 !== 3 && i.rs1 !== 4;
 }
 
 const compressed: Gen = (r, c) => {
