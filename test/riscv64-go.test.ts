@@ -36,6 +36,7 @@ for (const name of programs.length ? programs : ['(none)']) {
     const problems = differences(ref, r);
     if (problems.length > 0) assert.fail(`${name}:\n${problems.join('\n')}\n${Buffer.from(r.stderr).toString().slice(0, 2000)}`);
     if (ref.status < 128) assert.equal(r.reason, null);
+    assert.deepEqual(r.unknownSyscalls, []);
     if (THREADED.has(name)) {
       const again = qvm(path);
       assert.deepEqual(Buffer.from(again.stdout), Buffer.from(r.stdout));
