@@ -64,5 +64,13 @@ if command -v go >/dev/null 2>&1; then
     if (cd "$root/test/go" && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -o "$bin.tmp.$$" "./$name") && mv -f "$bin.tmp.$$" "$bin"; then :
     else rm -f "$bin.tmp.$$"; echo "test/setup-riscv64.sh: failed to build test/go/$name for riscv64" >&2; failed=1; fi
   done
+  # the fast Go standard-library test binaries (test/riscv64-gostd.test.ts; all: GOSTD_ARCH=riscv64 test/gostd.sh)
+  mkdir -p "$out/gostd"
+  for pkg in unicode/utf8 container/heap hash/crc32 encoding/base64 math/bits; do
+    bin="$out/gostd/${pkg//\//_}.test"
+    if [[ -e "$bin" && "$bin" -nt "$self" ]]; then continue; fi
+    if CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go test -c -o "$bin.tmp.$$" "$pkg" >/dev/null && mv -f "$bin.tmp.$$" "$bin"; then :
+    else rm -f "$bin.tmp.$$"; echo "test/setup-riscv64.sh: failed to build the riscv64 test binary of $pkg" >&2; failed=1; fi
+  done
 fi
 exit "$failed"
