@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runElf } from '../src/machine/run.js';
 import { ARGV, ENV, GAS, NOT_NATIVE, STDIN } from './helpers.js';
-import { differences, haveQemuRiscv, riscvBinaries, runQemu } from './riscv64-helpers.js';
+import { differences, haveQemuRiscv, qemuReference, riscvBinaries, runQemu } from './riscv64-helpers.js';
 
 const bins = riscvBinaries();
 const skip = bins.length === 0 ? 'riscv64 corpus not built (bash test/setup-riscv64.sh)' : !haveQemuRiscv() ? 'qemu-riscv64 missing' : false;
@@ -17,8 +17,8 @@ const skip = bins.length === 0 ? 'riscv64 corpus not built (bash test/setup-risc
 for (const bin of bins.length ? bins : [{ file: '(none)', program: '', path: '' }]) {
   if (NOT_NATIVE.has(bin.program)) continue;
   test(`riscv64 corpus ${bin.file}: same output as qemu-riscv64`, { skip }, () => {
-    const ref = runQemu(bin.path);
     const r = runElf(readFileSync(bin.path), { argv: ARGV, env: ENV, stdin: STDIN, gasLimit: GAS });
+    const ref = qemuReference(() => runQemu(bin.path), r);
     const problems = differences(ref, r);
     if (problems.length > 0) assert.fail(`${bin.file}:\n${problems.join('\n')}`);
     if (ref.status < 128) assert.equal(r.reason, null, `${bin.file}: unexpected reason`);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runElf } from '../src/machine/run.js';
 import type { RunResult } from '../src/machine/types.js';
-import { differences, haveQemuRiscv, runQemu, RV_BUILD } from './riscv64-helpers.js';
+import { differences, haveQemuRiscv, qemuReference, runQemu, RV_BUILD } from './riscv64-helpers.js';
 
 const GO = join(RV_BUILD, 'go');
 const GAS = 5_000_000_000;
@@ -27,12 +27,7 @@ for (const name of programs.length ? programs : ['(none)']) {
   test(`go riscv64 ${name}: same output as qemu-riscv64`, { skip }, () => {
     const path = join(GO, name);
     const r = qvm(path);
-    // qemu runs in real time: a loaded host can reorder the sleep-sort of selecttime, so the
-    // reference gets three tries to agree (QVM's virtual time cannot reorder)
-    let ref = runQemu(path, ['contract'], ENV, new Uint8Array(0));
-    for (let k = 0; k < 2 && !Buffer.from(ref.stdout).equals(Buffer.from(r.stdout)); k++) {
-      ref = runQemu(path, ['contract'], ENV, new Uint8Array(0));
-    }
+    const ref = qemuReference(() => runQemu(path, ['contract'], ENV, new Uint8Array(0)), r);
     const problems = differences(ref, r);
     if (problems.length > 0) assert.fail(`${name}:\n${problems.join('\n')}\n${Buffer.from(r.stderr).toString().slice(0, 2000)}`);
     if (ref.status < 128) assert.equal(r.reason, null);
