@@ -12,3 +12,7 @@ benchOne('cpu-bound C (riscv64 glibc -O2)', `${root}test/build/rv64/bench_cpu.rv
   native: false,
   qemu: 'qemu-riscv64',
 });
+benchOne('floating point (riscv64 glibc -O2)', `${root}test/build/rv64/bench_fp.rv64.O2`, ['100'], ['2'], {
+  native: false,
+  qemu: 'qemu-riscv64',
+});

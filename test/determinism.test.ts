@@ -4,7 +4,7 @@
  * different working directory, give identical JSON (stdout, stderr, exit status, signal, reason,
  * gas, instruction and syscall counts: the whole object is compared).
  *
- * Every musl corpus binary (-O0 and -O2) is covered; the glibc, C++ and Rust builds are compared
+ * Every musl corpus binary (-O0 and -O2) and the riscv64 -O2 builds of RISCV_SUBSET are covered; the glibc, C++ and Rust builds are compared
  * with native runs in corpus.test.ts.
  */
 import { test } from 'node:test';
@@ -14,10 +14,19 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARGV, BUILD, CLI, ENV, ROOT, STDIN, corpusBinaries } from './helpers.js';
+import { riscvBinaries } from './riscv64-helpers.js';
 
-const SUBSET = corpusBinaries()
-  .map((b) => b.file)
-  .filter((f) => f.includes('.musl.'));
+const RISCV_SUBSET = new Set(['time_random', 'threads', 'alarm_pause', 'signals', 'tmpfiles', 'mmap_brk', 'printf_float', 'math_fns']);
+const SUBSET = [
+  ...corpusBinaries()
+    .map((b) => b.file)
+    .filter((f) => f.includes('.musl.')),
+  // the riscv64 CPU too, on the programs that touch time, threads, signals and memory layout
+  // (test/setup-riscv64.sh; none without the cross compiler)
+  ...riscvBinaries()
+    .filter((b) => b.file.endsWith('.O2') && RISCV_SUBSET.has(b.program))
+    .map((b) => `rv64/${b.file}`),
+];
 
 interface CliRun {
   code: number | null;

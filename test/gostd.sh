@@ -2,7 +2,7 @@
 # Runs the Go standard-library test binaries (built by test/setup.sh from test/gostd-packages.txt)
 # under QVM with -test.short, each in its package's source directory (GOROOT/src mounted read-only:
 # qvm run --mount GOROOT/src:/goroot/src --cwd /goroot/src/PKG):
-#   bash test/gostd.sh [PKG…]
+#   bash test/gostd.sh [PKG…]        (GOSTD_ARCH=riscv64 bash test/gostd.sh …: the riscv64 builds)
 # Prints one line per package (PASS/FAIL, gas, seconds) and exits non-zero if any failed. Slow
 # (seconds to minutes per package), so it is not part of `npm test`.
 set -uo pipefail
@@ -11,9 +11,12 @@ goroot="$(go env GOROOT)"
 list="$root/test/gostd-packages.txt"
 pkgs=("$@")
 if ((${#pkgs[@]} == 0)); then mapfile -t pkgs < <(awk '!/^#/ && NF { print $1 }' "$list"); fi
+# GOSTD_ARCH=riscv64: the riscv64 builds of test/setup-riscv64.sh (test/build/rv64/gostd/)
+bindir=gostd
+[[ "${GOSTD_ARCH:-}" == riscv64 ]] && bindir=rv64/gostd
 failed=0
 for pkg in "${pkgs[@]}"; do
-  bin="$root/test/build/gostd/${pkg//\//_}.test"
+  bin="$root/test/build/$bindir/${pkg//\//_}.test"
   args=(-test.short)
   skip="$(awk -v p="$pkg" '$1 == p { for (i = 2; i <= NF; i++) if ($i ~ /^skip=/) print substr($i, 6) }' "$list")"
   if [[ -n "$skip" ]]; then

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runElf } from '../src/machine/run.js';
-import { ARGV, ENV, GAS, NOT_NATIVE, STDIN, firstDifference } from './helpers.js';
-import { haveQemuRiscv, riscvBinaries, runQemu } from './riscv64-helpers.js';
+import { ARGV, ENV, GAS, NOT_NATIVE, STDIN } from './helpers.js';
+import { differences, haveQemuRiscv, qemuReference, riscvBinaries, runQemu } from './riscv64-helpers.js';
 
 const bins = riscvBinaries();
 const skip = bins.length === 0 ? 'riscv64 corpus not built (bash test/setup-riscv64.sh)' : !haveQemuRiscv() ? 'qemu-riscv64 missing' : false;
@@ -17,18 +17,10 @@ const skip = bins.length === 0 ? 'riscv64 corpus not built (bash test/setup-risc
 for (const bin of bins.length ? bins : [{ file: '(none)', program: '', path: '' }]) {
   if (NOT_NATIVE.has(bin.program)) continue;
   test(`riscv64 corpus ${bin.file}: same output as qemu-riscv64`, { skip }, () => {
-    const ref = runQemu(bin.path);
     const r = runElf(readFileSync(bin.path), { argv: ARGV, env: ENV, stdin: STDIN, gasLimit: GAS });
-    const problems: string[] = [];
-    const out = firstDifference('stdout', ref.stdout, r.stdout);
-    if (out) problems.push(out);
-    const err = firstDifference('stderr', ref.stderr, r.stderr);
-    if (err) problems.push(err);
-    if (ref.status !== r.exitCode) problems.push(`exit status: qemu ${ref.status}, qvm ${r.exitCode}`);
-    if (problems.length > 0) {
-      problems.push(`qvm: reason ${JSON.stringify(r.reason)}, ${r.instructions} instructions, unknown syscalls [${r.unknownSyscalls.join(', ')}]`);
-      assert.fail(`${bin.file}:\n${problems.join('\n')}`);
-    }
+    const ref = qemuReference(() => runQemu(bin.path), r);
+    const problems = differences(ref, r);
+    if (problems.length > 0) assert.fail(`${bin.file}:\n${problems.join('\n')}`);
     if (ref.status < 128) assert.equal(r.reason, null, `${bin.file}: unexpected reason`);
   });
 }

@@ -46,7 +46,31 @@ for f in "$root"/test/c/bad/*.c "$root"/test/riscv64/bad/*.c; do
   [[ "$X86_ONLY" == *" $name "* ]] && continue
   build "$f" "$out/bad/$name.rv64.O2" -O2
 done
+# riscv64 kernel probes checked against documented values (no qemu reference)
+build "$root/test/riscv64/probe/hwprobe.c" "$out/hwprobe" -O2
 # the instruction-level differential test harness (test/difftest-rv64/)
 build "$root/test/difftest-rv64/harness.c" "$out/difftest-harness" -O1
 wait_all
+
+# The Go programs (test/go/<name>/) for riscv64: test/build/rv64/go/<name> (GOARCH=riscv64).
+if command -v go >/dev/null 2>&1; then
+  mkdir -p "$out/go"
+  if [[ -z "${GOCACHE:-}" && -z "${HOME:-}" && -z "${XDG_CACHE_HOME:-}" ]]; then export GOCACHE="$out/.gocache"; fi
+  for d in "$root"/test/go/*/; do
+    name="$(basename "$d")"
+    bin="$out/go/$name"
+    newest="$(ls -t "$d"*.go "$self" | head -1)"
+    if [[ -e "$bin" && "$bin" -nt "$newest" ]]; then continue; fi
+    if (cd "$root/test/go" && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -o "$bin.tmp.$$" "./$name") && mv -f "$bin.tmp.$$" "$bin"; then :
+    else rm -f "$bin.tmp.$$"; echo "test/setup-riscv64.sh: failed to build test/go/$name for riscv64" >&2; failed=1; fi
+  done
+  # the fast Go standard-library test binaries (test/riscv64-gostd.test.ts; all: GOSTD_ARCH=riscv64 test/gostd.sh)
+  mkdir -p "$out/gostd"
+  for pkg in unicode/utf8 container/heap hash/crc32 encoding/base64 math/bits; do
+    bin="$out/gostd/${pkg//\//_}.test"
+    if [[ -e "$bin" && "$bin" -nt "$self" ]]; then continue; fi
+    if CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go test -c -o "$bin.tmp.$$" "$pkg" >/dev/null && mv -f "$bin.tmp.$$" "$bin"; then :
+    else rm -f "$bin.tmp.$$"; echo "test/setup-riscv64.sh: failed to build the riscv64 test binary of $pkg" >&2; failed=1; fi
+  done
+fi
 exit "$failed"

@@ -24,8 +24,9 @@ const USER_LIMIT = 2n ** 47n;
 function normalise(q: Buffer, v: Buffer): void {
   const qa = q.readBigUInt64LE(SI_ADDR), va = v.readBigUInt64LE(SI_ADDR);
   if (q.readBigUInt64LE(SI_ADDR - 8) === 11n && qa === 0n && va >= USER_LIMIT) v.writeBigUInt64LE(0n, SI_ADDR);
-  // QVM's fault addresses are JS numbers: beyond 2^53 (never a user address) only as exact as a double
-  else if (qa >= TWO53 && va >= TWO53 && Number(qa) === Number(va)) v.writeBigUInt64LE(qa, SI_ADDR);
+  // QVM's fault addresses are JS numbers: beyond 2^53 (never a user address) only as exact as a
+  // double (and rounded before the conversion to unsigned), so they agree to a few ulps
+  else if (qa >= TWO53 && va >= TWO53 && (qa > va ? qa - va : va - qa) <= (qa >> 50n)) v.writeBigUInt64LE(qa, SI_ADDR);
 }
 const TWO53 = 2n ** 53n;
 const BATCH = 4000;

@@ -2,9 +2,9 @@
  * riscv64 architectural state (one per guest thread).
  *
  * 64-bit values never become BigInt on the hot path: register i is two int32 halves, xl[i] (low)
- * and xh[i] (high), as in the x86-64 CPU (measured faster than BigInt64Array, see
- * docs/cpu-riscv64.md). x0 reads as zero because nothing ever writes slot 0: the decoder sends
- * every write to x0 to the sink slot 32.
+ * and xh[i] (high), as in the x86-64 CPU, so addresses and comparisons stay plain numbers (see
+ * docs/cpu-riscv64.md for the measurements and the alternative). x0 reads as zero because
+ * nothing ever writes slot 0: the decoder sends every write to x0 to the sink slot 32.
  *
  * The FP registers live in one buffer seen three ways: raw 32-bit words (fi, NaN boxing and moves
  * keep exact bits), float64 (fd) and float32 (fs, the low word of a register). Arithmetic results

@@ -135,7 +135,7 @@ export function decode32(at: number, w: number): RvInsn {
     case 0x33: {
       const h = OP[((f7 === 0x20 ? 0x10 : f7) << 4) | f3];
       if (h && (f7 === 0 || f7 === 0x20 || f7 === 1)) return u(h, xd(rd), 0);
-      if (f7 !== 0 && f7 !== 0x20 && f7 !== 1) return bad(at, 4, w, 'unsupported extension (Zb*/other OP encoding)');
+      if (f7 !== 0 && f7 !== 0x20 && f7 !== 1) return bad(at, 4, w, 'not in RV64GC (bit manipulation Zb* or another extension)');
       break;
     }
     case 0x3b: {
@@ -213,7 +213,7 @@ function opImm(at: number, w: number, rd: number, f3: number, rs1: number, imm: 
       if (w >>> 26 === 0) return u(I.srli, (w >>> 20) & 63);
       if (w >>> 26 === 0x10) return u(I.srai, (w >>> 20) & 63);
   }
-  return bad(at, len, w, 'unsupported extension (Zb*/other OP-IMM encoding)');
+  return bad(at, len, w, 'not in RV64GC (bit manipulation Zb* or another extension)');
 }
 
 const FUSED_D: RvHandler[] = [F.fmaddD, F.fmsubD, F.fnmsubD, F.fnmaddD];

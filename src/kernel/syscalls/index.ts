@@ -12,6 +12,7 @@ import { signalSyscalls } from './signal.js';
 import { timeSyscalls } from './time.js';
 import { threadSyscalls } from './threads.js';
 import { epollSyscalls } from './epoll.js';
+import { riscvSyscalls } from './riscv.js';
 import type { SyscallGroup, SyscallImpl } from './types.js';
 
 function merge(...groups: SyscallGroup[]): Readonly<Record<string, SyscallImpl>> {
@@ -36,4 +37,5 @@ export const SYSCALLS = merge(
   entropySyscalls,
   threadSyscalls,
   epollSyscalls,
+  riscvSyscalls,
 );

@@ -101,9 +101,65 @@ export function fsqrtD(cpu: RvCpu, i: RvInsn): void {
   softD(cpu, i.rd, soft.sqrt(F64, bitsD(cpu, i.rs1), rm));
 }
 
+const oddF = new Float64Array(1);
+const oddI = new Int32Array(oddF.buffer);
+/** Whether the last roundToOdd step (or its sum) was inexact. */
+let oddInexact = false;
+
+/**
+ * x + y rounded to odd (Boldo and Melquiond): the RN sum if exact or if its last significand bit
+ * is odd, else its neighbour towards the exact sum. Rounding a round-to-odd result once more to
+ * nearest (to a precision at least 2 bits shorter) is correctly rounded.
+ */
+function roundToOdd(x: number, y: number): number {
+  const s = x + y;
+  const bb = s - x;
+  const err = (x - (s - bb)) + (y - bb);
+  if (err === 0) return s;
+  oddInexact = true;
+  oddF[0] = s;
+  if ((oddI[0]! & 1) !== 0) return s;
+  // (s is not 0: an exact cancellation has no error) one step of the bit pattern towards err
+  if ((err > 0) === (s > 0)) {
+    oddI[0] = (oddI[0]! + 1) | 0;
+  } else {
+    if (oddI[0] === 0) oddI[1] = (oddI[1]! - 1) | 0;
+    oddI[0] = (oddI[0]! - 1) | 0;
+  }
+  return oddF[0]!;
+}
+
+/**
+ * a * b + c correctly rounded to nearest even for operands in the safe range, else null: the
+ * exact product as p + e (Dekker), p + c as th + tl (TwoSum), then RN(th + RO(tl + e)).
+ */
+function fmaFastD(a: number, b: number, c: number): number | null {
+  const p = a * b;
+  if (!inRange(a) || !inRange(b) || !inRange(p) || !(c === 0 || inRange(c))) return null;
+  const e = productError(a, b, p);
+  const th = c + p;
+  const bb = th - c;
+  const tl = (c - (th - bb)) + (p - bb);
+  oddInexact = false;
+  const v = roundToOdd(tl, e);
+  const r = th + v;
+  const rb = r - th;
+  if ((th - (r - rb)) + (v - rb) !== 0) oddInexact = true;
+  return r === 0 || inRange(r) ? r : null;
+}
+
 function fmaD(negProd: boolean, negC: boolean) {
   return (cpu: RvCpu, i: RvInsn): void => {
     const rm = rmOf(cpu, i);
+    if (rm === RNE) {
+      const a = cpu.fd[i.rs1]!, c = cpu.fd[i.rs3]!;
+      const r = fmaFastD(negProd ? -a : a, cpu.fd[i.rs2]!, negC ? -c : c);
+      if (r !== null) {
+        if (oddInexact) cpu.fflags |= NX;
+        cpu.fd[i.rd] = r;
+        return;
+      }
+    }
     softD(cpu, i.rd, soft.fma(F64, bitsD(cpu, i.rs1), bitsD(cpu, i.rs2), bitsD(cpu, i.rs3), negProd, negC, rm));
   };
 }
@@ -179,6 +235,15 @@ export function fsqrtS(cpu: RvCpu, i: RvInsn): void {
 function fmaS(negProd: boolean, negC: boolean) {
   return (cpu: RvCpu, i: RvInsn): void => {
     const rm = rmOf(cpu, i);
+    if (rm === RNE) {
+      const a = valS(cpu, i.rs1), b = valS(cpu, i.rs2), c = valS(cpu, i.rs3);
+      if (a - a === 0 && b - b === 0 && c - c === 0) {
+        // the float product is exact in a double; the sum rounded to odd, then to float
+        oddInexact = false;
+        const d = roundToOdd(negProd ? -(a * b) : a * b, negC ? -c : c);
+        if (fastS(cpu, i.rd, d, !oddInexact)) return;
+      }
+    }
     softS(cpu, i.rd, soft.fma(F32, bitsS(cpu, i.rs1), bitsS(cpu, i.rs2), bitsS(cpu, i.rs3), negProd, negC, rm));
   };
 }

@@ -76,17 +76,17 @@ function setNum(cpu: RvCpu, rd: number, v: number): void {
   cpu.xh[rd] = hi | 0;
 }
 
+/** Division by zero: the quotient is all ones, the remainder the dividend (no trap on RISC-V). */
+function byZero(cpu: RvCpu, rd: number, rem: boolean, al: number, ah: number): void {
+  cpu.xl[rd] = rem ? al : -1;
+  cpu.xh[rd] = rem ? ah : -1;
+}
+
 /** Quotient or remainder (rem) of signed 64-bit values; RISC-V's results for /0 and overflow. */
 function divSigned(cpu: RvCpu, i: RvInsn, rem: boolean): void {
   const al = cpu.xl[i.rs1]!, ah = cpu.xh[i.rs1]!, bl = cpu.xl[i.rs2]!, bh = cpu.xh[i.rs2]!;
   if (bl === 0 && bh === 0) {
-    if (rem) {
-      cpu.xl[i.rd] = al;
-      cpu.xh[i.rd] = ah;
-    } else {
-      cpu.xl[i.rd] = -1;
-      cpu.xh[i.rd] = -1;
-    }
+    byZero(cpu, i.rd, rem, al, ah);
     return;
   }
   const a = ah * TWO32 + (al >>> 0), b = bh * TWO32 + (bl >>> 0);
@@ -111,13 +111,7 @@ function divSigned(cpu: RvCpu, i: RvInsn, rem: boolean): void {
 function divUnsigned(cpu: RvCpu, i: RvInsn, rem: boolean): void {
   const al = cpu.xl[i.rs1]!, ah = cpu.xh[i.rs1]!, bl = cpu.xl[i.rs2]!, bh = cpu.xh[i.rs2]!;
   if (bl === 0 && bh === 0) {
-    if (rem) {
-      cpu.xl[i.rd] = al;
-      cpu.xh[i.rd] = ah;
-    } else {
-      cpu.xl[i.rd] = -1;
-      cpu.xh[i.rd] = -1;
-    }
+    byZero(cpu, i.rd, rem, al, ah);
     return;
   }
   const a = (ah >>> 0) * TWO32 + (al >>> 0), b = (bh >>> 0) * TWO32 + (bl >>> 0);
