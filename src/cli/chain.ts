@@ -5,11 +5,15 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { Hex } from '../chain/bytes.js';
+import { parseAmount } from './units.js';
 import type { CallFlags, NodeFlags, TxFlags } from './chain-actions.js';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:8545';
-/** Development account 0 (mnemonic "test … junk", m/44'/60'/0'/0/0): the default --key. */
-const DEV_KEY_0: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+
+/** The node the clients talk to: --rpc, else $QVM_RPC_URL, else $ETH_RPC_URL (as foundry), else the local default. */
+export function defaultRpc(env: NodeJS.ProcessEnv = process.env): string {
+  return env.QVM_RPC_URL || env.ETH_RPC_URL || DEFAULT_RPC;
+}
 
 const actions = (): Promise<typeof import('./chain-actions.js')> => import('./chain-actions.js');
 
@@ -25,6 +29,14 @@ function bigArg(name: string) {
     if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
     return BigInt(v);
   };
+}
+
+function amountArg(v: string): bigint {
+  try {
+    return parseAmount(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function keyArg(v: string): Hex {
@@ -49,11 +61,12 @@ function keysArg(v: string, prev: string[]): string[] {
 
 /** Adds the chain subcommands to the `qvm` program. */
 export function registerChainCommands(program: Command): void {
-  const rpcOpt = (cmd: Command): Command => cmd.option('--rpc <url>', 'JSON-RPC endpoint of the node', DEFAULT_RPC).option('--json', 'print JSON');
+  const rpcOpt = (cmd: Command): Command => cmd.option('--rpc <url>', 'JSON-RPC endpoint of the node (default: $QVM_RPC_URL, $ETH_RPC_URL or http://127.0.0.1:8545)', defaultRpc()).option('--json', 'print JSON');
+  // no default shown for --key: a help text must not print a private key
   const keyOpt = (cmd: Command): Command =>
     cmd
-      .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg, DEV_KEY_0)
-      .option('--value <wei>', 'value sent with the transaction', bigArg('value'))
+      .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg)
+      .option('--value <amount>', 'value sent with the transaction: wei, or with a unit (1ether, 2.5gwei)', amountArg)
       .option('--gas <n>', 'gas limit (default: estimated)', bigArg('gas'));
 
   program
@@ -90,15 +103,16 @@ export function registerChainCommands(program: Command): void {
     .argument('<address>', 'the contract', addrArg)
     .argument('[args...]', 'arguments')
     .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', keysArg, [] as string[])
-    .option('--stdin <file>', 'file whose bytes are the call\'s standard input')
-    .option('--dry-run', 'run without a transaction (qvm_call) and print the full result')
+    .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s stdin)')
+    .option('--dry-run', 'run without a transaction (qvm_call): nothing is stored')
     .action(async (address: Hex, args: string[], flags: CallFlags) => (await actions()).call(address, args, flags));
 
   rpcOpt(program.command('query'))
     .description('read storage keys of a contract (all keys when none are given)')
     .argument('<address>', 'the contract', addrArg)
-    .argument('[keys]', 'K1,K2,…')
-    .action(async (address: Hex, keys: string | undefined, flags: { rpc: string; json?: boolean }) => (await actions()).query(address, keys, flags));
+    .argument('[keys...]', 'keys: K1 K2 … or K1,K2,…')
+    .option('--block <n>', 'at a past block (number, earliest or latest)')
+    .action(async (address: Hex, keys: string[], flags: { rpc: string; json?: boolean; block?: string }) => (await actions()).query(address, keys, flags));
 
   rpcOpt(program.command('receipt'))
     .description('show the receipt of a transaction')

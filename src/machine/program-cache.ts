@@ -28,7 +28,8 @@ export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 export interface ProgramEntry {
   readonly key: string;
   readonly elf: ElfImage;
-  readonly image: PristineImage;
+  /** null for an architecture whose runs do not use the image yet (riscv64). */
+  readonly image: PristineImage | null;
   readonly code: SharedCode;
   /** Runs that used this entry (statistics). */
   runs: number;
@@ -54,7 +55,7 @@ export class ProgramCache {
   }
 
   /** The entry for `bytes`, built by `build` (which may throw: nothing is cached then). */
-  get(bytes: Uint8Array, build: () => { elf: ElfImage; image: PristineImage }): ProgramEntry {
+  get(bytes: Uint8Array, build: () => { elf: ElfImage; image: PristineImage | null }): ProgramEntry {
     let key = this.keys.get(bytes);
     if (key === undefined) {
       key = bytesToHex(sha256(bytes));
@@ -108,7 +109,7 @@ export class ProgramCache {
 }
 
 function entryBytes(e: ProgramEntry): number {
-  return e.image.bytes + e.code.bytes;
+  return (e.image?.bytes ?? 0) + e.code.bytes;
 }
 
 /** The cache runElf uses unless told otherwise (RunOptions.cache). */

@@ -13,6 +13,7 @@ import { captureImage } from '../mem/image.js';
 import { defaultProgramCache, type ProgramEntry } from './program-cache.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
 import { runThreads, type ThreadsEnd } from './threads.js';
+import { checkRiscvAbi, startRiscv } from './riscv64/start.js';
 
 /** The block a local `qvm run` executes in unless told otherwise (documented in docs/determinism.md). */
 export const DEFAULT_BLOCK: BlockContext = {
@@ -30,11 +31,12 @@ export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
   if (cache === null) return runImage(parseChecked(bytes), bytes, opts, null);
   const entry = cache.get(bytes, () => {
     const elf = parseChecked(bytes);
-    const image = loadImageOrRefuse(() => captureImage((mem) => loadSegments(mem, elf, bytes)), DEFAULT_LIMITS);
+    // (riscv64 keeps only the parsed ELF: its interpreter has no shared code cache yet)
+    const image = elf.machine === 'x86_64' ? loadImageOrRefuse(() => captureImage((mem) => loadSegments(mem, elf, bytes)), DEFAULT_LIMITS) : null;
     return { elf, image };
   });
   try {
-    return runImage(entry.elf, bytes, opts, entry);
+    return runImage(entry.elf, bytes, opts, entry.image !== null ? entry : null);
   } catch (e) {
     // an error that escaped the run loop may have left its decoded code half-updated
     if (!(e instanceof ElfError)) cache.forget(entry);
@@ -44,9 +46,7 @@ export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
 
 function parseChecked(bytes: Uint8Array): ElfImage {
   const img = parseElf(bytes);
-  if (img.machine !== 'x86_64') {
-    throw new ElfError(`${img.machine} binaries are not supported yet: QVM runs x86-64 ELF executables`);
-  }
+  if (img.machine === 'riscv64') checkRiscvAbi(img);
   return img;
 }
 
@@ -62,7 +62,7 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
   const mem = new Memory({ maxResidentBytes: limits.memoryBytes, maxMappedBytes: limits.addressSpaceBytes });
   const kernel = new Kernel({
     mem,
-    arch: 'x86_64',
+    arch: img.machine,
     block,
     stdin: opts.stdin ?? new Uint8Array(0),
     limits,
@@ -71,34 +71,14 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
     trace: opts.trace ?? false,
   });
   opts.configureKernel?.(kernel);
-  const load: LoadOptions = {
-    argv: opts.argv.map(enc),
-    env: opts.env.map(enc),
-    random: kernel.random.next(16),
-    execfn: GUEST_EXE_PATH,
-    platform: 'x86_64',
-    hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
-  };
+  let end: ThreadsEnd;
   try {
-    const loaded = loadImageOrRefuse(() => {
-      checkLoadOptions(load);
-      if (cached !== null) mem.installImage(cached.image);
-      else loadSegments(mem, img, bytes);
-      return writeInitialStack(mem, img, load);
-    }, limits);
-    const cpu = new Cpu(mem);
-    cpu.rip = loaded.entry;
-    cpu.setReg64Number(RSP, loaded.stackPointer);
-    if (cached !== null) cached.runs++;
-    // the threads of the program, scheduled deterministically (threads.ts)
-    const end = runThreads(kernel, cpu, gasLimit, cached?.code ?? null);
-    return result(kernel, end);
+    end = img.machine === 'riscv64'
+      ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
+      : startX86(kernel, mem, img, bytes, opts, gasLimit, limits, cached);
   } finally {
     mem.release();
   }
-}
-
-function result(kernel: Kernel, end: ThreadsEnd): RunResult {
   const { exitCode, signal, reason, instructions, gasUsed } = end;
   return {
     exitCode,
@@ -112,6 +92,29 @@ function result(kernel: Kernel, end: ThreadsEnd): RunResult {
     unknownSyscalls: [...kernel.unknownSyscalls],
     trace: [...kernel.traceLines],
   };
+}
+
+function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd {
+  const load: LoadOptions = {
+    argv: opts.argv.map(enc),
+    env: opts.env.map(enc),
+    random: kernel.random.next(16),
+    execfn: GUEST_EXE_PATH,
+    platform: 'x86_64',
+    hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
+  };
+  const loaded = loadImageOrRefuse(() => {
+    checkLoadOptions(load);
+    if (cached !== null) mem.installImage(cached.image!);
+    else loadSegments(mem, img, bytes);
+    return writeInitialStack(mem, img, load);
+  }, limits);
+  const cpu = new Cpu(mem);
+  cpu.rip = loaded.entry;
+  cpu.setReg64Number(RSP, loaded.stackPointer);
+  if (cached !== null) cached.runs++;
+  // the threads of the program, scheduled deterministically (threads.ts)
+  return runThreads(kernel, cpu, gasLimit, cached?.code ?? null);
 }
 
 /** A binary whose segments do not fit the limits is refused like any other unloadable ELF. */
