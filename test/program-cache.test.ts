@@ -13,7 +13,8 @@ import { runElf } from '../src/machine/run.js';
 import { ProgramCache } from '../src/machine/program-cache.js';
 import type { RunOptions, RunResult } from '../src/machine/types.js';
 import { applyOps, runCall, runDeploy, type CallInput, type CallResult, type StorageValue } from '../src/contract/index.js';
-import { ARGV, BUILD, ENV, GAS, STDIN, corpusBinaries } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { ARGV, BUILD, CLI, ENV, GAS, STDIN, corpusBinaries } from './helpers.js';
 
 /** Everything a run's result holds that consensus depends on. */
 function outcome(r: RunResult): object {
@@ -154,4 +155,15 @@ test('the byte bound drops the least recently used program', () => {
   assert.deepEqual(outcome(runElf(a, opts)), ra);
   assert.equal(cache.stats().misses, 3);
   assert.throws(() => new ProgramCache(-1), /non-negative/);
+});
+
+test('qvm run --no-cache gives the same JSON result', () => {
+  const run = (extra: string[]): string => {
+    const r = spawnSync(process.execPath, [CLI, 'run', '--json', ...extra, join(BUILD, 'argv_env.musl.O2'), 'x', 'y z'], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    return r.stdout;
+  };
+  const cached = run([]);
+  assert.match(cached, /"exitCode": 0/);
+  assert.equal(run(['--no-cache']), cached);
 });
