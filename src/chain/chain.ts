@@ -537,13 +537,25 @@ export class Chain {
    * Runs the VM part of a transaction without changing state: a transfer, deploy or call.
    * `nonce` is the sender's nonce before the transaction (for the contract address).
    */
-  private run(input: RunInput, nonce: bigint, vmGas: number, ctx: RunContext, view: StateReader = this): RunOutcome {
+  private run(
+    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
+    nonce: bigint,
+    vmGas: number,
+    ctx: RunContext,
+    view: StateReader = this,
+  ): RunOutcome {
     const p = this.plan(input, nonce, vmGas, ctx, view);
     return 'done' in p ? p.done : p.finish(runJob(p.job));
   }
 
   /** What `run` does, split where the contract runs (so that it can run elsewhere: a worker). */
-  private plan(input: RunInput, nonce: bigint, vmGas: number, ctx: RunContext, view: StateReader): RunPlan {
+  private plan(
+    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
+    nonce: bigint,
+    vmGas: number,
+    ctx: RunContext,
+    view: StateReader = this,
+  ): RunPlan {
     const transfer = (): { done: RunOutcome } => ({
       done: { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null },
     });
@@ -881,7 +893,6 @@ export class Chain {
   }
 }
 
-type RunInput = { from: Hex; to: Hex | null; value: bigint; data: Uint8Array };
 type RunContext = { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint };
 type RunOutcome = { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null };
 

@@ -46,6 +46,11 @@ export interface RpcOptions {
 /** Methods whose contract run goes to the executor. */
 const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
 
+function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
+  const err = stderrLine(exec.stderr);
+  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
+}
+
 function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
   if (e instanceof RpcError || e instanceof ChainError) {
     return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
@@ -54,12 +59,7 @@ function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
   return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
 }
 
-function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = stderrLine(exec.stderr);
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
-}
-
-/** JSON-RPC 2.0: a request without an id is a notification. */
+/** JSON-RPC 2.0: a request without an id is a notification, which gets no reply. */
 function isNotification(r: unknown): boolean {
   return typeof r === 'object' && r !== null && !Array.isArray(r) && !('id' in r) && typeof (r as { method?: unknown }).method === 'string';
 }
@@ -125,8 +125,8 @@ export class RpcServer implements RpcHost {
 
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    void this.opts.executor?.close();
     this.closeWebSocket();
+    void this.opts.executor?.close();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -144,38 +144,11 @@ export class RpcServer implements RpcHost {
     this.filters.onPending(tx.hash);
     for (const l of this.pendingListeners) l(tx.hash);
     if (this.automine) {
+      // inside a batch, the batch's transactions are mined together after it (handleBatch)
       if (this.batching > 0) this.mineAfterBatch = true;
       else this.mine();
     }
     return tx.hash;
-  }
-
-  /** Nesting depth of handleBatch: while > 0, automine waits for the end of the batch. */
-  private batching = 0;
-  private mineAfterBatch = false;
-
-  /**
-   * A batch of requests. With automine, the transactions it submits are mined together in one
-   * block after the last request (anvil puts every waiting transaction into the next block);
-   * transactions sent one request at a time still get one block each.
-   */
-  handleBatch(batch: readonly unknown[]): Array<Record<string, unknown> | null> {
-    this.batching++;
-    let out: Array<Record<string, unknown> | null>;
-    try {
-      out = batch.map((r) => this.handle(r));
-    } finally {
-      this.batching--;
-    }
-    if (this.batching === 0 && this.mineAfterBatch) {
-      this.mineAfterBatch = false;
-      try {
-        this.mine();
-      } catch (e) {
-        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
-      }
-    }
-    return out;
   }
 
   rolledBack(): void {
@@ -183,18 +156,19 @@ export class RpcServer implements RpcHost {
   }
 
   estimateGas(input: DryRunInput): bigint {
-    return this.estimateFrom(this.chain.dryRun(this.capped(input)));
+    const r = this.chain.dryRun(input);
+    if (r.exec.failure) throw reverted(r.exec);
+    return this.estimateFrom(r);
   }
 
-  /** eth_estimateGas's answer from its dry run. */
+  /** A gas estimate from a dry run that succeeded. */
   private estimateFrom(r: DryRunResult): bigint {
-    const c = this.chain;
-    if (r.exec.failure) throw reverted(r.exec);
     if (r.exec.kind === 'transfer') return r.gasUsed;
     // the block context of the real run differs (number, time, tx hash): leave a margin
     const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-    return est > c.blockGasLimit ? c.blockGasLimit : est;
+    return est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est;
   }
+
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const send = (status: number, body: unknown): void => {
@@ -244,7 +218,7 @@ export class RpcServer implements RpcHost {
         if (replies.length === 0) this.noReply(res);
         else send(200, replies);
       } else if (this.offloaded(body)) {
-        void this.handleOffloaded(body).then((reply) => (reply === null ? this.noReply(res) : send(200, reply)));
+        void this.handleOffloaded(body).then((out) => (isNotification(body) ? this.noReply(res) : send(200, out)));
       } else {
         const reply = this.handle(body);
         if (reply === null) this.noReply(res);
@@ -259,16 +233,48 @@ export class RpcServer implements RpcHost {
     res.end();
   }
 
-  /** One JSON-RPC request object → one response object, or null for a notification (run, not answered). */
-  handle(r: unknown): Record<string, unknown> | null {
-    const reply = this.answer(r);
-    return isNotification(r) ? null : reply;
+  /** Nesting depth of handleBatch: while > 0, automine waits for the end of the batch. */
+  private batching = 0;
+  private mineAfterBatch = false;
+
+  /**
+   * A batch of requests. With automine, the transactions it submits are mined together in one
+   * block after the last request (anvil puts every waiting transaction into the next block);
+   * transactions sent one request at a time still get one block each. Notifications: null.
+   */
+  handleBatch(batch: readonly unknown[]): Array<Record<string, unknown> | null> {
+    this.batching++;
+    let out: Array<Record<string, unknown> | null>;
+    try {
+      out = batch.map((r) => this.handle(r));
+    } finally {
+      this.batching--;
+    }
+    if (this.batching === 0 && this.mineAfterBatch) {
+      this.mineAfterBatch = false;
+      try {
+        this.mine();
+      } catch (e) {
+        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
+      }
+    }
+    return out;
   }
 
-  /** A dry-run input with its gas limited to the cap (callGasCap, default the block gas limit). */
-  private capped(input: DryRunInput): DryRunInput {
+  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap), and the block whose state it reads. */
+  private dryCall(method: string, params: Params): { input: DryRunInput; atBlock: number | undefined } {
+    const input = this.dryInput(param(params, 0, 'call'));
     const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
-    return input.gas === undefined || input.gas > cap ? { ...input, gas: cap } : input;
+    if (input.gas === undefined || input.gas > cap) input.gas = cap;
+    const atBlock = method === 'eth_call' || params[1] !== undefined ? this.blockNumberOf(params[1]) : undefined;
+    return { input, atBlock };
+  }
+
+  /** The answer of eth_call / eth_estimateGas from its dry run. */
+  private dryAnswer(method: string, r: DryRunResult): unknown {
+    if (r.exec.failure) throw reverted(r.exec);
+    if (method === 'eth_call') return r.exec.stdout;
+    return quantity(this.estimateFrom(r));
   }
 
   /** True if `body` is one request whose contract run goes to the executor. */
@@ -278,28 +284,25 @@ export class RpcServer implements RpcHost {
     return typeof m === 'string' && OFFLOADED.has(m);
   }
 
-  /** handle() for eth_call / eth_estimateGas: the contract runs in the executor while this thread serves others. */
-  async handleOffloaded(r: unknown): Promise<Record<string, unknown> | null> {
+  /** handle() for an offloaded method: the contract runs in the executor while this thread serves others. */
+  async handleOffloaded(r: unknown): Promise<Record<string, unknown>> {
     const obj = r as { id?: unknown; method: string; params?: unknown };
     const id = obj.id === undefined ? null : obj.id;
-    let reply: Record<string, unknown>;
     try {
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
-      const input = this.capped(this.dryInput(param(params, 0, 'call')));
-      let result: unknown;
-      if (obj.method === 'eth_call') {
-        const d = await this.chain.dryRunWith(input, (job) => exec.run(job), this.blockNumberOf(params[1]));
-        if (d.exec.failure) throw reverted(d.exec);
-        result = d.exec.stdout;
-      } else {
-        result = quantity(this.estimateFrom(await this.chain.dryRunWith(input, (job) => exec.run(job))));
-      }
-      reply = { jsonrpc: '2.0', id, result };
+      const { input, atBlock } = this.dryCall(obj.method, params);
+      const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
+      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, result) };
     } catch (e) {
-      reply = errorResponse(id, e);
+      return errorResponse(id, e);
     }
+  }
+
+  /** One JSON-RPC request object → one response object, or null for a notification (run, not answered). */
+  handle(r: unknown): Record<string, unknown> | null {
+    const reply = this.answer(r);
     return isNotification(r) ? null : reply;
   }
 
@@ -503,13 +506,10 @@ export class RpcServer implements RpcHost {
         const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
         return toHex(code ?? new Uint8Array(0));
       }
-      case 'eth_call': {
-        const r = c.dryRun(this.capped(this.dryInput(param(params, 0, 'call'))), this.blockNumberOf(params[1]));
-        if (r.exec.failure) throw reverted(r.exec);
-        return r.exec.stdout;
-      }
+      case 'eth_call':
       case 'eth_estimateGas': {
-        return quantity(this.estimateGas(this.dryInput(param(params, 0, 'call'))));
+        const { input, atBlock } = this.dryCall(method, params);
+        return this.dryAnswer(method, c.dryRun(input, atBlock));
       }
       case 'qvm_call':
         return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));

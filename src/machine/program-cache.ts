@@ -28,8 +28,7 @@ export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 export interface ProgramEntry {
   readonly key: string;
   readonly elf: ElfImage;
-  /** null for an architecture whose runs do not use the image yet (riscv64). */
-  readonly image: PristineImage | null;
+  readonly image: PristineImage;
   readonly code: SharedCode;
   /** Runs that used this entry (statistics). */
   runs: number;
@@ -55,7 +54,7 @@ export class ProgramCache {
   }
 
   /** The entry for `bytes`, built by `build` (which may throw: nothing is cached then). */
-  get(bytes: Uint8Array, build: () => { elf: ElfImage; image: PristineImage | null }): ProgramEntry {
+  get(bytes: Uint8Array, build: () => { elf: ElfImage; image: PristineImage }): ProgramEntry {
     let key = this.keys.get(bytes);
     if (key === undefined) {
       key = bytesToHex(sha256(bytes));
@@ -109,7 +108,7 @@ export class ProgramCache {
 }
 
 function entryBytes(e: ProgramEntry): number {
-  return (e.image?.bytes ?? 0) + e.code.bytes;
+  return e.image.bytes + e.code.bytes;
 }
 
 /** The cache runElf uses unless told otherwise (RunOptions.cache). */

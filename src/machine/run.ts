@@ -31,12 +31,12 @@ export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
   if (cache === null) return runImage(parseChecked(bytes), bytes, opts, null);
   const entry = cache.get(bytes, () => {
     const elf = parseChecked(bytes);
-    // (riscv64 keeps only the parsed ELF: its interpreter has no shared code cache yet)
-    const image = elf.machine === 'x86_64' ? loadImageOrRefuse(() => captureImage((mem) => loadSegments(mem, elf, bytes)), DEFAULT_LIMITS) : null;
+    const image = loadImageOrRefuse(() => captureImage((mem) => loadSegments(mem, elf, bytes)), DEFAULT_LIMITS);
     return { elf, image };
   });
   try {
-    return runImage(entry.elf, bytes, opts, entry.image !== null ? entry : null);
+    // the cached decoded code is x86-64's; a riscv64 run decodes its own
+    return runImage(entry.elf, bytes, opts, entry.elf.machine === 'riscv64' ? null : entry);
   } catch (e) {
     // an error that escaped the run loop may have left its decoded code half-updated
     if (!(e instanceof ElfError)) cache.forget(entry);
@@ -71,14 +71,17 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
     trace: opts.trace ?? false,
   });
   opts.configureKernel?.(kernel);
-  let end: ThreadsEnd;
   try {
-    end = img.machine === 'riscv64'
+    const end = img.machine === 'riscv64'
       ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
       : startX86(kernel, mem, img, bytes, opts, gasLimit, limits, cached);
+    return result(kernel, end);
   } finally {
     mem.release();
   }
+}
+
+function result(kernel: Kernel, end: ThreadsEnd): RunResult {
   const { exitCode, signal, reason, instructions, gasUsed } = end;
   return {
     exitCode,
@@ -105,7 +108,7 @@ function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array,
   };
   const loaded = loadImageOrRefuse(() => {
     checkLoadOptions(load);
-    if (cached !== null) mem.installImage(cached.image!);
+    if (cached !== null) mem.installImage(cached.image);
     else loadSegments(mem, img, bytes);
     return writeInitialStack(mem, img, load);
   }, limits);
