@@ -123,8 +123,8 @@ async function measure(url: string, deploy: Hex, deployGas: bigint, transfer: (i
   return { single, batched };
 }
 
-async function startQvm(): Promise<{ proc: ChildProcess; url: string }> {
-  return start(process.execPath, [CLI, 'node', '--in-memory', '--port', '0'], /Listening on [0-9.]+:(\d+)/);
+async function startQvm(extra: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
+  return start(process.execPath, [CLI, 'node', '--in-memory', '--port', '0', ...extra], /Listening on [0-9.]+:(\d+)/);
 }
 
 const hexOf = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString('hex')}` as Hex;
@@ -217,7 +217,8 @@ function quantile(sorted: number[], q: number): number {
 async function latencyUnderLongCall(): Promise<{ median: number; p99: number; callMs: number; samples: number; callError: string } | null> {
   const probe = join(root, 'test', 'build', 'contracts', 'probe');
   if (!existsSync(probe)) return null;
-  const { proc, url } = await startQvm();
+  // a budget long enough for the whole call (the default of 5 s would stop it early)
+  const { proc, url } = await startQvm(['--call-timeout', '3600000']);
   try {
     const rc = await receiptOf(url, await rpc<Hex>(url, 'eth_sendRawTransaction', [await sign(url, 0, null, hexOf(encodeDeploy(readFileSync(probe), [])), 200_000_000n)]));
     const t0 = performance.now();
