@@ -25,6 +25,11 @@ export interface RpcOptions {
   maxRequestBytes?: number;
   /** Called after each block is mined. */
   onBlock?: (b: BlockHeader) => void;
+  /**
+   * Methods answered before the built-in ones (an L2 node adds qvm_syncStatus and replaces
+   * eth_sendRawTransaction); a handler returning `undefined` passes to the built-in method.
+   */
+  methods?: Record<string, (params: unknown[]) => unknown>;
 }
 
 type Params = unknown[];
@@ -190,7 +195,9 @@ export class RpcServer {
       if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
-      return { jsonrpc: '2.0', id, result: this.call(obj.method, params) };
+      const own = this.opts.methods?.[obj.method];
+      const result = own ? own(params) : undefined;
+      return { jsonrpc: '2.0', id, result: result !== undefined ? result : this.call(obj.method, params) };
     } catch (e) {
       if (e instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
       if (e instanceof ChainError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
@@ -238,7 +245,10 @@ export class RpcServer {
       timestamp: quantity(BigInt(b.timestamp)),
       baseFeePerGas: quantity(BigInt(b.baseFeePerGas)),
       transactions: full
-        ? b.transactions.map((h, i) => this.txJson(this.chain.transaction(h)!.tx, b, i))
+        ? b.transactions.map((h, i) => {
+          const t = this.chain.transaction(h);
+          return t ? this.txJson(t.tx, b, i) : { hash: h, blockHash: b.hash, blockNumber: quantity(b.number), transactionIndex: quantity(i) };
+        })
         : b.transactions,
       uncles: [],
       withdrawals: [],

@@ -19,7 +19,7 @@ function die(message: string): never {
   process.exit(2);
 }
 
-function readFile(path: string): Uint8Array {
+export function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
