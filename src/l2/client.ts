@@ -69,6 +69,11 @@ export class InboxClient {
     return this.send('uploadChunk', [codeHash, index, total, toHex(data)]);
   }
 
+  /** Deploys code uploaded in chunks; `rlpArgs` should be an RLP list of the constructor's arguments. */
+  deployCode(codeHash: Hex, rlpArgs: Uint8Array, gas = DEFAULT_L1_MESSAGE_GAS): Promise<InboxReceipt> {
+    return this.send('deployCode', [codeHash, toHex(rlpArgs), gas]);
+  }
+
   /**
    * Deploys `code` on L2: in one message when it fits, else in chunks then a deployCode message.
    * `progress(done, total)` is told the bytes uploaded so far.
@@ -86,7 +91,7 @@ export class InboxClient {
         await this.uploadChunk(codeHash, i, chunks, code.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
         progress?.(Math.min(code.length, (i + 1) * CHUNK_BYTES), code.length);
       }
-      r = await this.send('deployCode', [codeHash, toHex(encodeArgs(args)), gas]);
+      r = await this.deployCode(codeHash, encodeArgs(args), gas);
     }
     return { ...r, contractAddress: l1DeployAddress(this.sender.account.address.toLowerCase() as Hex, BigInt(r.seq)), chunks };
   }
