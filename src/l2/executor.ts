@@ -22,6 +22,8 @@ export interface ExecutorOptions {
   confirmations?: number;
   /** Most L1 blocks read per step. */
   maxRange?: number;
+  /** L1 blocks of rollback history kept (deeper reorgs stop the executor); default 1024. */
+  reorgDepth?: number;
   log?: (line: string) => void;
 }
 
@@ -133,6 +135,7 @@ export class Executor {
       this.deriveL1Block(blk, list, seq, acc);
     }
     if (!byBlock.has(to)) this.store.putCursor({ l1Number: to, l1Hash: end.hash, seq, acc, l2Block: this.chain.latest().number });
+    this.store.prune(this.cursor(), this.opts.reorgDepth ?? 1024);
     return true;
   }
 
@@ -169,6 +172,10 @@ export class Executor {
         }
       }
       below = candidates[candidates.length - 1]!.l1Number - 1;
+    }
+    const horizon = this.store.undoHorizon();
+    if (horizon !== null && (!ancestor || ancestor.l1Number < horizon)) {
+      throw new L1InconsistencyError(`L1 reorg deeper than the ${this.opts.reorgDepth ?? 1024} blocks of rollback history kept: delete the database and derive again from genesis`);
     }
     if (!ancestor) {
       const parent = await this.reader.block(this.startBlock - 1);

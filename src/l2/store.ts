@@ -92,6 +92,26 @@ export class L2Store {
     this.db.prepare('INSERT OR REPLACE INTO l2_l1_blocks (l1_number, l1_hash, seq, acc, l2_block) VALUES (?, ?, ?, ?, ?)').run(c.l1Number, c.l1Hash, c.seq, c.acc, c.l2Block);
   }
 
+  /**
+   * Forgets undo records and derived-L1 rows older than `keepL1` L1 blocks below `cursor`: a
+   * reorg deeper than that cannot be rolled back (the executor then refuses to go on).
+   */
+  prune(cursor: Cursor, keepL1: number): void {
+    const horizon = this.db.prepare('SELECT l1_number, l2_block FROM l2_l1_blocks WHERE l1_number <= ? ORDER BY l1_number DESC LIMIT 1').get(cursor.l1Number - keepL1) as { l1_number: number; l2_block: number } | undefined;
+    if (!horizon) return;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM l2_undo WHERE block <= ?').run(horizon.l2_block);
+      this.db.prepare('DELETE FROM l2_l1_blocks WHERE l1_number < ?').run(horizon.l1_number);
+      this.setMeta('undoHorizonL1', String(horizon.l1_number));
+    })();
+  }
+
+  /** The oldest L1 block the state can be rolled back to (after pruning), or null for any. */
+  undoHorizon(): number | null {
+    const v = this.meta('undoHorizonL1');
+    return v === null ? null : Number(v);
+  }
+
   /** Tells the undo triggers which L2 block the coming writes belong to. */
   building(l2Block: number): void {
     this.db.prepare('UPDATE l2_building SET n = ? WHERE id = 1').run(l2Block);
