@@ -87,6 +87,16 @@ describe('L2 faults', { skip: TOKEN ? false : 'token-c not built' }, () => {
       await waitSynced(env, fresh.url);
       assert.deepEqual(await blocks(fresh.url), await blocks(a.url));
 
+      // --l1-confirmations 3: derives L1 only up to 3 blocks below the head, the same blocks as far as it goes
+      const deep = await startL2(env, ['--l1-confirmations', '3']);
+      const l1Head = Number(BigInt(await rpc<string>(env.anvil.url, 'eth_blockNumber')));
+      for (let i = 0; i < 300 && (await syncStatus(deep.url)).l1Derived.number < l1Head - 3; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await syncStatus(deep.url)).l1Derived.number, l1Head - 3);
+      const deepBlocks = await blocks(deep.url);
+      assert.deepEqual(deepBlocks, (await blocks(a.url)).slice(0, deepBlocks.length));
+      await deep.stop();
+
       // outputs: a right one matches, a wrong one is reported
       const s = await syncStatus(a.url);
       const oracleAbi = l1Artifact('OutputOracle').abi;

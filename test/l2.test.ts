@@ -67,6 +67,10 @@ describe('L2 derivation from the L1 inbox', { skip: TOKEN && REGISTRY_GO ? false
       const deployR = await rpc<RpcReceipt>(c.url, 'eth_getTransactionReceipt', [registry.l2TransactionHash]);
       assert.equal(deployR.status, '0x1');
       assert.equal(deployR.contractAddress, registry.contractAddress);
+      const deployTx = await rpc<{ from: Hex; l1Message?: boolean; blockNumber: Hex }>(c.url, 'eth_getTransactionByHash', [registry.l2TransactionHash]);
+      assert.equal(deployTx.l1Message, true);
+      assert.equal(deployTx.from, ADDRS[0]);
+      assert.equal(deployTx.blockNumber, deployR.blockNumber);
       const tokenStore = await rpc<Record<string, Hex | null>>(c.url, 'qvm_getStorage', [token.contractAddress, null]);
       for (const [to, amount] of sent) assert.equal(text(tokenStore[`BAL_${to}`] ?? null), String(amount));
       const regStore = await rpc<Record<string, Hex | null>>(c.url, 'qvm_getStorage', [registry.contractAddress, ['TOTALUSERS']]);

@@ -90,6 +90,11 @@ export class Executor {
     return this.store.cursor()!;
   }
 
+  /** Whether the last round derived everything L1 had (up to the head minus the confirmations). */
+  caughtUp(): boolean {
+    return this.cursor().l1Number >= this.l1Head - (this.opts.confirmations ?? 0);
+  }
+
   private log(line: string): void {
     this.opts.log?.(line);
   }

@@ -94,13 +94,15 @@ export class L2Node {
   /** One round: derive, then check and propose outputs, then post batches. */
   async round(): Promise<boolean> {
     const progressed = await this.ex.step();
+    // proposing and batching wait until derivation has caught up with L1, not until L1 is idle
+    const caughtUp = this.ex.caughtUp();
     if (this.watcher) {
       if (this.ex.reorgs !== this.seenReorgs) this.watcher.outputs.length = 0;
       await this.watcher.check();
-      if (!progressed) await this.watcher.propose();
+      if (caughtUp) await this.watcher.propose();
     }
     this.seenReorgs = this.ex.reorgs;
-    if (this.sequencer && !progressed) await this.sequencer.postBatches();
+    if (this.sequencer && caughtUp) await this.sequencer.postBatches();
     return progressed;
   }
 
@@ -151,6 +153,18 @@ export class L2Node {
         if (!this.sequencer || typeof params[0] !== 'string') return undefined;
         const h = params[0].toLowerCase() as Hex;
         return this.ex.chain.receipt(h) ? undefined : (this.sequencer.softReceipt(h) ?? undefined);
+      },
+      eth_getTransactionByHash: (params) => {
+        // an L1 message transaction has no signed form: describe it from its receipt
+        if (typeof params[0] !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(params[0])) return undefined;
+        const h = params[0].toLowerCase() as Hex;
+        if (this.ex.chain.transaction(h)) return undefined;
+        const r = this.ex.chain.receipt(h);
+        if (!r) return undefined;
+        return {
+          hash: h, type: '0x7e', nonce: '0x0', blockHash: r.blockHash, blockNumber: r.blockNumber, transactionIndex: r.transactionIndex,
+          from: r.from, to: r.to, value: '0x0', gas: r.gasUsed, gasPrice: '0x0', input: '0x', l1Message: true,
+        };
       },
       qvm_mine: () => {
         throw new ChainError('an L2 node derives its blocks from L1: it cannot mine');
