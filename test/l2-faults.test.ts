@@ -7,15 +7,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ENVELOPE_MAGIC, concatBytes, encodeCall, keccak, toHex, type Hex, type RpcReceipt } from '../src/chain/index.js';
 import { l1Artifact } from '../src/l2/artifacts.js';
 import { deriveBlock } from '../src/l2/derive.js';
 import { decodeMessage, encodeArgs, encodeBatch } from '../src/l2/messages.js';
-import { ADDRS, CLI, example } from './chain-helpers.js';
-import { blocks, KEYS, l1Env, rpc, startL2, syncStatus, waitSynced } from './l2-helpers.js';
+import { ADDRS, example } from './chain-helpers.js';
+import { blocks, KEYS, l1Env, qvm, rpc, startL2, syncStatus, waitSynced } from './l2-helpers.js';
 
 const TOKEN = example('token-c');
 const te = new TextEncoder();
@@ -116,7 +115,7 @@ describe('L2 faults', { skip: TOKEN ? false : 'token-c not built' }, () => {
       assert.equal(st.mismatches[0]!.posted, wrong);
       assert.equal(st.mismatches[0]!.local, root);
       assert.match(a.output(), /OUTPUT MISMATCH: output 1 .* claims state root 0x[0-9a-f]{64} for L2 block/);
-      const cli = spawnSync(process.execPath, [CLI, 'l2', 'status', '--rpc', a.url], { encoding: 'utf8' });
+      const cli = await qvm(['l2', 'status', '--rpc', a.url]);
       assert.equal(cli.status, 1, cli.stdout + cli.stderr);
       assert.match(cli.stdout, /MISMATCH +output #1/);
     } finally {

@@ -12,7 +12,7 @@ import { deployL1, type L1Deployment } from '../src/l2/deploy-l1.js';
 import { l1Client } from '../src/l2/l1.js';
 import { L1Sender } from '../src/l2/l1-sender.js';
 import type { SyncStatus } from '../src/l2/node.js';
-import { ANVIL, KEYS, rpc, startNode, type NodeProc } from './chain-helpers.js';
+import { ANVIL, CLI, KEYS, rpc, startNode, type NodeProc } from './chain-helpers.js';
 
 export { KEYS, rpc };
 
@@ -111,4 +111,19 @@ export function prng(seed: number): () => number {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+/**
+ * Runs the qvm CLI without blocking the event loop: the output pipes of anvil and of the node
+ * processes this test started must keep draining meanwhile (spawnSync would stall them).
+ */
+export function qvm(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

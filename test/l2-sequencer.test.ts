@@ -4,13 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createAddress, encodeCall, encodeDeploy, type Hex, type RpcReceipt } from '../src/chain/index.js';
 import { l1Client, L1Reader } from '../src/l2/l1.js';
 import { MESSAGE_KINDS } from '../src/l2/messages.js';
-import { ADDRS, CLI, example, rpcRaw, signTx } from './chain-helpers.js';
-import { blocks, KEYS, l1Env, rpc, startL2, syncStatus, waitSynced } from './l2-helpers.js';
+import { ADDRS, example, rpcRaw, signTx } from './chain-helpers.js';
+import { blocks, KEYS, l1Env, qvm, rpc, startL2, syncStatus, waitSynced } from './l2-helpers.js';
 
 const TOKEN = example('token-c');
 const text = (h: Hex | null | undefined): string | null => (h ? Buffer.from(h.slice(2), 'hex').toString('utf8') : null);
@@ -55,7 +54,7 @@ describe('L2 sequencer', { skip: TOKEN ? false : 'token-c not built' }, () => {
         }
       }
       // through the CLI too (qvm call against the sequencer: soft receipt printed at once)
-      const cli = spawnSync(process.execPath, [CLI, 'call', token, 'transfer', ADDRS[1]!, '50', '--rpc', seq.url], { encoding: 'utf8' });
+      const cli = await qvm(['call', token, 'transfer', ADDRS[1]!, '50', '--rpc', seq.url]);
       assert.equal(cli.status, 0, cli.stdout + cli.stderr);
       assert.match(cli.stdout, /status +success/);
 
