@@ -24,8 +24,15 @@ export function timeNative(cmd: string[], reps: number): { seconds: number; stdo
   return { seconds: best, stdout };
 }
 
+/** How a binary is run outside QVM for comparison: natively (x86-64) and under which qemu-user. */
+export interface Peers {
+  native: boolean;
+  qemu: string;
+}
+const X86_PEERS: Peers = { native: true, qemu: 'qemu-x86_64' };
+
 /** Benchmark one binary; `warmArgs` are the arguments of a short warm-up run (JIT). */
-export function benchOne(name: string, binary: string, args: string[], warmArgs: string[] = args): void {
+export function benchOne(name: string, binary: string, args: string[], warmArgs: string[] = args, peers: Peers = X86_PEERS): void {
   if (!existsSync(binary)) {
     console.log(`${name}: ${binary} missing (run: bash test/setup.sh)`);
     return;
@@ -36,15 +43,18 @@ export function benchOne(name: string, binary: string, args: string[], warmArgs:
   const r = runElf(bytes, { argv: ['contract', ...args], env: [], gasLimit: 1e12 });
   const qvmSeconds = (performance.now() - t0) / 1000;
   const qvmOut = Buffer.from(r.stdout).toString();
-  const native = timeNative([binary, ...args], 3);
-  const qemu = timeNative(['qemu-x86_64', binary, ...args], 2);
+  const native = peers.native ? timeNative([binary, ...args], 3) : null;
+  const qemu = timeNative([peers.qemu, binary, ...args], 2);
   const mips = r.instructions / qvmSeconds / 1e6;
   console.log(`== ${name} (${binary.replace(root, '')} ${args.join(' ')})`);
   console.log(`  QVM:          ${qvmSeconds.toFixed(3)} s, ${r.instructions} guest instructions, ${mips.toFixed(1)} MIPS, exit ${r.exitCode}`);
   if (native) {
     console.log(`  native:       ${native.seconds.toFixed(4)} s  -> QVM/native = ${(qvmSeconds / native.seconds).toFixed(1)}x`);
     if (native.stdout !== qvmOut) console.log('  WARNING: QVM output differs from native');
-  } else console.log('  native:       could not run');
-  if (qemu) console.log(`  qemu-x86_64:  ${qemu.seconds.toFixed(4)} s  -> QVM/qemu = ${(qvmSeconds / qemu.seconds).toFixed(1)}x`);
-  else console.log('  qemu-x86_64:  not available (apt-get install qemu-user)');
+  } else if (peers.native) console.log('  native:       could not run');
+  const label = `${peers.qemu}:`.padEnd(14);
+  if (qemu) {
+    console.log(`  ${label}${qemu.seconds.toFixed(4)} s  -> QVM/qemu = ${(qvmSeconds / qemu.seconds).toFixed(1)}x`);
+    if (!peers.native && qemu.stdout !== qvmOut) console.log(`  WARNING: QVM output differs from ${peers.qemu}`);
+  } else console.log(`  ${label}not available (apt-get install qemu-user)`);
 }

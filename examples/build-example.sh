@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds one example contract in both languages:
 #   examples/build-example.sh NAME [OUTDIR]
-# gives OUTDIR/NAME-c (musl-gcc -static), OUTDIR/NAME-glibc (gcc -static) and OUTDIR/NAME-go (CGO_ENABLED=0 go build), from
+# gives OUTDIR/NAME-c (musl-gcc -static), OUTDIR/NAME-glibc (gcc -static) and OUTDIR/NAME-go (CGO_ENABLED=0 go build),
+# and for riscv64 OUTDIR/NAME-rv64 (riscv64-linux-gnu-gcc -static) and OUTDIR/NAME-go-rv64 (GOARCH=riscv64), from
 # examples/NAME/c/NAME.c and examples/NAME/go/. OUTDIR defaults to examples/NAME/build.
 # Incremental: an output newer than its sources (and than this script) is not rebuilt.
 # Without `go` on the PATH the Go version is skipped with a message.
@@ -46,6 +47,17 @@ if ! fresh "$out/$name-glibc" "$c_src"; then
   fi
 fi
 
+# the same C source for riscv64 (riscv64-linux-gnu-gcc -static, glibc): NAME-rv64
+if ! fresh "$out/$name-rv64" "$c_src"; then
+  if command -v riscv64-linux-gnu-gcc >/dev/null 2>&1; then
+    riscv64-linux-gnu-gcc -static -O2 -Wall -o "$out/$name-rv64.tmp.$$" "$c_src"
+    mv -f "$out/$name-rv64.tmp.$$" "$out/$name-rv64"
+    echo "examples: built $out/$name-rv64"
+  else
+    echo "examples: riscv64-linux-gnu-gcc not found; riscv64 build of $name skipped" >&2
+  fi
+fi
+
 go_srcs=("$src"/go/*.go "$src/go/go.mod")
 if ! fresh "$out/$name-go" "${go_srcs[@]}"; then
   if ! command -v go >/dev/null 2>&1; then
@@ -58,4 +70,12 @@ if ! fresh "$out/$name-go" "${go_srcs[@]}"; then
   (cd "$src/go" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -ldflags='-s -w' -o "$out/$name-go.tmp.$$" .)
   mv -f "$out/$name-go.tmp.$$" "$out/$name-go"
   echo "examples: built $out/$name-go"
+fi
+if ! fresh "$out/$name-go-rv64" "${go_srcs[@]}" && command -v go >/dev/null 2>&1; then
+  if [[ -z "${GOCACHE:-}" && -z "${HOME:-}" && -z "${XDG_CACHE_HOME:-}" ]]; then
+    export GOCACHE="$out/.gocache"
+  fi
+  (cd "$src/go" && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -trimpath -ldflags='-s -w' -o "$out/$name-go-rv64.tmp.$$" .)
+  mv -f "$out/$name-go-rv64.tmp.$$" "$out/$name-go-rv64"
+  echo "examples: built $out/$name-go-rv64"
 fi

@@ -4,6 +4,8 @@
 set -euo pipefail
 # python3 and make: npm ci builds better-sqlite3 (the chain's database) from source with node-gyp.
 PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make)
+# riscv64 cross toolchain: the corpus is built for the riscv64 CPU too (test/setup-riscv64.sh).
+PKGS+=(gcc-riscv64-linux-gnu libc6-dev-riscv64-cross)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -23,11 +23,15 @@ test('inspect a static musl executable', () => {
   assert.ok(img.segments.length >= 2);
 });
 
-test('inspect a dynamic executable says it is not runnable, without failing', () => {
+test('inspect a dynamic executable says it is not runnable and exits 1', () => {
   const r = inspect(join(BUILD, 'hello.dynamic'));
-  assert.equal(r.status, 0);
+  assert.equal(r.status, 1);
   assert.match(r.stdout, /not runnable/);
   assert.match(r.stdout, /interp:\s+\/lib64\/ld-linux-x86-64\.so\.2/);
+  const j = spawnSync(process.execPath, [CLI, 'inspect', '--json', join(BUILD, 'hello.dynamic')], { encoding: 'utf8' });
+  assert.equal(j.status, 1);
+  const img = JSON.parse(j.stdout) as { type: string; runnable: boolean };
+  assert.deepEqual([img.type, img.runnable], ['dynamic-pie', false]);
 });
 
 test('inspect a missing file or non-ELF gives one line and exit 2', () => {

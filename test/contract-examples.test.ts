@@ -5,6 +5,7 @@
  */
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   applyOps,
@@ -61,7 +62,10 @@ function body(fn: () => void): (t: TestContext) => void {
   };
 }
 
-for (const lang of ['c', 'glibc', 'go'] as const) {
+// riscv64 builds (examples/build-example.sh: NAME-rv64, NAME-go-rv64) must behave byte for byte the same
+const RISCV_LANGS = existsSync(join(EXAMPLES, 'registry-rv64')) ? (['rv64', 'go-rv64'] as const) : ([] as const);
+
+for (const lang of ['c', 'glibc', 'go', ...RISCV_LANGS] as const) {
   describe(`example: registry (${lang})`, () => {
     const elf = (): Uint8Array => code(join(EXAMPLES, `registry-${lang}`));
 

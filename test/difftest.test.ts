@@ -12,14 +12,17 @@ import { nativeAvailable } from './difftest/harness.js';
 import { CLASSES } from './difftest/gen.js';
 import { formatStats, runCampaign } from './difftest/run.js';
 import { jitConfig } from '../src/cpu/x86_64/jit.js';
+import { hostCpu } from './host-cpu.js';
 
 const SEED = 20240611;
 const CASES = 15000;
 
 const why = nativeAvailable();
 
-test(`difftest: ${CASES} generated instructions agree with the host CPU`, { skip: why ?? false }, () => {
+test(`difftest: ${CASES} generated instructions agree with the host CPU`, { skip: why ?? false }, (t) => {
   const res = runCampaign(SEED, CASES, { maxReports: 10 });
+  t.diagnostic(`host: ${hostCpu().vendor} ${hostCpu().model}`);
+  t.diagnostic(res.vendorSkips.summary());
   const failed = [...res.stats.values()].reduce((s, c) => s + c.failures, 0);
   if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
   // every class was exercised
@@ -28,7 +31,7 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU`, { skip
   }
 });
 
-test(`difftest: ${CASES} generated instructions agree with the host CPU when run as compiled blocks`, { skip: why ?? false }, () => {
+test(`difftest: ${CASES} generated instructions agree with the host CPU when run as compiled blocks`, { skip: why ?? false }, (t) => {
   // compile at the first execution: each case's instruction and the int3 after it form one block
   const saved = jitConfig.hot;
   const savedWarmup = jitConfig.warmup;
@@ -36,6 +39,7 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU when run
   jitConfig.hot = 1;
   try {
     const res = runCampaign(SEED + 1, CASES, { maxReports: 10 });
+    t.diagnostic(res.vendorSkips.summary());
     const failed = [...res.stats.values()].reduce((s, c) => s + c.failures, 0);
     if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
   } finally {

@@ -86,6 +86,11 @@ function stdinFile(bytes: Uint8Array): string {
 
 /** Runs a binary on the host with exactly the corpus inputs (nothing else in its environment). */
 export function runNative(path: string, argv: string[] = ARGV, env: string[] = ENV, stdin: Uint8Array = STDIN): Outcome {
+  return runHost(path, [], path, argv, env, stdin);
+}
+
+/** Runs `cmd …prefix` on the host for the program at `path` (named in messages), with argv[1..] after the prefix. */
+export function runHost(cmd: string, prefix: string[], path: string, argv: string[], env: string[], stdin: Uint8Array): Outcome {
   const envObj: Record<string, string> = {};
   for (const kv of env) {
     const i = kv.indexOf('=');
@@ -94,8 +99,8 @@ export function runNative(path: string, argv: string[] = ARGV, env: string[] = E
   const fd = openSync(stdinFile(stdin), 'r');
   let r;
   try {
-    r = spawnSync(path, argv.slice(1), {
-      argv0: argv[0],
+    r = spawnSync(cmd, [...prefix, ...argv.slice(1)], {
+      argv0: prefix.length === 0 ? argv[0] : cmd,
       env: envObj,
       stdio: [fd, 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
@@ -109,7 +114,7 @@ export function runNative(path: string, argv: string[] = ARGV, env: string[] = E
   if (r.status !== null) status = r.status;
   else {
     const sig = r.signal ? osConstants.signals[r.signal] : undefined;
-    if (sig === undefined) throw new Error(`native run of ${path} ended without status or known signal`);
+    if (sig === undefined) throw new Error(`run of ${path} ended without status or known signal`);
     status = 128 + sig;
   }
   return { stdout: r.stdout, stderr: r.stderr, status };

@@ -148,6 +148,9 @@ else
   echo "test/setup.sh: go not found: Go tests skipped (apt-get install golang-go)" >&2
 fi
 
+# The corpus for the riscv64 CPU (test/build/rv64/, riscv64-linux-gnu-gcc; skipped without it).
+if ! bash "$root/test/setup-riscv64.sh"; then failed=1; fi
+
 if ((failed)); then
   echo "test/setup.sh: some test programs failed to build" >&2
   exit 1

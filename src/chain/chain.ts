@@ -7,6 +7,7 @@ import { runCall, runDeploy, TOPIC_STDERR, type CallResult, type FailureKind } f
 import { toRlp } from 'viem';
 import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
 import { openDb, type Db } from './db.js';
+import { StateHistory, type StatePoint } from './history.js';
 import { decodeEnvelope, EnvelopeError } from './envelope.js';
 import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, stateRootOf, storageLeaf } from './merkle.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
@@ -34,6 +35,16 @@ export interface Account {
   balance: bigint;
   codeHash: Hex | null;
 }
+
+/** What a run reads of the state: the live state (the Chain) or the state at a past block. */
+export interface StateReader {
+  account(address: Hex): Account;
+  code(address: Hex): Uint8Array | null;
+  storageOf(address: Hex): ReadonlyMap<string, Uint8Array>;
+  contract(address: Hex): ContractInfo | null;
+}
+
+export type { StatePoint };
 
 export interface ContractInfo {
   address: Hex;
@@ -82,6 +93,8 @@ export interface ExecRecord {
   intrinsicGas: number;
   reads: string[];
   writes: string[];
+  /** The last value written to each key of `writes` (absent in receipts of databases made before it). */
+  written?: Record<string, Hex>;
   deletes: string[];
   events: number;
   stdout: Hex;
@@ -176,6 +189,14 @@ export class Chain {
   readonly maxTxBytes: number;
   private readonly timestampStep: bigint | undefined;
   private readonly now: () => bigint;
+  /** Every state change, by version (history.ts). */
+  readonly history: StateHistory;
+  /** The version of the live state. */
+  private ver = 0;
+  /** evm_increaseTime: seconds added to the wall clock (or, with timestampStep, to the next block only). */
+  private timeShift = 0n;
+  /** evm_setNextBlockTimestamp. */
+  private forcedTimestamp: bigint | null = null;
 
   private readonly accounts = new Map<Hex, Account>();
   private readonly storage = new Map<Hex, Map<string, Uint8Array>>();
@@ -197,6 +218,7 @@ export class Chain {
 
   constructor(opts: ChainOptions) {
     this.db = openDb(opts.dataDir);
+    this.history = new StateHistory(this.db);
     this.blockGasLimit = opts.blockGasLimit ?? DEFAULT_BLOCK_GAS_LIMIT;
     this.baseFeePerGas = opts.baseFeePerGas ?? DEFAULT_BASE_FEE;
     this.maxTxBytes = opts.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
@@ -248,9 +270,11 @@ export class Chain {
     const h = this.db.prepare('SELECT header FROM blocks ORDER BY number DESC LIMIT 1').get() as { header: string } | undefined;
     if (!h) throw new ChainError('the database has no blocks');
     this.head = JSON.parse(h.header) as BlockHeader;
+    if (this.history.isEmpty()) this.seedHistory();
+    this.ver = this.history.latestVersion();
     for (const r of this.db.prepare('SELECT raw FROM pending ORDER BY seq').all() as Array<{ raw: Buffer }>) {
       try {
-        this.pool.push(decodeTx(new Uint8Array(r.raw)));
+        this.pool.push(this.decode(new Uint8Array(r.raw)));
       } catch {
         /* a stored pending transaction was valid when accepted */
       }
@@ -337,7 +361,7 @@ export class Chain {
     const r = this.db.prepare('SELECT raw, block, idx FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { raw: Buffer; block: number; idx: number } | undefined;
     if (!r) return null;
     try {
-      return { tx: decodeTx(new Uint8Array(r.raw)), block: r.block, index: r.idx };
+      return { tx: this.decode(new Uint8Array(r.raw)), block: r.block, index: r.idx };
     } catch {
       return null; // an L2 transaction derived from an L1 message has no signed form (docs/l2.md)
     }
@@ -433,12 +457,12 @@ export class Chain {
   // ---------------------------------------------------------------------------- transactions
 
   /** Decodes and checks a raw transaction against the current state and pool; throws ChainError. */
-  check(raw: Uint8Array): SignedTx {
+  check(raw: Uint8Array, impersonated?: Hex): SignedTx {
     if (this.fatal) throw new ChainError(this.fatal, -32603);
     if (raw.length > this.maxTxBytes) throw new ChainError(`transaction too large: ${raw.length} bytes (limit ${this.maxTxBytes})`, -32602);
     let tx: SignedTx;
     try {
-      tx = decodeTx(raw);
+      tx = decodeTx(raw, impersonated);
     } catch (e) {
       if (e instanceof TxError) throw new ChainError(e.message, -32602);
       throw e;
@@ -458,12 +482,24 @@ export class Chain {
     return tx;
   }
 
-  /** Accepts a transaction into the pool (persisted, so an acknowledged one survives a crash). */
-  submit(raw: Uint8Array): SignedTx {
-    const tx = this.check(raw);
-    this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
+  /**
+   * Accepts a transaction into the pool (persisted, so an acknowledged one survives a crash).
+   * `impersonated`: the sender of an unsigned transaction of an impersonated account.
+   */
+  submit(raw: Uint8Array, impersonated?: Hex): SignedTx {
+    const tx = this.check(raw, impersonated);
+    this.db.transaction(() => {
+      if (impersonated) this.db.prepare('INSERT OR REPLACE INTO impersonated (hash, sender) VALUES (?, ?)').run(tx.hash, impersonated);
+      this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
+    })();
     this.pool.push(tx);
     return tx;
+  }
+
+  /** decodeTx for a stored transaction: one of an impersonated account has its sender on record. */
+  private decode(raw: Uint8Array): SignedTx {
+    const r = this.db.prepare('SELECT sender FROM impersonated WHERE hash = ?').get(toHex(keccak(raw))) as { sender: Hex } | undefined;
+    return decodeTx(raw, r?.sender);
   }
 
   private effectiveGasPrice(tx: SignedTx): bigint {
@@ -472,9 +508,10 @@ export class Chain {
   }
 
   private nextTimestamp(): bigint {
+    if (this.forcedTimestamp !== null) return this.forcedTimestamp;
     const parent = BigInt(this.head.timestamp);
-    if (this.timestampStep !== undefined) return parent + this.timestampStep;
-    const now = this.now();
+    if (this.timestampStep !== undefined) return parent + this.timestampStep + this.timeShift;
+    const now = this.now() + this.timeShift;
     return now > parent ? now : parent;
   }
 
@@ -483,6 +520,8 @@ export class Chain {
     if (this.fatal) throw new ChainError(this.fatal, -32603);
     const number = this.head.number + 1;
     const timestamp = this.nextTimestamp();
+    // after evm_setNextBlockTimestamp the wall clock goes on from the forced time, as anvil's does
+    if (this.forcedTimestamp !== null && this.timestampStep === undefined) this.timeShift = timestamp - this.now();
     const txs: SignedTx[] = [];
     const outcomes: Outcome[] = [];
     const rest: SignedTx[] = [];
@@ -532,7 +571,7 @@ export class Chain {
     try {
       if (derived?.failure) run = { exec: record(tx.to === null ? 'deploy' : 'call', null, { kind: 'input', reason: derived.failure }), result: null, contractAddress: null, deployedCode: null };
       else if (derived?.mint) run = { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null };
-      else run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, derived?.contractAddress);
+      else run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, this, derived?.contractAddress);
     } catch (e) {
       // a VM bug must not take the node down or leave a half-applied transaction
       const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
@@ -603,12 +642,13 @@ export class Chain {
     nonce: bigint,
     vmGas: number,
     ctx: { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint },
+    view: StateReader = this,
     createAt?: Hex,
   ): { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null } {
     const transfer = (): { exec: ExecRecord; result: null; contractAddress: null; deployedCode: null } => ({
       exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null,
     });
-    if (input.to !== null && (!this.account(input.to).codeHash || input.data.length === 0)) return transfer();
+    if (input.to !== null && (!view.account(input.to).codeHash || input.data.length === 0)) return transfer();
     let env;
     try {
       env = decodeEnvelope(input.data);
@@ -622,7 +662,7 @@ export class Chain {
       if (env.kind !== 'deploy') {
         return { exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null };
       }
-      if (this.account(address).codeHash) {
+      if (view.account(address).codeHash) {
         return { exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null };
       }
       const result = runDeploy({ code: env.code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas });
@@ -632,35 +672,176 @@ export class Chain {
       return { exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null };
     }
     const result = runCall({
-      code: this.code(input.to)!,
+      code: view.code(input.to)!,
       args: env.args,
       readKeys: env.readKeys,
       stdin: env.stdin,
-      storage: this.storage.get(input.to) ?? new Map<string, Uint8Array>(),
+      storage: view.storageOf(input.to),
       context: { ...ctx, contract: input.to },
       gasLimit: vmGas,
     });
     return { exec: record('call', result, null), result, contractAddress: null, deployedCode: null };
   }
 
-  /** A dry run (eth_call, eth_estimateGas, qvm_call) in the context of the next block. */
-  dryRun(input: DryRunInput): DryRunResult {
+  /**
+   * A dry run (eth_call, eth_estimateGas, qvm_call) on the state after block `atBlock` (default:
+   * the latest), in the context of the block after it: for a past block, the real next block's
+   * number, time and parent hash, as a transaction at the start of that block saw them.
+   */
+  dryRun(input: DryRunInput, atBlock?: number): DryRunResult {
+    const past = atBlock !== undefined && atBlock < this.head.number;
+    const view: StateReader = atBlock === undefined ? this : this.stateAt(atBlock);
+    const next = past ? this.blockByNumber(atBlock + 1)! : null;
+    const parent = past ? this.blockByNumber(atBlock)! : this.head;
     const from = input.from ?? ZERO_ADDRESS;
     const intrinsic = intrinsicGas(input.data, input.to === null);
     const gas = input.gas ?? this.blockGasLimit;
     if (gas < intrinsic) throw new ChainError(`intrinsic gas too low: gas ${gas}, need at least ${intrinsic}`);
     if (gas > this.blockGasLimit) throw new ChainError(`gas ${gas} above the block gas limit ${this.blockGasLimit}`);
     const ctx = {
-      blockNumber: BigInt(this.head.number + 1),
-      blockTimestamp: this.nextTimestamp(),
-      prevBlockHash: fromHex(this.head.hash),
+      blockNumber: BigInt(parent.number + 1),
+      blockTimestamp: next ? BigInt(next.timestamp) : this.nextTimestamp(),
+      prevBlockHash: fromHex(parent.hash),
       chainId: this.chainId,
       txHash: new Uint8Array(32),
       sender: from,
       value: input.value ?? 0n,
     };
-    const r = this.run({ from, to: input.to, value: input.value ?? 0n, data: input.data }, this.account(from).nonce, Number(gas - intrinsic), ctx);
+    const r = this.run({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
     return { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress };
+  }
+
+  // ---------------------------------------------------------------------------- history and development controls
+
+  /**
+   * The state after block `n` (read from the history tables). Throws ChainError when block `n`
+   * does not exist or its state is not kept (a database made before history existed).
+   */
+  stateAt(n: number): StateReader {
+    if (n === this.head.number) return this;
+    if (n > this.head.number) throw new ChainError(`block ${n} does not exist yet (latest is ${this.head.number})`);
+    const ver = this.history.versionOf(n);
+    if (ver === null) throw new ChainError(`state of block ${n} is not kept: history starts at block ${this.history.firstBlock()}`);
+    const h = this.history;
+    const contracts = this.contracts;
+    const codes = this.codes;
+    return {
+      account: (a) => h.accountAt(a, ver) ?? { nonce: 0n, balance: 0n, codeHash: null },
+      code(a) {
+        const c = this.account(a).codeHash;
+        return c ? (codes.get(c) ?? null) : null;
+      },
+      storageOf: (a) => h.storageAt(a, ver),
+      contract: (a) => {
+        const c = contracts.get(a);
+        return c && c.deployBlock <= n ? c : null;
+      },
+    };
+  }
+
+  /** The current point of the state (evm_snapshot): revertTo(point) comes back to it. */
+  snapshot(): StatePoint {
+    return { block: this.head.number, ver: this.ver };
+  }
+
+  /**
+   * Drops every block after `blockNumber` (their transactions, receipts and logs) and every state
+   * change made after it, in the database and in memory: the chain is as it was when that block
+   * was mined. Waiting transactions stay in the pool. Used by evm_revert, anvil_reset and reorgs.
+   */
+  rollbackTo(blockNumber: number): BlockHeader {
+    const ver = this.history.versionOf(blockNumber);
+    if (blockNumber > this.head.number || ver === null) throw new ChainError(`cannot roll back to block ${blockNumber}: its state is not kept`);
+    return this.revertTo({ block: blockNumber, ver });
+  }
+
+  /** Comes back to a point from snapshot() (or a block and its state version). */
+  revertTo(p: StatePoint): BlockHeader {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    if (p.block > this.head.number || p.ver > this.ver) throw new ChainError(`cannot revert to block ${p.block}: it is ahead of the chain`);
+    const db = this.db;
+    let restore!: ReturnType<StateHistory['truncate']>;
+    db.transaction(() => {
+      restore = this.history.truncate(p);
+      const putAccount = db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)');
+      const delAccount = db.prepare('DELETE FROM accounts WHERE address = ?');
+      for (const { address, account } of restore.accounts) {
+        if (account) putAccount.run(address, account.nonce.toString(), account.balance.toString(), account.codeHash);
+        else delAccount.run(address);
+      }
+      const putSlot = db.prepare('INSERT OR REPLACE INTO storage (address, key, value) VALUES (?, ?, ?)');
+      const delSlot = db.prepare('DELETE FROM storage WHERE address = ? AND key = ?');
+      for (const { address, key, value } of restore.slots) {
+        if (value) putSlot.run(address, key, Buffer.from(value));
+        else delSlot.run(address, key);
+      }
+      db.prepare('DELETE FROM blocks WHERE number > ?').run(p.block);
+      db.prepare('DELETE FROM txs WHERE block > ?').run(p.block);
+      db.prepare('DELETE FROM logs WHERE block > ?').run(p.block);
+      db.prepare("DELETE FROM contracts WHERE json_extract(info, '$.deployBlock') > ?").run(p.block);
+    })();
+    for (const { address, account } of restore.accounts) this.setAccount(address, account ?? { nonce: 0n, balance: 0n, codeHash: null }, false);
+    for (const { address, key, value } of restore.slots) this.setSlot(address, key, value, false);
+    for (const [a, c] of this.contracts) if (c.deployBlock > p.block) this.contracts.delete(a);
+    this.head = this.blockByNumber(p.block)!;
+    this.ver = p.ver;
+    return this.head;
+  }
+
+  /** Removes every waiting transaction (anvil_dropAllTransactions); returns how many there were. */
+  dropPending(): number {
+    const n = this.pool.length;
+    this.db.prepare('DELETE FROM pending').run();
+    this.pool = [];
+    return n;
+  }
+
+  /** anvil_reset: back to the genesis block, with no waiting transactions and the clock as at start. */
+  reset(): BlockHeader {
+    const head = this.rollbackTo(0);
+    this.dropPending();
+    this.timeShift = 0n;
+    this.forcedTimestamp = null;
+    return head;
+  }
+
+  /**
+   * A development edit of an account (anvil_setBalance, anvil_setNonce): applied and stored at
+   * once, as a new version of the latest block's state (the block's header keeps its state root).
+   */
+  editAccount(address: Hex, change: Partial<Pick<Account, 'balance' | 'nonce'>>): Account {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    const a = { ...this.account(address), ...change };
+    const ver = this.ver + 1;
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)').run(address, a.nonce.toString(), a.balance.toString(), a.codeHash);
+      this.history.recordAccount(ver, address, a);
+      this.history.markBlock(this.head.number, ver);
+    })();
+    this.setAccount(address, a, false);
+    this.ver = ver;
+    return a;
+  }
+
+  /** evm_increaseTime: moves the clock of the next blocks on by `seconds`; returns the total shift. */
+  increaseTime(seconds: bigint): bigint {
+    this.timeShift += seconds;
+    return this.timeShift;
+  }
+
+  /** evm_setNextBlockTimestamp: the next block's time (not before the latest block's). */
+  setNextBlockTimestamp(t: bigint): void {
+    if (t < BigInt(this.head.timestamp)) throw new ChainError(`timestamp ${t} is before the latest block's (${this.head.timestamp})`);
+    this.forcedTimestamp = t;
+  }
+
+  /** A database made before history existed: its current state becomes the first kept one. */
+  private seedHistory(): void {
+    this.db.transaction(() => {
+      for (const [a, acc] of this.accounts) this.history.recordAccount(1, a, acc);
+      for (const [a, m] of this.storage) for (const [k, v] of m) this.history.recordSlot(1, a, k, v);
+      this.history.markBlock(this.head.number, 1);
+    })();
   }
 
   // ---------------------------------------------------------------------------- committing
@@ -714,7 +895,11 @@ export class Chain {
       transactions: txHashes,
     };
     const db = this.db;
+    const ver = this.ver + 1;
     const write = db.transaction(() => {
+      for (const a of this.dirtyAccounts) this.history.recordAccount(ver, a, this.account(a));
+      for (const [a, keys] of this.dirtyStorage) for (const k of keys) this.history.recordSlot(ver, a, k, this.storage.get(a)?.get(k) ?? null);
+      this.history.markBlock(b.number, ver);
       const putAccount = db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)');
       for (const a of this.dirtyAccounts) {
         const acc = this.account(a);
@@ -766,6 +951,9 @@ export class Chain {
       throw new ChainError(this.fatal, -32603);
     }
     this.head = header;
+    this.ver = ver;
+    this.forcedTimestamp = null;
+    if (this.timestampStep !== undefined) this.timeShift = 0n;
     this.dirtyAccounts = new Set();
     this.dirtyStorage = new Map();
     this.newCodes = new Set();
@@ -784,6 +972,7 @@ function record(kind: ExecRecord['kind'], r: CallResult | null, failure: ExecRec
     intrinsicGas: 0,
     reads: r?.reads ?? [],
     writes: r?.writes.map((w) => w.key) ?? [],
+    written: Object.fromEntries(r?.writes.map((w) => [w.key, toHex(w.value)]) ?? []),
     deletes: r?.deletes ?? [],
     events: r?.events.length ?? 0,
     stdout: toHex(r?.stdout ?? new Uint8Array(0)),

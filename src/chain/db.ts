@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS txs (hash TEXT PRIMARY KEY, block INTEGER NOT NULL, i
 CREATE TABLE IF NOT EXISTS logs (block INTEGER NOT NULL, log_index INTEGER NOT NULL, address TEXT NOT NULL, topic0 TEXT NOT NULL, log TEXT NOT NULL, PRIMARY KEY (block, log_index)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS logs_address ON logs (address, block);
 CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, raw BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS impersonated (hash TEXT PRIMARY KEY, sender TEXT NOT NULL);
 `;
 
 /** Opens (creating if needed) the database in `dataDir`, or an in-memory one when dataDir is null. */

@@ -6,3 +6,4 @@ export * from './envelope.js';
 export * from './merkle.js';
 export * from './rpc.js';
 export * from './tx.js';
+export * from './result-json.js';

@@ -1,14 +1,20 @@
 /**
- * The node's JSON-RPC 2.0 server over HTTP (docs/chain.md): Ethereum's `eth_*` methods where they
+ * The node's JSON-RPC 2.0 server over HTTP and WebSocket (docs/chain.md): Ethereum's `eth_*` methods where they
  * fit, `qvm_*` for the rest. A bad request gets a JSON-RPC error object, never a crash.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOPIC_STDERR } from '../contract/index.js';
-import { fromHex, normAddress, quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput } from './chain.js';
+import { quantity, toHex, type Hex } from './bytes.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint, type StateReader } from './chain.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
+import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
+import type { DevAccount } from './dev.js';
+import { Filters } from './filters.js';
+import { METHODS } from './rpc-methods.js';
+import { attachWebSocket } from './rpc-ws.js';
+import { dryRunResult, receiptResult, stderrLine } from './result-json.js';
+import type { RpcHost } from './rpc-table.js';
 
 export const CLIENT_VERSION = 'qvm/0.1.0';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -30,68 +36,39 @@ export interface RpcOptions {
    * eth_sendRawTransaction); a handler returning `undefined` passes to the built-in method.
    */
   methods?: Record<string, (params: unknown[]) => unknown>;
-}
-
-type Params = unknown[];
-
-class RpcError extends Error {
-  constructor(readonly code: number, message: string, readonly data?: unknown) {
-    super(message);
-  }
-}
-
-const invalid = (msg: string): RpcError => new RpcError(-32602, msg);
-
-function param(params: Params, i: number, name: string): unknown {
-  if (params[i] === undefined) throw invalid(`missing parameter ${i + 1} (${name})`);
-  return params[i];
-}
-
-function hexBytes(v: unknown, name: string): Uint8Array {
-  try {
-    return fromHex(v, name);
-  } catch (e) {
-    throw invalid((e as Error).message);
-  }
-}
-
-function address(v: unknown, name: string): Hex {
-  try {
-    return normAddress(v, name);
-  } catch (e) {
-    throw invalid((e as Error).message);
-  }
-}
-
-function qty(v: unknown, name: string): bigint {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalid(`${name} must be a hex quantity`);
-  return BigInt(v);
-}
-
-function hash32(v: unknown, name: string): Hex {
-  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw invalid(`${name} must be a 32-byte hex hash`);
-  return v.toLowerCase() as Hex;
+  /** Unlocked accounts (eth_accounts, eth_sendTransaction); default none. */
+  devAccounts?: readonly DevAccount[];
 }
 
 function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = Buffer.from(exec.stderr.slice(2), 'hex').toString('utf8').trim().split('\n')[0] ?? '';
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`, exec.stderr);
+  const err = stderrLine(exec.stderr);
+  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
 }
 
-export class RpcServer {
+export class RpcServer implements RpcHost {
   readonly server: Server;
   private timer: NodeJS.Timeout | null = null;
-  private readonly automine: boolean;
+  automine: boolean;
   private readonly maxRequestBytes: number;
+  readonly filters = new Filters();
+  readonly devKeys: ReadonlyMap<Hex, Hex>;
+  readonly impersonated = new Set<Hex>();
+  autoImpersonate = false;
+  readonly snapshots = new Map<string, StatePoint>();
+  /** Listeners of new blocks and pooled transactions (WebSocket subscriptions, rpc-ws.ts). */
+  readonly blockListeners = new Set<(b: BlockHeader) => void>();
+  readonly pendingListeners = new Set<(hash: Hex) => void>();
+  private readonly closeWebSocket: () => void;
 
   constructor(readonly chain: Chain, private readonly opts: RpcOptions = {}) {
     this.automine = opts.automine ?? true;
+    this.devKeys = new Map((opts.devAccounts ?? []).map((a) => [a.address, a.privateKey]));
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.server = createServer((req, res) => this.onRequest(req, res));
     // clients keep connections open between requests; closing them early races with reuse
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 65_000;
+    this.closeWebSocket = attachWebSocket(this, this.maxRequestBytes);
   }
 
   /** Starts listening; resolves with the port. */
@@ -129,13 +106,39 @@ export class RpcServer {
 
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.closeWebSocket();
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   mine(maxTxs = Infinity): BlockHeader {
     const b = this.chain.mine(maxTxs);
+    this.filters.onBlock(b.hash);
+    for (const l of this.blockListeners) l(b);
     this.opts.onBlock?.(b);
     return b;
+  }
+
+  acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex {
+    const tx = this.chain.submit(raw, impersonated);
+    this.filters.onPending(tx.hash);
+    for (const l of this.pendingListeners) l(tx.hash);
+    if (this.automine) this.mine();
+    return tx.hash;
+  }
+
+  rolledBack(): void {
+    this.filters.onRollback(this.chain.latest().number);
+  }
+
+  estimateGas(input: DryRunInput): bigint {
+    const c = this.chain;
+    const r = c.dryRun(input);
+    if (r.exec.failure) throw reverted(r.exec);
+    if (r.exec.kind === 'transfer') return r.gasUsed;
+    // the block context of the real run differs (number, time, tx hash): leave a margin
+    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
+    return est > c.blockGasLimit ? c.blockGasLimit : est;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -182,13 +185,31 @@ export class RpcServer {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        send(200, body.map((r) => this.handle(r)));
-      } else send(200, this.handle(body));
+        const replies = body.map((r) => this.handle(r)).filter((r) => r !== null);
+        if (replies.length === 0) this.noReply(res);
+        else send(200, replies);
+      } else {
+        const reply = this.handle(body);
+        if (reply === null) this.noReply(res);
+        else send(200, reply);
+      }
     });
   }
 
-  /** One JSON-RPC request object → one response object. */
-  handle(r: unknown): Record<string, unknown> {
+  /** JSON-RPC 2.0: a notification (a request without an id) gets no reply at all. */
+  private noReply(res: ServerResponse): void {
+    res.writeHead(204, { 'access-control-allow-origin': '*' });
+    res.end();
+  }
+
+  /** One JSON-RPC request object → one response object, or null for a notification (run, not answered). */
+  handle(r: unknown): Record<string, unknown> | null {
+    const reply = this.answer(r);
+    const notification = typeof r === 'object' && r !== null && !Array.isArray(r) && !('id' in r) && typeof (r as { method?: unknown }).method === 'string';
+    return notification ? null : reply;
+  }
+
+  private answer(r: unknown): Record<string, unknown> {
     const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
     const id = obj.id === undefined ? null : obj.id;
     try {
@@ -205,25 +226,26 @@ export class RpcServer {
     }
   }
 
-  private blockNumberOf(tag: unknown): number {
+  blockNumberOf(tag: unknown): number {
     const head = this.chain.latest().number;
     if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return head;
     if (tag === 'earliest') return 0;
     if (typeof tag === 'object' && tag !== null && 'blockNumber' in tag) return this.blockNumberOf((tag as { blockNumber: unknown }).blockNumber);
+    if (typeof tag === 'object' && tag !== null && 'blockHash' in tag) {
+      const b = this.chain.blockByHash(hash32((tag as { blockHash: unknown }).blockHash, 'blockHash'));
+      if (!b) throw new RpcError(-32001, 'unknown block hash');
+      return b.number;
+    }
     const n = qty(tag, 'block number');
     return n > BigInt(head) ? head + 1 : Number(n);
   }
 
-  /** State queries answer for the latest block only. */
-  private latestOnly(tag: unknown): void {
-    if (tag === undefined) return;
-    const n = this.blockNumberOf(tag);
-    const head = this.chain.latest().number;
-    if (n > head) throw new RpcError(-32000, `block ${n} does not exist yet`);
-    if (n !== head) throw new RpcError(-32000, `state of block ${n} is not kept: this node answers for the latest block (${head}) only`);
+  /** The state after the block a tag names (latest when absent; EIP-1898 objects too). */
+  private stateAt(tag: unknown): StateReader {
+    return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
-  private blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
+  blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
     return {
       number: quantity(b.number),
       hash: b.hash,
@@ -256,7 +278,7 @@ export class RpcServer {
     };
   }
 
-  private txJson(tx: SignedTx, b: BlockHeader | null, index: number | null): Record<string, unknown> {
+  txJson(tx: SignedTx, b: BlockHeader | null, index: number | null): Record<string, unknown> {
     const base = BigInt(b?.baseFeePerGas ?? this.chain.baseFeePerGas);
     const tip = tx.maxFeePerGas - base;
     const effective = base + (tx.maxPriorityFeePerGas < tip ? tx.maxPriorityFeePerGas : tip);
@@ -290,7 +312,7 @@ export class RpcServer {
   }
 
   /** A call object of eth_call / eth_estimateGas / qvm_call. */
-  private dryInput(v: unknown): DryRunInput {
+  dryInput(v: unknown): DryRunInput {
     if (typeof v !== 'object' || v === null) throw invalid('the call must be an object');
     const o = v as Record<string, unknown>;
     let data: Uint8Array;
@@ -314,6 +336,8 @@ export class RpcServer {
 
   private call(method: string, params: Params): unknown {
     const c = this.chain;
+    const m = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (m) return m(params, this);
     switch (method) {
       case 'web3_clientVersion':
         return CLIENT_VERSION;
@@ -327,16 +351,12 @@ export class RpcServer {
         return false;
       case 'eth_mining':
         return true;
-      case 'eth_accounts':
-        return [];
       case 'eth_chainId':
         return quantity(c.chainId);
       case 'eth_blockNumber':
         return quantity(c.latest().number);
       case 'eth_gasPrice':
         return quantity(c.baseFeePerGas);
-      case 'eth_maxPriorityFeePerGas':
-        return '0x0';
       case 'eth_feeHistory': {
         const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
         const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
@@ -383,57 +403,32 @@ export class RpcServer {
         if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
           throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
         }
-        const raw = hexBytes(rawHex, 'transaction');
-        const tx = c.submit(raw);
-        if (this.automine) this.mine();
-        return tx.hash;
+        return this.acceptRaw(hexBytes(rawHex, 'transaction'));
       }
       case 'eth_getBalance':
-        this.latestOnly(params[1]);
-        return quantity(c.account(address(param(params, 0, 'address'), 'address')).balance);
+        return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
       case 'eth_getTransactionCount': {
         const a = address(param(params, 0, 'address'), 'address');
         if (params[1] === 'pending') return quantity(c.pendingNonce(a));
-        this.latestOnly(params[1]);
-        return quantity(c.account(a).nonce);
+        return quantity(this.stateAt(params[1]).account(a).nonce);
       }
       case 'eth_getCode': {
-        this.latestOnly(params[1]);
-        const code = c.code(address(param(params, 0, 'address'), 'address'));
+        const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
         return toHex(code ?? new Uint8Array(0));
       }
-      case 'eth_getStorageAt':
-        return '0x' + '00'.repeat(32);
       case 'eth_call': {
-        this.latestOnly(params[1]);
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
+        const r = c.dryRun(this.dryInput(param(params, 0, 'call')), this.blockNumberOf(params[1]));
         if (r.exec.failure) throw reverted(r.exec);
         return r.exec.stdout;
       }
       case 'eth_estimateGas': {
-        const input = this.dryInput(param(params, 0, 'call'));
-        const r = c.dryRun(input);
-        if (r.exec.failure) throw reverted(r.exec);
-        if (r.exec.kind === 'transfer') return quantity(r.gasUsed);
-        // the block context of the real run differs (number, time, tx hash): leave a margin
-        const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-        return quantity(est > c.blockGasLimit ? c.blockGasLimit : est);
+        return quantity(this.estimateGas(this.dryInput(param(params, 0, 'call'))));
       }
-      case 'qvm_call': {
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')));
-        const res = r.result;
-        return {
-          ...r.exec,
-          gasUsed: quantity(r.gasUsed),
-          contractAddress: r.contractAddress,
-          events: (res?.events ?? []).map((e) => ({ topic0: e.topic0, data: toHex(e.data) })),
-          writes: (res?.writes ?? []).map((w) => ({ key: w.key, value: toHex(w.value) })),
-          failureEvent: r.exec.failure ? { topic0: TOPIC_STDERR } : null,
-        };
-      }
+      case 'qvm_call':
+        return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));
       case 'qvm_getStorage': {
         const a = address(param(params, 0, 'address'), 'address');
-        const st = c.storageOf(a);
+        const st = this.stateAt(params[2]).storageOf(a);
         const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
         if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
         if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
@@ -446,18 +441,18 @@ export class RpcServer {
       }
       case 'qvm_getContract': {
         const a = address(param(params, 0, 'address'), 'address');
-        const info = c.contract(a);
+        const view = this.stateAt(params[1]);
+        const info = view.contract(a);
         if (!info) return null;
-        return { ...info, storageKeys: c.storageOf(a).size, balance: quantity(c.account(a).balance) };
+        return { ...info, storageKeys: view.storageOf(a).size, balance: quantity(view.account(a).balance) };
       }
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
         const r = c.receipt(h);
-        return r ? { transactionHash: h, receiptStatus: r.status, receiptGasUsed: r.gasUsed, ...r.qvm } : null;
+        return r ? receiptResult(r) : null;
       }
       case 'qvm_stateRoot':
         return c.stateRoot();
-      case 'evm_mine':
       case 'qvm_mine':
         return quantity(this.mine().number);
       default:
@@ -465,7 +460,7 @@ export class RpcServer {
     }
   }
 
-  private getLogs(f: unknown): unknown {
+  getLogs(f: unknown): RpcLog[] {
     if (typeof f !== 'object' || f === null) throw invalid('the filter must be an object');
     const o = f as Record<string, unknown>;
     const head = this.chain.latest().number;

@@ -78,8 +78,13 @@ function recover(hash: Uint8Array, r: bigint, s: bigint, yParity: number): Hex {
   }
 }
 
-/** Decodes and verifies a raw signed transaction. Throws TxError with a one-line message. */
-export function decodeTx(raw: Uint8Array): SignedTx {
+/**
+ * Decodes and verifies a raw signed transaction. Throws TxError with a one-line message.
+ * `impersonated` is the sender of a transaction the node made for an impersonated account
+ * (anvil_impersonateAccount): its signature is a placeholder and is not checked.
+ */
+export function decodeTx(raw: Uint8Array, impersonated?: Hex): SignedTx {
+  const sender = (hash: Uint8Array, r: bigint, s: bigint, yParity: number): Hex => impersonated ?? recover(hash, r, s, yParity);
   if (raw.length === 0) throw new TxError('invalid transaction: empty');
   const first = raw[0]!;
   let fields: Rlp;
@@ -113,7 +118,7 @@ export function decodeTx(raw: Uint8Array): SignedTx {
     return {
       type: 0, hash, raw, chainId, nonce: int(nonce, 'nonce', 8), maxFeePerGas: gp, maxPriorityFeePerGas: gp,
       gasLimit: int(gas, 'gas', 8), to: toField(to), value: int(value, 'value'), data: item(data, 'data'),
-      accessList: [], v, r, s, yParity, from: recover(sigHash, r, s, yParity),
+      accessList: [], v, r, s, yParity, from: sender(sigHash, r, s, yParity),
     };
   }
   if (first === 1 || first === 2) {
@@ -141,7 +146,7 @@ export function decodeTx(raw: Uint8Array): SignedTx {
       type: first as 1 | 2, hash, raw, chainId, nonce, maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPrio,
       gasLimit: int(gas, 'gas', 8), to: toField(to), value: int(value, 'value'), data: item(data, 'data'),
       accessList: accessListOf(al), v, r, s, yParity: Number(v) as 0 | 1,
-      from: recover(sigHash, r, s, Number(v)),
+      from: sender(sigHash, r, s, Number(v)),
     };
   }
   throw new TxError(`unsupported transaction type ${first}`);

@@ -10,7 +10,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { Chain, DEV_BALANCE, devAccounts, encodeCall, encodeDeploy, RpcServer, type Hex, type RpcReceipt } from '../chain/index.js';
+import { Chain, DEV_BALANCE, DEV_KEY_0, devAccounts, encodeCall, encodeDeploy, receiptResult, RpcServer, type Hex, type QvmResult, type RpcReceipt } from '../chain/index.js';
+import { resultJson, resultText } from './result-print.js';
+import { stdinBytes } from './stdin.js';
+import { formatEther } from './units.js';
 
 import { DEFAULT_RPC } from './chain.js';
 
@@ -21,7 +24,7 @@ function die(message: string): never {
 
 export function readFile(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readFileSync(path === '-' ? 0 : path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     die(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
@@ -62,6 +65,9 @@ export function progressBar(done: number, total: number, width = 24): string {
  */
 async function sendRawWithProgress(url: string, signed: Hex): Promise<Hex> {
   const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [signed] }));
+  // the body carries the transaction as hex: show the transaction's own size
+  const rawSize = (signed.length - 2) / 2;
+  const scaled = (n: number): number => Math.round((n * rawSize) / body.length);
   const tty = process.stderr.isTTY === true;
   let shown = -1;
   const show = (done: number): void => {
@@ -69,7 +75,7 @@ async function sendRawWithProgress(url: string, signed: Hex): Promise<Hex> {
     if (!tty && pct < 100 && pct - shown < 25) return; // in logs, a line per quarter
     if (pct === shown) return;
     shown = pct;
-    process.stderr.write(`${tty ? '\r' : ''}uploading ${progressBar(done, body.length)}${tty && done < body.length ? '' : '\n'}`);
+    process.stderr.write(`${tty ? '\r' : ''}uploading ${progressBar(scaled(done), rawSize)}${tty && done < body.length ? '' : '\n'}`);
   };
   const u = new URL(url);
   const text = await new Promise<string>((resolve, reject) => {
@@ -116,7 +122,8 @@ function client(url: string): PublicClient {
 
 export interface TxFlags {
   rpc: string;
-  key: Hex;
+  /** Default: development account 0. */
+  key?: Hex;
   json?: boolean;
   value?: bigint;
   gas?: bigint;
@@ -124,7 +131,7 @@ export interface TxFlags {
 
 /** Signs, sends and waits for a transaction; returns its receipt. */
 async function sendTx(flags: TxFlags, to: Hex | null, data: Uint8Array): Promise<RpcReceipt> {
-  const account = privateKeyToAccount(flags.key);
+  const account = privateKeyToAccount(flags.key ?? DEV_KEY_0);
   const c = client(flags.rpc);
   const dataHex = `0x${Buffer.from(data).toString('hex')}` as Hex;
   let chainId: number, nonce: number, gasPrice: bigint;
@@ -149,26 +156,14 @@ async function sendTx(flags: TxFlags, to: Hex | null, data: Uint8Array): Promise
   }
 }
 
+/** A receipt or dry run: the summary (or --json), and exit status 1 when the run failed. */
+function printResult(r: QvmResult, json: boolean | undefined): void {
+  process.stdout.write(json ? JSON.stringify(resultJson(r), null, 2) + '\n' : resultText(r));
+  if (r.status !== 'success') process.exitCode = 1;
+}
+
 function printReceipt(r: RpcReceipt, json: boolean | undefined): void {
-  if (json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-  } else {
-    const ok = r.status === '0x1';
-    const lines = [
-      `status    ${ok ? 'success' : 'failure'}${r.qvm.failure ? ` (${r.qvm.failure.reason})` : ''}`,
-      `tx        ${r.transactionHash}`,
-      `block     ${BigInt(r.blockNumber)}`,
-      `gas used  ${BigInt(r.gasUsed)} (vm ${r.qvm.vmGasUsed}, intrinsic ${r.qvm.intrinsicGas})`,
-    ];
-    if (r.contractAddress) lines.push(`contract  ${r.contractAddress}`);
-    if (r.qvm.reads.length) lines.push(`reads     ${r.qvm.reads.join(', ')}`);
-    if (r.qvm.writes.length) lines.push(`writes    ${r.qvm.writes.join(', ')}`);
-    if (r.qvm.deletes.length) lines.push(`deletes   ${r.qvm.deletes.join(', ')}`);
-    for (const l of r.logs) lines.push(`${ok ? 'event' : 'error'}     ${text(l.data)}`);
-    if (!ok && r.qvm.stderr !== '0x') lines.push(`stderr    ${text(r.qvm.stderr).trimEnd()}`);
-    process.stdout.write(lines.join('\n') + '\n');
-  }
-  if (r.status !== '0x1') process.exitCode = 1;
+  printResult(receiptResult(r), json);
 }
 
 export interface NodeFlags {
@@ -200,7 +195,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot open the chain database: ${(e as Error).message}`);
   }
-  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined });
+  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts });
   let port: number;
   try {
     port = await server.listen();
@@ -266,23 +261,24 @@ export async function deploy(elf: string, args: string[], flags: TxFlags): Promi
 export type CallFlags = TxFlags & { read: string[]; stdin?: string; dryRun?: boolean };
 
 export async function call(address: Hex, args: string[], flags: CallFlags): Promise<void> {
-  const stdin = flags.stdin === undefined ? new Uint8Array(0) : readFile(flags.stdin);
+  const stdin = stdinBytes(flags.stdin, readFile, false) ?? new Uint8Array(0);
   const info = await rpc<unknown>(flags.rpc, 'qvm_getContract', [address]);
   if (info === null) die(`no contract at ${address}`);
   if (flags.dryRun) {
-    const from = privateKeyToAccount(flags.key).address;
-    const r = await rpc<Record<string, unknown>>(flags.rpc, 'qvm_call', [{ from, to: address, args, read: flags.read, stdin: `0x${Buffer.from(stdin).toString('hex')}`, ...(flags.value ? { value: `0x${flags.value.toString(16)}` } : {}) }]);
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-    if (r.status !== 'success') process.exitCode = 1;
+    const from = privateKeyToAccount(flags.key ?? DEV_KEY_0).address;
+    const r = await rpc<QvmResult>(flags.rpc, 'qvm_call', [{ from, to: address, args, read: flags.read, stdin: `0x${Buffer.from(stdin).toString('hex')}`, ...(flags.value ? { value: `0x${flags.value.toString(16)}` } : {}) }]);
+    printResult(r, flags.json);
     return;
   }
   const r = await sendTx(flags, address, encodeCall(args, flags.read, stdin));
   printReceipt(r, flags.json);
 }
 
-export async function query(address: Hex, keys: string | undefined, flags: { rpc: string; json?: boolean }): Promise<void> {
-  const list = keys === undefined ? null : keys.split(',').filter((k) => k !== '');
-  const r = await rpc<Record<string, Hex | null>>(flags.rpc, 'qvm_getStorage', [address, list]);
+export async function query(address: Hex, keys: string[], flags: { rpc: string; json?: boolean; block?: string }): Promise<void> {
+  const list = keys.flatMap((k) => k.split(',')).filter((k) => k !== '');
+  const block = flags.block === undefined ? 'latest' : /^[0-9]+$/.test(flags.block) ? `0x${BigInt(flags.block).toString(16)}` : flags.block;
+  if ((await rpc<unknown>(flags.rpc, 'qvm_getContract', [address, block])) === null) die(`no contract at ${address}${flags.block === undefined ? '' : ` at block ${flags.block}`}`);
+  const r = await rpc<Record<string, Hex | null>>(flags.rpc, 'qvm_getStorage', [address, list.length ? list : null, block]);
   if (flags.json) {
     const out: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(r)) out[k] = v === null ? null : text(v);
@@ -306,5 +302,5 @@ export async function balance(address: Hex, flags: { rpc: string; json?: boolean
     die(`cannot reach the node at ${flags.rpc}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (flags.json) process.stdout.write(JSON.stringify({ address, wei: wei.toString() }) + '\n');
-  else process.stdout.write(`${wei} wei (${Number(wei / 10n ** 12n) / 1e6} ETH)\n`);
+  else process.stdout.write(`${wei} wei (${formatEther(wei)})\n`);
 }

@@ -5,12 +5,16 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { Hex } from '../chain/bytes.js';
+import { parseAmount } from './units.js';
 import type { CallFlags, NodeFlags, TxFlags } from './chain-actions.js';
 import type { InboxFlags, L2NodeFlags } from './l2-actions.js';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:8545';
-/** Development account 0 (mnemonic "test … junk", m/44'/60'/0'/0/0): the default --key. */
-const DEV_KEY_0: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+
+/** The node the clients talk to: --rpc, else $QVM_RPC_URL, else $ETH_RPC_URL (as foundry), else the local default. */
+export function defaultRpc(env: NodeJS.ProcessEnv = process.env): string {
+  return env.QVM_RPC_URL || env.ETH_RPC_URL || DEFAULT_RPC;
+}
 
 const actions = (): Promise<typeof import('./chain-actions.js')> => import('./chain-actions.js');
 const l2 = (): Promise<typeof import('./l2-actions.js')> => import('./l2-actions.js');
@@ -27,6 +31,14 @@ function bigArg(name: string) {
     if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
     return BigInt(v);
   };
+}
+
+function amountArg(v: string): bigint {
+  try {
+    return parseAmount(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function keyArg(v: string): Hex {
@@ -51,11 +63,12 @@ function keysArg(v: string, prev: string[]): string[] {
 
 /** Adds the chain subcommands to the `qvm` program. */
 export function registerChainCommands(program: Command): void {
-  const rpcOpt = (cmd: Command): Command => cmd.option('--rpc <url>', 'JSON-RPC endpoint of the node', DEFAULT_RPC).option('--json', 'print JSON');
+  const rpcOpt = (cmd: Command): Command => cmd.option('--rpc <url>', 'JSON-RPC endpoint of the node (default: $QVM_RPC_URL, $ETH_RPC_URL or http://127.0.0.1:8545)', defaultRpc()).option('--json', 'print JSON');
+  // no default shown for --key: a help text must not print a private key
   const keyOpt = (cmd: Command): Command =>
     cmd
-      .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg, DEV_KEY_0)
-      .option('--value <wei>', 'value sent with the transaction', bigArg('value'))
+      .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg)
+      .option('--value <amount>', 'value sent with the transaction: wei, or with a unit (1ether, 2.5gwei)', amountArg)
       .option('--gas <n>', 'gas limit (default: estimated)', bigArg('gas'));
   const l1Opt = (cmd: Command): Command =>
     cmd.option('--l1 <url>', 'submit through this L1 (Ethereum JSON-RPC) instead of --rpc').option('--inbox <address>', 'the L1 Inbox (with --l1)', addrArg);
@@ -99,8 +112,8 @@ export function registerChainCommands(program: Command): void {
     .argument('<address>', 'the contract', addrArg)
     .argument('[args...]', 'arguments')
     .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', keysArg, [] as string[])
-    .option('--stdin <file>', 'file whose bytes are the call\'s standard input')
-    .option('--dry-run', 'run without a transaction (qvm_call) and print the full result')
+    .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s stdin)')
+    .option('--dry-run', 'run without a transaction (qvm_call): nothing is stored')
     .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
 
   program
@@ -108,8 +121,8 @@ export function registerChainCommands(program: Command): void {
     .description('deposit ETH from L1 to your L2 balance through the Inbox')
     .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
     .requiredOption('--inbox <address>', 'the L1 Inbox', addrArg)
-    .requiredOption('--value <wei>', 'amount in wei', bigArg('value'))
-    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg, DEV_KEY_0)
+    .requiredOption('--value <amount>', 'amount: wei, or with a unit (1ether, 2.5gwei)', amountArg)
+    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
     .option('--json', 'print JSON')
     .action(async (flags: InboxFlags) => (await l2()).l2Deposit(flags));
 
@@ -117,7 +130,7 @@ export function registerChainCommands(program: Command): void {
   l1.command('deploy')
     .description('deploy the Inbox and the OutputOracle on L1 and print their addresses')
     .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
-    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg, DEV_KEY_0)
+    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
     .option('--l2-chain-id <n>', 'chain id of the L2 (default 1338)', bigArg('chain id'))
     .option('--proposer <address>', 'the only address allowed to post outputs (default: anyone)', addrArg)
     .option('--challenge-period <s>', 'seconds an output can be challenged (default 7 days)', bigArg('challenge period'))
@@ -140,8 +153,9 @@ export function registerChainCommands(program: Command): void {
   rpcOpt(program.command('query'))
     .description('read storage keys of a contract (all keys when none are given)')
     .argument('<address>', 'the contract', addrArg)
-    .argument('[keys]', 'K1,K2,…')
-    .action(async (address: Hex, keys: string | undefined, flags: { rpc: string; json?: boolean }) => (await actions()).query(address, keys, flags));
+    .argument('[keys...]', 'keys: K1 K2 … or K1,K2,…')
+    .option('--block <n>', 'at a past block (number, earliest or latest)')
+    .action(async (address: Hex, keys: string[], flags: { rpc: string; json?: boolean; block?: string }) => (await actions()).query(address, keys, flags));
 
   rpcOpt(program.command('receipt'))
     .description('show the receipt of a transaction')

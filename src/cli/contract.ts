@@ -23,12 +23,14 @@ import {
   type CallContext,
   type CallResult,
 } from '../contract/index.js';
+import { stdinBytes } from './stdin.js';
 
 /** The options of `qvm run` (general and contract mode). */
 export interface RunFlags {
   json?: boolean;
   env: string[];
-  stdin?: string;
+  /** A file (- = our stdin), false for --no-stdin, undefined: our stdin when it is a file or a pipe. */
+  stdin?: string | false;
   gas?: number;
   blockNumber?: bigint;
   blockTimestamp?: bigint;
@@ -78,7 +80,7 @@ export function contractMode(flags: RunFlags): boolean {
 }
 
 const CONTRACT_FLAGS = new Set(['--contract', '--construct', '--db', '--read', '--sender', '--address', '--value', '--state']);
-const BOOLEAN_FLAGS = new Set(['--contract', '--construct', '--json', '--trace']);
+const BOOLEAN_FLAGS = new Set(['--contract', '--construct', '--json', '--trace', '--no-stdin']);
 const VALUE_FLAGS = new Set([
   '--db', '--read', '--sender', '--address', '--value', '--state', '--gas', '--stdin',
   '--block-number', '--block-timestamp', '--prev-block-hash', '--tx-hash', '--chain-id',
@@ -124,6 +126,7 @@ function setFlag(flags: RunFlags, name: string, value: string | undefined, h: Cl
       case '--construct': flags.construct = true; break;
       case '--json': flags.json = true; break;
       case '--trace': flags.trace = true; break;
+      case '--no-stdin': flags.stdin = false; break;
       case '--db': flags.db.push(v); break;
       case '--read': flags.read.push(v); break;
       case '--sender': flags.sender = parseAddress('sender')(v); break;
@@ -265,7 +268,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     args,
     storage,
     readKeys: keys,
-    stdin: flags.stdin !== undefined ? h.readInput(flags.stdin) : undefined,
+    stdin: stdinBytes(flags.stdin, h.readInput),
     context,
     gasLimit: flags.gas,
     trace: flags.trace ?? false,

@@ -24,13 +24,13 @@ function die(message: string): never {
 
 const oneLine = (e: unknown): string => ((e as Error).message ?? String(e)).split('\n')[0]!;
 
-function sender(l1: string, key: Hex): L1Sender {
-  return new L1Sender(l1Client(l1), l1, key);
+function sender(l1: string, key: Hex | undefined): L1Sender {
+  return new L1Sender(l1Client(l1), l1, key ?? DEV_KEY_0);
 }
 
 export interface L1DeployFlags {
   l1: string;
-  key: Hex;
+  key?: Hex;
   json?: boolean;
   l2ChainId?: bigint;
   proposer?: Hex;
@@ -107,7 +107,7 @@ export async function runL2Node(flags: L2NodeFlags): Promise<void> {
 export interface InboxFlags {
   l1: string;
   inbox?: Hex;
-  key: Hex;
+  key?: Hex;
   json?: boolean;
   gas?: bigint;
   value?: bigint;

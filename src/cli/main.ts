@@ -12,6 +12,7 @@ import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
 import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 import { registerChainCommands } from './chain.js';
+import { stdinBytes } from './stdin.js';
 
 function fail(message: string): never {
   process.stderr.write(`qvm: ${message}\n`);
@@ -91,7 +92,8 @@ program
   .argument('[args...]', 'arguments passed to the program (argv[1..])')
   .option('--json', 'print a JSON result instead of forwarding output')
   .option('--env <K=V>', 'set an environment variable (repeatable; nothing comes from the host)', collect, [])
-  .option('--stdin <file>', 'file whose bytes are the program\'s standard input')
+  .option('--stdin <file>', 'file whose bytes are the program\'s standard input (- = this command\'s; default: this command\'s stdin when it is a file or a pipe)')
+  .option('--no-stdin', 'give the program an empty standard input')
   .option('--gas <n>', 'gas limit', parseGas)
   .option('--block-number <n>', 'block number', parseBigInt('block number'))
   .option('--block-timestamp <seconds>', 'block timestamp (CLOCK_REALTIME starts here)', parseBigInt('block timestamp'))
@@ -131,7 +133,7 @@ program
       result = runElf(bytes, {
         argv: [flags.argv0, ...args],
         env: flags.env,
-        stdin: flags.stdin !== undefined ? readInput(flags.stdin) : undefined,
+        stdin: stdinBytes(flags.stdin, readInput),
         gasLimit: flags.gas,
         block,
         trace: flags.trace ?? false,
@@ -155,15 +157,19 @@ program
 
 program
   .command('inspect')
-  .description('describe an ELF binary and whether QVM can run it')
+  .description('describe an ELF binary and whether QVM can run it (exit 1 when it cannot)')
   .argument('<elf>', 'path to the ELF binary')
   .option('--json', 'print JSON')
   .action((elf: string, flags: { json?: boolean }) => {
     const bytes = readInput(elf);
     try {
       const img = parseElf(bytes, { allowDynamic: true });
-      if (flags.json) process.stdout.write(JSON.stringify(img, null, 2) + '\n');
+      // a dynamically linked binary is described but cannot run: exit 1, and say what it is
+      const dynamic = img.interp !== undefined || img.needed !== undefined;
+      const type = dynamic ? (img.type === 'exec' ? 'dynamic-exec' : 'dynamic-pie') : img.type;
+      if (flags.json) process.stdout.write(JSON.stringify({ ...img, type, runnable: !dynamic }, null, 2) + '\n');
       else process.stdout.write(describeElf(img).join('\n') + '\n');
+      if (dynamic) process.exitCode = 1;
     } catch (e) {
       if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
       throw e;

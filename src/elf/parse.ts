@@ -102,6 +102,8 @@ export interface ElfImage {
   tls?: ElfTls;
   /** PT_GNU_STACK has PF_X (no PT_GNU_STACK means non-executable, as on x86-64 Linux ≥ 5.8). */
   stackExecutable: boolean;
+  /** e_flags (riscv64: float ABI and RVE bits). */
+  flags: number;
   /** PT_INTERP path; only ever set when parsing with { allowDynamic: true } (for inspect). */
   interp?: string;
   /** Names of DT_NEEDED libraries; only set with { allowDynamic: true }. */
@@ -345,6 +347,7 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
   const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
   const img: ElfImage = {
     machine,
+    flags: u32(48),
     type: eType === ET_EXEC ? 'exec' : 'static-pie',
     entry: entryN,
     loadBias: Number(bias),

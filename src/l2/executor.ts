@@ -22,8 +22,6 @@ export interface ExecutorOptions {
   confirmations?: number;
   /** Most L1 blocks read per step. */
   maxRange?: number;
-  /** L1 blocks of rollback history kept (deeper reorgs stop the executor); default 1024. */
-  reorgDepth?: number;
   log?: (line: string) => void;
 }
 
@@ -140,7 +138,6 @@ export class Executor {
       this.deriveL1Block(blk, list, seq, acc);
     }
     if (!byBlock.has(to)) this.store.putCursor({ l1Number: to, l1Hash: end.hash, seq, acc, l2Block: this.chain.latest().number });
-    this.store.prune(this.cursor(), this.opts.reorgDepth ?? 1024);
     return true;
   }
 
@@ -148,7 +145,6 @@ export class Executor {
   private deriveL1Block(blk: L1Block, messages: L1Message[], seq: number, acc: Hex): void {
     const number = this.chain.latest().number + 1;
     const contents = deriveBlock(messages, this.l2ChainId, (s, h) => this.store.chunks(s, h));
-    this.store.building(number);
     const { header, skipped } = this.chain.mineDerived({
       timestamp: blk.timestamp,
       context: { number: BigInt(blk.number), prevBlockHash: fromHex(blk.hash) },
@@ -178,17 +174,22 @@ export class Executor {
       }
       below = candidates[candidates.length - 1]!.l1Number - 1;
     }
-    const horizon = this.store.undoHorizon();
-    if (horizon !== null && (!ancestor || ancestor.l1Number < horizon)) {
-      throw new L1InconsistencyError(`L1 reorg deeper than the ${this.opts.reorgDepth ?? 1024} blocks of rollback history kept: delete the database and derive again from genesis`);
-    }
     if (!ancestor) {
       const parent = await this.reader.block(this.startBlock - 1);
       ancestor = { l1Number: this.startBlock - 1, l1Hash: parent?.hash ?? ZERO_HASH, seq: 0, acc: ZERO_HASH, l2Block: 0 };
     }
     this.log(`L1 reorg: L1 block ${cur.l1Number} is no longer canonical; rolling L2 back from block ${this.chain.latest().number} to ${ancestor.l2Block} (L1 block ${ancestor.l1Number})`);
-    this.store.rollbackTo(ancestor);
-    this.chain.reload();
+    const to = ancestor;
+    try {
+      // one SQLite transaction: the chain's rollback (a nested one) and the derivation rows
+      this.chain.db.transaction(() => {
+        this.chain.rollbackTo(to.l2Block);
+        this.store.forgetAfter(to);
+      })();
+    } catch (e) {
+      this.chain.reload(); // the database is as before; memory may not be
+      throw e;
+    }
     this.reorgs++;
   }
 }

@@ -10,7 +10,8 @@ import { cpuid } from '../cpu/x86_64/cpuid.js';
 import { Kernel } from '../kernel/kernel.js';
 import { loadProcessImage, MMAP_BASE, GUEST_EXE_PATH } from './process-image.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
-import { runThreads } from './threads.js';
+import { runThreads, type ThreadsEnd } from './threads.js';
+import { checkRiscvAbi, startRiscv } from './riscv64/start.js';
 
 /** The block a local `qvm run` executes in unless told otherwise (documented in docs/determinism.md). */
 export const DEFAULT_BLOCK: BlockContext = {
@@ -25,9 +26,7 @@ export { ElfError };
 
 export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
   const img = parseElf(bytes);
-  if (img.machine !== 'x86_64') {
-    throw new ElfError(`${img.machine} binaries are not supported yet: QVM runs x86-64 ELF executables`);
-  }
+  if (img.machine === 'riscv64') checkRiscvAbi(img);
   return runImage(img, bytes, opts);
 }
 
@@ -48,7 +47,7 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
   const mem = new Memory({ maxResidentBytes: limits.memoryBytes, maxMappedBytes: limits.addressSpaceBytes });
   const kernel = new Kernel({
     mem,
-    arch: 'x86_64',
+    arch: img.machine,
     block,
     stdin: opts.stdin ?? new Uint8Array(0),
     limits,
@@ -57,19 +56,9 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     trace: opts.trace ?? false,
   });
   opts.configureKernel?.(kernel);
-  const loaded = loadImageOrRefuse(() => loadProcessImage(mem, img, bytes, {
-    argv: opts.argv.map(enc),
-    env: opts.env.map(enc),
-    random: kernel.random.next(16),
-    execfn: GUEST_EXE_PATH,
-    platform: 'x86_64',
-    hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
-  }), limits);
-  const cpu = new Cpu(mem);
-  cpu.rip = loaded.entry;
-  cpu.setReg64Number(RSP, loaded.stackPointer);
-  // the threads of the program, scheduled deterministically (threads.ts)
-  const { exitCode, signal, reason, instructions, gasUsed } = runThreads(kernel, cpu, gasLimit);
+  const { exitCode, signal, reason, instructions, gasUsed } = img.machine === 'riscv64'
+    ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
+    : startX86(kernel, mem, img, bytes, opts, gasLimit, limits);
   return {
     exitCode,
     signal,
@@ -82,6 +71,22 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     unknownSyscalls: [...kernel.unknownSyscalls],
     trace: [...kernel.traceLines],
   };
+}
+
+function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits): ThreadsEnd {
+  const loaded = loadImageOrRefuse(() => loadProcessImage(mem, img, bytes, {
+    argv: opts.argv.map(enc),
+    env: opts.env.map(enc),
+    random: kernel.random.next(16),
+    execfn: GUEST_EXE_PATH,
+    platform: 'x86_64',
+    hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
+  }), limits);
+  const cpu = new Cpu(mem);
+  cpu.rip = loaded.entry;
+  cpu.setReg64Number(RSP, loaded.stackPointer);
+  // the threads of the program, scheduled deterministically (threads.ts)
+  return runThreads(kernel, cpu, gasLimit);
 }
 
 /** A binary whose segments do not fit the limits is refused like any other unloadable ELF. */

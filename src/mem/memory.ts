@@ -61,6 +61,8 @@ export class Page {
 
 const TLB_SIZE = 256;
 const TLB_MASK = TLB_SIZE - 1;
+/** Empty TLB slot: not an integer, so no page number (not even -1, a negative address's page) matches. */
+const NO_PAGE = -0.5;
 
 export interface MemoryOptions {
   /** Maximum bytes of touched (materialised) pages. */
@@ -78,9 +80,9 @@ export class Memory {
   /** Pages materialised over the whole run (never decreases), for gas. */
   touchedPagesTotal = 0;
 
-  private readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
+  private readonly rTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
   private readonly rData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
-  private readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
+  private readonly wTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
   private readonly wData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
 
   /** Called with a page number when a write hits a page that holds decoded code. */
@@ -265,12 +267,12 @@ export class Memory {
     const page = this.pages.get(pageNumber);
     if (page) page.hasCode = true;
     const slot = pageNumber & TLB_MASK;
-    if (this.wTag[slot] === pageNumber) this.wTag[slot] = -1;
+    if (this.wTag[slot] === pageNumber) this.wTag[slot] = NO_PAGE;
   }
 
   flushTlb(): void {
-    this.rTag.fill(-1);
-    this.wTag.fill(-1);
+    this.rTag.fill(NO_PAGE);
+    this.wTag.fill(NO_PAGE);
   }
 
   // ---------------------------------------------------------------- fast paths (CPU)

@@ -10,6 +10,7 @@
  *   read KEY…           for each KEY: open /qvm/db/KEY; OUT=KEY:<value> or OUT=KEY:errno=<n>
  *   ls                  OUT=ls:<names of /qvm/db, comma-separated, in readdir order>
  *   rofs KEY            tries to write /qvm/db/KEY and to create /qvm/db/NEW: OUT=errno=<n>,<n>
+ *   time                OUT=time=<what time() returns>
  *   loop                spins forever
  *   big N               prints N bytes of 'x' lines (not instructions)
  *   alloc MIB           touches MIB MiB of heap
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -109,6 +111,10 @@ int main(int argc, char **argv) {
         if (open(path, O_WRONLY) < 0) e1 = errno;
         if (open("/qvm/db/NEW", O_WRONLY | O_CREAT, 0644) < 0) e2 = errno;
         printf("OUT=errno=%d,%d\n", e1, e2);
+        return 0;
+    }
+    if (strcmp(cmd, "time") == 0) {
+        printf("OUT=time=%lld\n", (long long)time(NULL));
         return 0;
     }
     if (strcmp(cmd, "loop") == 0) {

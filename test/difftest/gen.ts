@@ -940,7 +940,10 @@ function genString(r: Rng): Case {
     if (kind === 'cmps') b.setMem(df ? si - n * size : si, bytes);
   }
   b.opcode = [base + (byte ? 0 : 1)];
-  return b.build('int-string', `${rep === 0xf3 ? 'rep ' : rep === 0xf2 ? 'repne ' : ''}${kind}${sizeName(size)}${a32 ? ' a32' : ''}${df ? ' std' : ''}`);
+  const c = b.build('int-string', `${rep === 0xf3 ? 'rep ' : rep === 0xf2 ? 'repne ' : ''}${kind}${sizeName(size)}${a32 ? ' a32' : ''}${df ? ' std' : ''}`);
+  // no iteration: Intel still writes ECX (clearing RCX's upper half), AMD leaves RCX alone
+  if (rep && a32 && count === 0) c.vendorSpecific = { point: 'a32-rep-zero-count-rcx', keys: ['r1'] };
+  return c;
 }
 
 // ------------------------------------------------------------------ SSE

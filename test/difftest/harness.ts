@@ -47,6 +47,12 @@ export interface Case {
   ignore?: string[];
   /** x87 status word bits that are undefined after this instruction (C0 C1 C2 C3). */
   fswUndef?: number;
+  /**
+   * Output keys whose value depends on the CPU vendor (Intel and AMD differ), and the name of
+   * that point for the skip counts. QVM follows the vendor it reports; these keys are compared
+   * only on a host of that vendor.
+   */
+  vendorSpecific?: { point: string; keys: string[] };
 }
 
 // ------------------------------------------------------------------ defaults (mirror difftest.c)
@@ -273,14 +279,16 @@ function memBytes(kv: Map<string, string>): Map<number, string> {
 
 /**
  * Null when QVM's output agrees with the native one for this case, else a description of the
- * differences (undefined flags and ignored keys excluded).
+ * differences (undefined flags and ignored keys excluded; with `skipVendorKeys`, also the case's
+ * vendor-specific keys).
  */
-export function compareOutputs(c: Case, native: string, qvm: string): string | null {
+export function compareOutputs(c: Case, native: string, qvm: string, skipVendorKeys = false): string | null {
   if (native === qvm) return null;
   const a = parseOutput(native), b = parseOutput(qvm);
   const problems: string[] = [];
   if (a.status !== b.status) problems.push(`status native ${a.status} qvm ${b.status}`);
   const ignore = new Set(c.ignore ?? []);
+  if (skipVendorKeys) for (const k of c.vendorSpecific?.keys ?? []) ignore.add(k);
   const keys = new Set<string>();
   for (const k of a.kv.keys()) if (!isMemKey(k)) keys.add(k);
   for (const k of b.kv.keys()) if (!isMemKey(k)) keys.add(k);

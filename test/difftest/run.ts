@@ -4,18 +4,23 @@
  */
 import { Rng, genCase, setProbe, CLASSES } from './gen.js';
 import { buildNative, compareOutputs, describeFailure, runNativeBatch, runQvm, type Case } from './harness.js';
+import { hostFollowsQvmVendor, VendorSkips } from '../host-cpu.js';
 
 export interface ClassStats {
   cases: number;
   failures: number;
   /** Cases that ended in a fault (on both sides). */
   faults: number;
+  /** Cases whose vendor-specific keys were not compared (the host is not QVM's vendor). */
+  vendorSkipped: number;
 }
 
 export interface CampaignResult {
   stats: Map<string, ClassStats>;
   failures: string[];
   total: number;
+  /** Vendor-specific comparisons skipped on this host, by point. */
+  vendorSkips: VendorSkips;
 }
 
 setProbe((code) => {
@@ -44,8 +49,10 @@ export function runCampaign(
   const maxReports = opts.maxReports ?? 50;
   const { exe, cleanup } = buildNative();
   const stats = new Map<string, ClassStats>();
-  for (const [name] of CLASSES) stats.set(name, { cases: 0, failures: 0, faults: 0 });
+  for (const [name] of CLASSES) stats.set(name, { cases: 0, failures: 0, faults: 0, vendorSkipped: 0 });
   const failures: string[] = [];
+  const vendorSkips = new VendorSkips();
+  const sameVendor = hostFollowsQvmVendor();
   let nFail = 0;
   const r = new Rng(seed);
   try {
@@ -58,10 +65,12 @@ export function runCampaign(
         const c = cases[i]!;
         const q = runQvm(c);
         let st = stats.get(c.cls);
-        if (st === undefined) { st = { cases: 0, failures: 0, faults: 0 }; stats.set(c.cls, st); }
+        if (st === undefined) { st = { cases: 0, failures: 0, faults: 0, vendorSkipped: 0 }; stats.set(c.cls, st); }
         st.cases++;
         if (native[i]!.startsWith('S')) st.faults++;
-        const why = compareOutputs(c, native[i]!, q);
+        const skipVendor = c.vendorSpecific !== undefined && !sameVendor;
+        if (skipVendor) { st.vendorSkipped++; vendorSkips.add(c.vendorSpecific!.point); }
+        const why = compareOutputs(c, native[i]!, q, skipVendor);
         if (why !== null) {
           st.failures++;
           nFail++;
@@ -74,19 +83,20 @@ export function runCampaign(
   } finally {
     cleanup();
   }
-  return { stats, failures, total: count };
+  return { stats, failures, total: count, vendorSkips };
 }
 
 /** A table of per-class counts. */
 export function formatStats(res: CampaignResult): string {
   const rows = [...res.stats].filter(([, s]) => s.cases > 0);
   const w = Math.max(...rows.map(([n]) => n.length), 5);
-  let out = `${'class'.padEnd(w)}  ${'cases'.padStart(9)}  ${'faults'.padStart(8)}  ${'failures'.padStart(8)}\n`;
-  let tc = 0, tf = 0, tx = 0;
+  let out = `${'class'.padEnd(w)}  ${'cases'.padStart(9)}  ${'faults'.padStart(8)}  ${'failures'.padStart(8)}  ${'vendor-skipped'.padStart(14)}\n`;
+  let tc = 0, tf = 0, tx = 0, tv = 0;
   for (const [name, s] of rows) {
-    out += `${name.padEnd(w)}  ${String(s.cases).padStart(9)}  ${String(s.faults).padStart(8)}  ${String(s.failures).padStart(8)}\n`;
-    tc += s.cases; tf += s.failures; tx += s.faults;
+    out += `${name.padEnd(w)}  ${String(s.cases).padStart(9)}  ${String(s.faults).padStart(8)}  ${String(s.failures).padStart(8)}  ${String(s.vendorSkipped).padStart(14)}\n`;
+    tc += s.cases; tf += s.failures; tx += s.faults; tv += s.vendorSkipped;
   }
-  out += `${'total'.padEnd(w)}  ${String(tc).padStart(9)}  ${String(tx).padStart(8)}  ${String(tf).padStart(8)}\n`;
+  out += `${'total'.padEnd(w)}  ${String(tc).padStart(9)}  ${String(tx).padStart(8)}  ${String(tf).padStart(8)}  ${String(tv).padStart(14)}\n`;
+  out += res.vendorSkips.summary() + '\n';
   return out;
 }

@@ -22,6 +22,12 @@ function brand(s: string): number[] {
   return out;
 }
 
+/**
+ * The vendor QVM reports. Where Intel and AMD hardware differ on a result the architecture
+ * leaves open, QVM follows this vendor (docs/cpu.md, "Where vendors differ").
+ */
+export const CPU_VENDOR = 'GenuineIntel';
+
 const BRAND = brand('QVM Virtual CPU (x86-64-v1 baseline)');
 
 /** Family 6, model 0x2a-like signature; glibc only uses it for tunables. */
@@ -43,7 +49,8 @@ const CACHES: Array<[number, number, number]> = [
 export function cpuid(leaf: number, subleaf: number): [number, number, number, number] {
   switch (leaf >>> 0) {
     case 0:
-      return [0xd, str4('Genu'), str4('ntel'), str4('ineI')];
+      // the vendor string is EBX, EDX, ECX
+      return [0xd, str4(CPU_VENDOR.slice(0, 4)), str4(CPU_VENDOR.slice(8, 12)), str4(CPU_VENDOR.slice(4, 8))];
     case 1:
       // EBX: CLFLUSH line size 8 (×8 = 64 bytes), 1 logical processor, APIC id 0
       return [SIGNATURE, (8 << 8) | (1 << 16), 0, FPU | TSC | CX8 | CMOV | MMX | FXSR | SSE | SSE2];

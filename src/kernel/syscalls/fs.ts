@@ -69,6 +69,7 @@ import {
   EOPNOTSUPP,
   ESPIPE,
   SysError,
+  EINTR,
 } from '../errno.js';
 import { copyGas } from '../gas.js';
 import { i64, int, ptr, put32, put64, size, StructReader, StructWriter, uint, bytesOf } from '../guest.js';
@@ -599,6 +600,11 @@ function pollCore(s: Sys, addr: number, nfds: number, timeoutNs: bigint | null, 
     w.to(s.mem, addr);
   }
   if (ready > 0) return ready;
+  if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
+    // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
+    s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
+    return 0;
+  }
   if (timeoutNs === null) return blockedForever(s, what);
   sleepFor(s, timeoutNs);
   return 0;
@@ -643,6 +649,11 @@ function selectCore(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what
     if (p !== 0 && words > 0) out[i]!.to(s.mem, p);
   });
   if (ready > 0) return ready;
+  if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
+    // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
+    s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
+    return 0;
+  }
   if (timeoutNs === null) return blockedForever(s, what);
   sleepFor(s, timeoutNs);
   return 0;

@@ -46,10 +46,12 @@ function clone(s: Sys, a: readonly bigint[]): number {
   if (k.sched.live() >= k.limits.threads) throw new SysError(EAGAIN);
   const stack = ptr(a[1]!);
   const ptid = ptr(a[2]!);
-  const ctid = ptr(a[3]!);
+  // riscv64 (like most asm-generic architectures) passes tls before ctid; x86-64 the other way round
+  const tlsFirst = s.k.arch === 'riscv64';
+  const ctid = ptr(a[tlsFirst ? 4 : 3]!);
   let tls: number | null = null;
   if (flags & CLONE_SETTLS) {
-    const t = BigInt.asUintN(64, a[4]!);
+    const t = BigInt.asUintN(64, a[tlsFirst ? 3 : 4]!);
     if (t >= 1n << 47n) throw new SysError(EINVAL);
     tls = Number(t);
   }

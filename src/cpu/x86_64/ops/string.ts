@@ -29,6 +29,15 @@ function getCount(cpu: Cpu, addrSize: number): number {
   return addrSize === 4 ? cpu.lo[RCX]! : cpu.getReg64Number(RCX);
 }
 
+/**
+ * A repeated string instruction whose count is already zero runs no iteration. With a 32-bit
+ * address size (0x67) Intel still writes ECX, which clears the upper half of RCX; AMD leaves RCX
+ * alone. QVM reports GenuineIntel and follows Intel here (docs/cpu.md, "Where vendors differ").
+ */
+function zeroCountRep(cpu: Cpu, addrSize: number): void {
+  if (addrSize === 4) cpu.hi[RCX] = 0;
+}
+
 function srcBase(cpu: Cpu, i: Insn): number {
   return i.seg === 0 ? 0 : i.seg === 4 ? cpu.fsBase : cpu.gsBase;
 }
@@ -57,7 +66,7 @@ export function movs(cpu: Cpu, i: Insn): void {
     return;
   }
   const count = getCount(cpu, as);
-  if (count === 0) return;
+  if (count === 0) { zeroCountRep(cpu, as); return; }
   const n = iterations(cpu, count);
   let k = 0;
   try {
@@ -91,7 +100,7 @@ export function stos(cpu: Cpu, i: Insn): void {
     return;
   }
   const count = getCount(cpu, as);
-  if (count === 0) return;
+  if (count === 0) { zeroCountRep(cpu, as); return; }
   const n = iterations(cpu, count);
   let k = 0;
   try {
@@ -120,7 +129,7 @@ export function lods(cpu: Cpu, i: Insn): void {
     return;
   }
   const count = getCount(cpu, as);
-  if (count === 0) return;
+  if (count === 0) { zeroCountRep(cpu, as); return; }
   const n = iterations(cpu, count);
   let k = 0;
   try {
@@ -151,7 +160,7 @@ export function cmps(cpu: Cpu, i: Insn): void {
     return;
   }
   const count = getCount(cpu, as);
-  if (count === 0) return;
+  if (count === 0) { zeroCountRep(cpu, as); return; }
   const n = iterations(cpu, count);
   const whileEqual = i.rep === 0xf3;
   let k = 0;
@@ -186,7 +195,7 @@ export function scas(cpu: Cpu, i: Insn): void {
     return;
   }
   const count = getCount(cpu, as);
-  if (count === 0) return;
+  if (count === 0) { zeroCountRep(cpu, as); return; }
   const n = iterations(cpu, count);
   const whileEqual = i.rep === 0xf3;
   let k = 0;

@@ -50,6 +50,7 @@ export function execX87(cpu: Cpu, insn: Insn): void {
   const x = cpu.x87;
   const op = insn.op & 7;
   const reg = insn.regOp;
+  x.insnFop = fopOf(insn);
   if (insn.mod !== 3) {
     // non-waiting control instructions: FNSTENV, FNSTCW, FNSAVE, FNSTSW m16
     const noWait = (op === 1 && (reg === 6 || reg === 7)) || (op === 5 && (reg === 6 || reg === 7));
@@ -129,7 +130,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
     case 6: { // DE: arith m16int
       const ctx = x.begin();
       const den = loadMemOperand(cpu, ctx, op, addr);
-      x.fop = fopOf(insn);
       if (reg === 2 || reg === 3) {
         let r: number;
         if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
@@ -152,7 +152,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const v = mem.read32s(addr);
           // on stack overflow the operand is not examined (no DE for a denormal)
           if (!x.pushWouldOverflow()) { f80FromF32(ctx, v, A); quietLoad(ctx, A); }
-          x.fop = fopOf(insn);
           x.push(A);
           x.end();
           return;
@@ -163,7 +162,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000 | 0; }
           else v = f80ToF32I(ctx, x.get(0, A));
           mem.write32(addr, v);
-          x.fop = fopOf(insn);
           x.end();
           if (reg === 3) x.pop();
           return;
@@ -199,7 +197,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 0: { // FILD m32int
           const ctx = x.begin();
           f80FromI32(mem.read32s(addr), A);
-          x.fop = fopOf(insn);
           x.push(A);
           x.end();
           return;
@@ -210,7 +207,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x80000000 | 0; }
           else v = f80ToIntI(ctx, x.get(0, A), 32, reg === 1);
           mem.write32(addr, v);
-          x.fop = fopOf(insn);
           x.end();
           if (reg !== 2) x.pop();
           return;
@@ -218,7 +214,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
         case 5: { // FLD m80fp
           const lo = mem.read32s(addr), hi = mem.read32s(addr + 4), se = mem.read16(addr + 8);
           x.begin();
-          x.fop = fopOf(insn);
           A.se = se; A.hi = hi >>> 0; A.lo = lo >>> 0;
           x.push(A);
           x.end();
@@ -229,7 +224,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
           else x.get(0, A);
           writeF80(cpu, addr, A);
-          x.fop = fopOf(insn);
           x.end();
           x.pop();
           return;
@@ -246,7 +240,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const hi = mem.read32s(addr + 4);
           // on stack overflow the operand is not examined (no DE for a denormal)
           if (!x.pushWouldOverflow()) { f80FromF64(ctx, lo, hi, A); quietLoad(ctx, A); }
-          x.fop = fopOf(insn);
           x.push(A);
           x.end();
           return;
@@ -263,7 +256,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
             lo = f80ToF64I(ctx, x.get(0, A)); hi = ctx.outHi;
           }
           mem.write64(addr, lo | 0, hi | 0);
-          x.fop = fopOf(insn);
           x.end();
           if (reg !== 2) x.pop();
           return;
@@ -301,7 +293,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
             f80FromI64(lo, mem.read32s(addr + 4), A);
           }
           x.begin();
-          x.fop = fopOf(insn);
           x.push(A);
           x.end();
           return;
@@ -312,7 +303,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x8000; }
           else v = f80ToIntI(ctx, x.get(0, A), 16, reg === 1);
           mem.write16(addr, v);
-          x.fop = fopOf(insn);
           x.end();
           if (reg !== 2) x.pop();
           return;
@@ -323,7 +313,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0x80000000; }
           else { lo = f80ToIntI(ctx, x.get(0, A), 64, false); hi = ctx.outHi; }
           mem.write64(addr, lo | 0, hi | 0);
-          x.fop = fopOf(insn);
           x.end();
           x.pop();
           return;
@@ -332,7 +321,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
           const img = mem.read(addr, 10);
           f80FromBCD(img, A);
           x.begin();
-          x.fop = fopOf(insn);
           x.push(A);
           x.end();
           return;
@@ -344,7 +332,6 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
             BUF10.fill(0); BUF10[7] = 0xc0; BUF10[8] = 0xff; BUF10[9] = 0xff;
           } else f80ToBCD(ctx, x.get(0, A), BUF10);
           mem.write(addr, BUF10);
-          x.fop = fopOf(insn);
           x.end();
           x.pop();
           return;
@@ -424,7 +411,6 @@ function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: numbe
       switch (reg) {
         case 0: // FFREE (clears C1)
           x.begin();
-          x.fop = fopOf(insn);
           x.free(i);
           x.end();
           return;
@@ -445,7 +431,6 @@ function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: numbe
       switch (reg) {
         case 0: // FFREEP (undocumented): free ST(i) and pop; clears C1
           x.begin();
-          x.fop = fopOf(insn);
           x.free(i);
           x.end();
           x.pop();
@@ -472,7 +457,6 @@ function execReg(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number, i: numbe
 /** Register arithmetic: x = ST0, y = ST(i); result to ST(dst); optional pop. */
 function regArith(x: X87, insn: Insn, reg: number, i: number, dst: number, pop: boolean): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); setIndefinite(R); }
   else arith(ctx, reg, x.get(0, A), x.get(i, B), R, false, false);
   x.put(dst, R);
@@ -483,7 +467,6 @@ function regArith(x: X87, insn: Insn, reg: number, i: number, dst: number, pop: 
 /** FCOM/FUCOM ST(i) with `pops` pops (0, 1, 2). */
 function fcom(x: X87, insn: Insn, i: number, quiet: boolean, pops: number): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   let r: number;
   if (x.isEmpty(0) || x.isEmpty(i)) { x.stackUnderflow(); r = CMP_UN; }
   else r = f80Compare(ctx, x.get(0, A), x.get(i, B), quiet);
@@ -495,7 +478,6 @@ function fcom(x: X87, insn: Insn, i: number, quiet: boolean, pops: number): void
 /** FCOMI family: C1 is only written (0) on stack underflow. */
 function fcomi(cpu: Cpu, x: X87, insn: Insn, i: number, quiet: boolean, pop: boolean): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   let r: number;
   const under = x.isEmpty(0) || x.isEmpty(i);
   if (under) { x.stackUnderflow(); r = CMP_UN; }
@@ -512,7 +494,6 @@ function fcomi(cpu: Cpu, x: X87, insn: Insn, i: number, quiet: boolean, pop: boo
 function fcmov(cpu: Cpu, x: X87, insn: Insn, i: number, reg: number, negate: boolean): void {
   const cc = [2, 4, 6, 10][reg]! + (negate ? 1 : 0);
   x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(i)) {
     x.stackUnderflow();
     setIndefinite(R);
@@ -526,7 +507,6 @@ function fcmov(cpu: Cpu, x: X87, insn: Insn, i: number, reg: number, negate: boo
 
 function fxch(x: X87, insn: Insn, i: number): void {
   x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(i)) {
     x.stackUnderflow();
     if (x.isEmpty(0)) { setIndefinite(A); x.put(0, A); }
@@ -541,7 +521,6 @@ function fxch(x: X87, insn: Insn, i: number): void {
 
 function fstReg(x: X87, insn: Insn, i: number, pop: boolean): void {
   x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
   else x.get(0, A);
   x.put(i, A);
@@ -558,7 +537,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
   switch (reg) {
     case 0: { // FLD ST(i)
       const ctx = x.begin();
-      x.fop = fopOf(insn);
       if (x.isEmpty(i)) {
         // underflow wins over a simultaneous overflow: C1 = 0
         x.stackUnderflow();
@@ -574,7 +552,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
       return;
     case 2: // FNOP (D0); D1-D7 invalid
       if (i !== 0) unimplemented(insn);
-      x.fop = fopOf(insn);
       return;
     case 3: // FSTP1 alias
       fstReg(x, insn, i, true);
@@ -583,7 +560,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
       switch (i) {
         case 0: case 1: { // FCHS, FABS
           x.begin();
-          x.fop = fopOf(insn);
           if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
           else {
             x.get(0, A);
@@ -595,7 +571,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
         }
         case 4: { // FTST
           const ctx = x.begin();
-          x.fop = fopOf(insn);
           let r: number;
           if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
           else r = f80Compare(ctx, x.get(0, A), B.setBits(0, 0, 0), false);
@@ -604,7 +579,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
           return;
         }
         case 5: { // FXAM
-          x.fop = fopOf(insn);
           x.get(0, A);
           let bits: number;
           if (x.isEmpty(0)) bits = FSW_C3 | FSW_C0;
@@ -629,7 +603,6 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
     case 5: { // constants
       if (i === 7) unimplemented(insn);
       const ctx = x.begin();
-      x.fop = fopOf(insn);
       loadConstant(ctx, CONST_BY_INDEX[i]!, A);
       x.push(A);
       x.end();
@@ -645,13 +618,11 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
         case 5: fprem(x, insn, true); return;
         case 6: // FDECSTP
           x.begin();
-          x.fop = fopOf(insn);
           x.top = (x.top - 1) & 7;
           x.end();
           return;
         default: // FINCSTP
           x.begin();
-          x.fop = fopOf(insn);
           x.top = (x.top + 1) & 7;
           x.end();
           return;
@@ -675,7 +646,6 @@ type Binary = (ctx: FpCtx, st0: F80, st1: F80, out: F80) => void;
 
 function unaryOp(x: X87, insn: Insn, f: Unary): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(R); }
   else f(ctx, x.get(0, A), R);
   x.put(0, R);
@@ -685,7 +655,6 @@ function unaryOp(x: X87, insn: Insn, f: Unary): void {
 /** ST1 = f(ST0, ST1), pop (FYL2X, FYL2XP1, FPATAN). */
 function binaryPop(x: X87, insn: Insn, f: Binary): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(1)) { x.stackUnderflow(); setIndefinite(R); }
   else f(ctx, x.get(0, A), x.get(1, B), R);
   x.put(1, R);
@@ -695,7 +664,6 @@ function binaryPop(x: X87, insn: Insn, f: Binary): void {
 
 function fscale(x: X87, insn: Insn): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(1)) { x.stackUnderflow(); setIndefinite(R); }
   else f80Scale(ctx, x.get(0, A), x.get(1, B), R);
   x.put(0, R);
@@ -704,7 +672,6 @@ function fscale(x: X87, insn: Insn): void {
 
 function fprem(x: X87, insn: Insn, ieee: boolean): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0) || x.isEmpty(1)) {
     x.stackUnderflow();
     setIndefinite(R);
@@ -727,7 +694,6 @@ function fprem(x: X87, insn: Insn, ieee: boolean): void {
 
 function fxtract(x: X87, insn: Insn): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0)) {
     x.stackUnderflow();
     setIndefinite(R);
@@ -759,7 +725,6 @@ function setC2(x: X87, on: boolean): void {
 /** FSIN / FCOS: C2 = 1 and ST0 unchanged when |ST0| >= 2^63. */
 function trig(x: X87, insn: Insn, cos: boolean): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (x.isEmpty(0)) {
     x.stackUnderflow();
     setIndefinite(R);
@@ -794,7 +759,6 @@ function twoResultStackFault(x: X87, ctx: FpCtx): boolean {
 
 function fsincos(x: X87, insn: Insn): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (twoResultStackFault(x, ctx)) return;
   const ok = f80SinCos(ctx, x.get(0, A), R, R2);
   if (!ok) {
@@ -810,7 +774,6 @@ function fsincos(x: X87, insn: Insn): void {
 
 function fptan(x: X87, insn: Insn): void {
   const ctx = x.begin();
-  x.fop = fopOf(insn);
   if (twoResultStackFault(x, ctx)) return;
   const ok = f80Tan(ctx, x.get(0, A), R);
   if (!ok) {

@@ -35,8 +35,15 @@ export class X87 {
   cw = FCW_DEFAULT;
   /** Status word without the TOP field (bits 11-13 are always zero here; see `fsw`). */
   sw = 0;
-  /** Last non-control instruction opcode (11 bits: low 3 bits of the first byte, then ModRM). */
+  /**
+   * FOP as FNSTENV/FNSAVE/FXSAVE store it: the opcode (11 bits: low 3 bits of the first byte, then
+   * ModRM) of the last non-control instruction that raised an unmasked exception, 0 after FNINIT.
+   * This is Intel's default (fopcode compatibility mode off); AMD stores the last non-control
+   * opcode whatever happened. QVM reports GenuineIntel and follows Intel (docs/x87.md).
+   */
   fop = 0;
+  /** Opcode of the instruction being executed: becomes `fop` if it raises an unmasked exception. */
+  insnFop = 0;
   /** Soft-float context for the instruction being executed. */
   readonly ctx = new FpCtx();
   /** Set during an instruction when a stack overflow/underflow happened (SF). */
@@ -207,6 +214,7 @@ export class X87 {
     if (!keepC1) sw = (sw & ~FSW_C1) | (this.ctx.c1 ? FSW_C1 : 0);
     this.sw = sw;
     if ((sw & ~this.cw & 0x3f) !== 0) this.sw |= FSW_ES | FSW_B;
+    if ((this.ctx.exc & ~this.cw & 0x3f) !== 0) this.fop = this.insnFop;
   }
 
   /** Set C3 C2 C1 C0 (pass FSW bits). */

@@ -1,0 +1,113 @@
+/**
+ * JSON-RPC over WebSocket on the HTTP port (the `ws` package): every method, plus eth_subscribe
+ * (newHeads, logs, newPendingTransactions) and eth_unsubscribe. Notifications are sent as
+ * `{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":ID,"result":…}}`.
+ */
+import type { Server } from 'node:http';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { BlockHeader } from './chain.js';
+import { quantity, type Hex } from './bytes.js';
+import { invalid, RpcError } from './rpc-params.js';
+import type { RpcHost } from './rpc-table.js';
+
+/** What the WebSocket side needs of the server. */
+export interface WsHost extends RpcHost {
+  readonly server: Server;
+  readonly blockListeners: Set<(b: BlockHeader) => void>;
+  readonly pendingListeners: Set<(hash: Hex) => void>;
+  handle(r: unknown): Record<string, unknown> | null;
+}
+
+const MAX_SUBSCRIPTIONS = 100;
+
+/** A connection's subscriptions: id → stop. */
+type Subs = Map<string, () => void>;
+
+let nextSub = 0;
+
+function subscribe(host: WsHost, ws: WebSocket, subs: Subs, params: unknown[]): string {
+  if (subs.size >= MAX_SUBSCRIPTIONS) throw new RpcError(-32000, `too many subscriptions on this connection (limit ${MAX_SUBSCRIPTIONS})`);
+  const id = quantity(++nextSub);
+  const notify = (result: unknown): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result } }));
+  };
+  const kind = params[0];
+  if (kind === 'newHeads') {
+    const l = (b: BlockHeader): void => {
+      const { transactions: _t, uncles: _u, withdrawals: _w, ...header } = host.blockJson(b, false);
+      notify(header);
+    };
+    host.blockListeners.add(l);
+    subs.set(id, () => host.blockListeners.delete(l));
+  } else if (kind === 'logs') {
+    const c = params[1] ?? {};
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) throw invalid('the logs filter must be an object');
+    const { fromBlock: _f, toBlock: _to, blockHash: _h, ...criteria } = c as Record<string, unknown>;
+    host.getLogs({ ...criteria, fromBlock: 'latest', toBlock: 'latest' }); // a bad filter is refused now
+    const l = (b: BlockHeader): void => {
+      for (const log of host.getLogs({ ...criteria, blockHash: b.hash })) notify(log);
+    };
+    host.blockListeners.add(l);
+    subs.set(id, () => host.blockListeners.delete(l));
+  } else if (kind === 'newPendingTransactions') {
+    const l = (h: Hex): void => notify(h);
+    host.pendingListeners.add(l);
+    subs.set(id, () => host.pendingListeners.delete(l));
+  } else throw invalid(`unknown subscription ${JSON.stringify(kind)}: newHeads, logs and newPendingTransactions are supported`);
+  return id;
+}
+
+function onMessage(host: WsHost, ws: WebSocket, subs: Subs, data: RawData): void {
+  let body: unknown;
+  try {
+    body = JSON.parse(data.toString());
+  } catch {
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the message is not JSON' } }));
+    return;
+  }
+  const one = (r: unknown): Record<string, unknown> | null => {
+    const o = r as { id?: unknown; method?: unknown; params?: unknown };
+    if (typeof r === 'object' && r !== null && (o.method === 'eth_subscribe' || o.method === 'eth_unsubscribe')) {
+      const id = o.id ?? null;
+      const params = Array.isArray(o.params) ? o.params : [];
+      try {
+        if (o.method === 'eth_subscribe') return { jsonrpc: '2.0', id, result: subscribe(host, ws, subs, params) };
+        const stop = subs.get(String(params[0]).toLowerCase());
+        subs.delete(String(params[0]).toLowerCase());
+        stop?.();
+        return { jsonrpc: '2.0', id, result: stop !== undefined };
+      } catch (e) {
+        const err = e instanceof RpcError ? e : new RpcError(-32603, (e as Error).message);
+        return { jsonrpc: '2.0', id, error: { code: err.code, message: err.message } };
+      }
+    }
+    return host.handle(r);
+  };
+  if (Array.isArray(body)) {
+    const replies = body.map(one).filter((r) => r !== null);
+    if (replies.length) ws.send(JSON.stringify(replies));
+  } else {
+    const reply = one(body);
+    if (reply) ws.send(JSON.stringify(reply));
+  }
+}
+
+/** Serves WebSocket upgrades on the host's HTTP server; returns what closes every connection. */
+export function attachWebSocket(host: WsHost, maxPayload: number): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload });
+  host.server.on('upgrade', (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const subs: Subs = new Map();
+      ws.on('message', (d) => onMessage(host, ws, subs, d));
+      ws.on('error', () => undefined);
+      ws.on('close', () => {
+        for (const stop of subs.values()) stop();
+        subs.clear();
+      });
+    });
+  });
+  return () => {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+  };
+}
