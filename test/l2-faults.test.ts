@@ -13,7 +13,7 @@ import { ENVELOPE_MAGIC, concatBytes, encodeCall, keccak, toHex, type Hex, type 
 import { l1Artifact } from '../src/l2/artifacts.js';
 import { deriveBlock } from '../src/l2/derive.js';
 import { decodeMessage, encodeArgs, encodeBatch } from '../src/l2/messages.js';
-import { ADDRS, example } from './chain-helpers.js';
+import { ADDRS, example, rpcRaw } from './chain-helpers.js';
 import { blocks, KEYS, l1Env, qvm, rpc, startL2, syncStatus, waitSynced } from './l2-helpers.js';
 
 const TOKEN = example('token-c');
@@ -82,6 +82,10 @@ describe('L2 faults', { skip: TOKEN ? false : 'token-c not built' }, () => {
       assert.equal((await receipt(after.l2TransactionHash))?.status, '0x1');
       assert.equal(BigInt(await rpc<string>(a.url, 'eth_getTransactionCount', [ADDRS[0]!])), 1n);
 
+      // the local chain's test controls would fork the state from L1: refused
+      for (const [m, params] of [['evm_snapshot', []], ['anvil_setBalance', [ADDRS[1], '0x1']], ['evm_mine', []], ['anvil_reset', []], ['evm_increaseTime', [10]]] as Array<[string, unknown[]]>) {
+        assert.match((await rpcRaw(a.url, m, params)).error?.message ?? '', /not available on an L2 node|cannot mine/, m);
+      }
       const fresh = await startL2(env);
       await waitSynced(env, fresh.url);
       assert.deepEqual(await blocks(fresh.url), await blocks(a.url));

@@ -3,6 +3,7 @@
  * qvm_syncStatus), the output checker, and optionally the proposer and the sequencer.
  */
 import { ChainError, RpcServer } from '../chain/index.js';
+import { devMethods } from '../chain/rpc-dev.js';
 import { fromHex, type Hex } from '../chain/bytes.js';
 import { Executor, L1InconsistencyError } from './executor.js';
 import { l1Client } from './l1.js';
@@ -40,6 +41,9 @@ export interface SyncStatus {
   proposer: Hex | null;
   lastError: string | null;
 }
+
+/** Development methods that change nothing, answered on an L2 node too. */
+const READ_ONLY_DEV_METHODS = new Set(['eth_accounts', 'eth_maxPriorityFeePerGas', 'txpool_status', 'anvil_getAutomine', 'hardhat_getAutomine']);
 
 export class L2Node {
   readonly server: RpcServer;
@@ -143,7 +147,17 @@ export class L2Node {
         throw new ChainError((e as Error).message, -32602);
       }
     };
+    // the local chain's test controls (snapshots, time warps, balance edits, mining) would make the
+    // state differ from what L1 says: an L2 node refuses them
+    const refused: Record<string, (params: unknown[]) => unknown> = {};
+    for (const m of Object.keys(devMethods)) {
+      if (READ_ONLY_DEV_METHODS.has(m)) continue;
+      refused[m] = () => {
+        throw new ChainError(`${m} is not available on an L2 node: its state comes from L1 only`);
+      };
+    }
     return {
+      ...refused,
       qvm_syncStatus: () => this.status(),
       eth_sendRawTransaction: (params) => {
         if (!this.sequencer) throw new ChainError('this L2 node is not a sequencer: send the transaction to one, or submit it through the L1 Inbox');
