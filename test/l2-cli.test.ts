@@ -33,7 +33,8 @@ describe('L2 command line', { skip: TOKEN && REGISTRY_GO ? false : 'examples not
       const dep = await qvm(['l1', 'deploy', '--l1', anvil.url, '--json']);
       assert.equal(dep.status, 0, dep.stderr);
       const { inbox, oracle } = JSON.parse(dep.stdout) as { inbox: Hex; oracle: Hex };
-      const node = await startNode(['--l1', anvil.url, '--inbox', inbox, '--oracle', oracle, '--data-dir', dir, '--l1-poll-ms', '100']);
+      // this node reads L1 over a websocket (anvil serves one on the same port); the other tests use http
+      const node = await startNode(['--l1', anvil.url.replace(/^http/, 'ws'), '--inbox', inbox, '--oracle', oracle, '--data-dir', dir, '--l1-poll-ms', '100']);
       try {
         const l1 = ['--l1', anvil.url, '--inbox', inbox];
         assert.equal((await qvm(['deposit', ...l1, '--value', '12345'])).status, 0);

@@ -134,7 +134,7 @@ export class L2Node {
       outputsChecked: this.watcher?.outputs.filter((o) => o.matches !== null).length ?? 0,
       mismatches: (this.watcher?.mismatches() ?? []).map((o) => ({ index: o.index, l2Block: o.l2Block, posted: o.stateRoot, local: o.localRoot, proposer: o.proposer })),
       sequencer: this.sequencer ? { pending: this.sequencer.pendingCount() } : null,
-      proposer: null,
+      proposer: this.watcher?.proposerAddress() ?? null,
       lastError: this.lastError,
     };
   }

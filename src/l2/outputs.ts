@@ -30,6 +30,11 @@ export class OutputWatcher {
     this.scannedTo = ex.startBlock - 1;
   }
 
+  /** The L1 address this node proposes from, or null. */
+  proposerAddress(): Hex | null {
+    return this.proposer ? (this.proposer.account.address.toLowerCase() as Hex) : null;
+  }
+
   mismatches(): CheckedOutput[] {
     return this.outputs.filter((o) => o.matches === false);
   }
