@@ -31,6 +31,7 @@ describe('L1 reorgs', { skip: TOKEN ? false : 'token-c not built' }, () => {
     try {
       const token = await env.inbox.deploy(readFileSync(TOKEN!), ['1000000']);
       const a = await startL2(env);
+      const mem = await startL2(env, ['--in-memory']); // rolls back its in-memory database too
       const transfer = (to: Hex, n: number): Promise<unknown> => env.inbox.call(token.contractAddress, ['transfer', to, String(n)], [], new Uint8Array(0));
       const balances = async (url: string): Promise<Record<string, Hex | null>> => rpc(url, 'qvm_getStorage', [token.contractAddress, [`BAL_${ADDRS[1]}`, `BAL_${ADDRS[2]}`]]);
       await waitCanonical(env, a.url, 0);
@@ -66,6 +67,8 @@ describe('L1 reorgs', { skip: TOKEN ? false : 'token-c not built' }, () => {
       const fresh = await startL2(env);
       await waitCanonical(env, fresh.url, 0);
       assert.deepEqual(await blocks(a.url), await blocks(fresh.url));
+      await waitCanonical(env, mem.url, 2);
+      assert.deepEqual(await blocks(mem.url), await blocks(fresh.url));
       assert.equal((await syncStatus(a.url)).stateRoot, (await syncStatus(fresh.url)).stateRoot);
     } finally {
       await env.close();

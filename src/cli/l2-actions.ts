@@ -4,9 +4,8 @@
  * Loaded only when one of them runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Hex } from '../chain/bytes.js';
 import { DEV_KEY_0, devAccounts } from '../chain/dev.js';
@@ -67,9 +66,7 @@ export interface L2NodeFlags {
 
 export async function runL2Node(flags: L2NodeFlags): Promise<void> {
   if (!flags.inbox) die('--l1 needs --inbox <address> (deploy one with `qvm l1 deploy`)');
-  // a rollback reloads the state from the database, so "in memory" is a temporary directory
-  const tmp = flags.inMemory ? mkdtempSync(join(tmpdir(), 'qvm-l2-')) : null;
-  const dataDir = tmp ?? flags.dataDir ?? join(homedir(), '.qvm', 'l2');
+  const dataDir = flags.inMemory ? null : (flags.dataDir ?? join(homedir(), '.qvm', 'l2'));
   let node: L2Node;
   try {
     node = await L2Node.start({
@@ -89,15 +86,12 @@ export async function runL2Node(flags: L2NodeFlags): Promise<void> {
   process.stdout.write([
     '', '  QVM L2 node', '',
     `L1:           ${flags.l1}`, `Inbox:        ${flags.inbox}`, `Oracle:       ${flags.oracle ?? '(none: outputs not checked)'}`,
-    `L2 chain id:  ${node.ex.l2ChainId}`, `Role:         ${role}`, `Database:     ${tmp ? 'temporary' : dataDir}`,
+    `L2 chain id:  ${node.ex.l2ChainId}`, `Role:         ${role}`, `Database:     ${dataDir ?? 'in memory'}`,
     `L2 block:     ${node.ex.chain.latest().number} (derived up to L1 block ${node.ex.cursor().l1Number})`,
     '', `Listening on ${flags.host}:${port}`, '',
   ].join('\n'));
   const stop = (): void => {
-    void node.stop().then(() => {
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-      process.exit(0);
-    });
+    void node.stop().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGINT', stop);
@@ -224,20 +218,16 @@ function startAnvil(port: number): Promise<{ proc: ChildProcess; url: string }> 
 
 export async function devnet(flags: { port: number; l1Port: number; deploy: string[] }): Promise<void> {
   const anvil = await startAnvil(flags.l1Port).catch((e: unknown) => die(`cannot start anvil: ${oneLine(e)}`));
-  const dirs: string[] = [];
   const nodes: L2Node[] = [];
   const cleanup = async (): Promise<void> => {
     for (const n of nodes) await n.stop().catch(() => undefined);
     anvil.proc.kill('SIGTERM');
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   };
   try {
     const [a0, a1] = devAccounts(2);
     const d = await deployL1(sender(anvil.url, DEV_KEY_0));
     const start = async (port: number, extra: { sequencerKey?: Hex; proposeKey?: Hex }): Promise<{ node: L2Node; url: string }> => {
-      const dir = mkdtempSync(join(tmpdir(), 'qvm-devnet-'));
-      dirs.push(dir);
-      const node = await L2Node.start({ l1: anvil.url, inbox: d.inbox, oracle: d.oracle, dataDir: dir, port, pollMs: 250, log: (l) => process.stdout.write(`[${extra.sequencerKey ? 'sequencer' : 'follower'}] ${l}\n`), ...extra });
+      const node = await L2Node.start({ l1: anvil.url, inbox: d.inbox, oracle: d.oracle, dataDir: null, port, pollMs: 250, log: (l) => process.stdout.write(`[${extra.sequencerKey ? 'sequencer' : 'follower'}] ${l}\n`), ...extra });
       nodes.push(node);
       return { node, url: `http://127.0.0.1:${await node.listen()}` };
     };

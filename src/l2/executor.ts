@@ -16,8 +16,8 @@ import { L2Store, type Cursor } from './store.js';
 export interface ExecutorOptions {
   client: PublicClient;
   inbox: Hex;
-  /** Database directory (required: a rollback reopens the chain from it). */
-  dataDir: string;
+  /** Database directory; null = in memory (gone with the process). */
+  dataDir: string | null;
   /** Derive only L1 blocks this many below the L1 head (default 0). */
   confirmations?: number;
   /** Most L1 blocks read per step. */
@@ -42,10 +42,10 @@ export class Executor {
     private readonly opts: ExecutorOptions,
     readonly l2ChainId: bigint,
     readonly startBlock: number,
-    private readonly genesisTimestamp: bigint,
+    genesisTimestamp: bigint,
   ) {
     this.reader = new L1Reader(opts.client);
-    this.chain = this.openChain();
+    this.chain = new Chain({ dataDir: opts.dataDir, chainId: l2ChainId, genesisAlloc: [], genesisTimestamp });
     this.store = new L2Store(this.chain.db);
   }
 
@@ -66,7 +66,7 @@ export class Executor {
     const followed = ex.store.meta('inbox');
     if (followed && followed !== inbox) {
       ex.chain.close();
-      throw new Error(`the database in ${opts.dataDir} follows the inbox ${followed}, not ${inbox}`);
+      throw new Error(`the database in ${opts.dataDir ?? 'memory'} follows the inbox ${followed}, not ${inbox}`);
     }
     if (!followed) ex.store.setMeta('inbox', inbox);
     if (!ex.store.cursor()) {
@@ -74,10 +74,6 @@ export class Executor {
       ex.store.putCursor({ l1Number: ex.startBlock - 1, l1Hash: parent?.hash ?? ZERO_HASH, seq: 0, acc: ZERO_HASH, l2Block: 0 });
     }
     return ex;
-  }
-
-  private openChain(): Chain {
-    return new Chain({ dataDir: this.opts.dataDir, chainId: this.l2ChainId, genesisAlloc: [], genesisTimestamp: this.genesisTimestamp });
   }
 
   close(): void {

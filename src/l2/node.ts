@@ -18,7 +18,8 @@ export interface L2NodeOptions {
   proposeKey?: Hex;
   sequencerKey?: Hex;
   confirmations?: number;
-  dataDir: string;
+  /** null = in memory. */
+  dataDir: string | null;
   host?: string;
   port?: number;
   pollMs?: number;
