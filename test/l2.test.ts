@@ -67,6 +67,7 @@ describe('L2 derivation from the L1 inbox', { skip: TOKEN && REGISTRY_GO ? false
       const deployR = await rpc<RpcReceipt>(c.url, 'eth_getTransactionReceipt', [registry.l2TransactionHash]);
       assert.equal(deployR.status, '0x1');
       assert.equal(deployR.contractAddress, registry.contractAddress);
+      assert.equal(deployR.type, '0x7e', 'an L1 message transaction');
       const deployTx = await rpc<{ from: Hex; l1Message?: boolean; blockNumber: Hex }>(c.url, 'eth_getTransactionByHash', [registry.l2TransactionHash]);
       assert.equal(deployTx.l1Message, true);
       assert.equal(deployTx.from, ADDRS[0]);

@@ -164,6 +164,8 @@ export interface DerivedTxInfo {
   failure?: string;
 }
 export type DerivedTx = SignedTx & { derived: DerivedTxInfo };
+/** The receipt type of a derived transaction (0x7e, as Optimism's deposit transactions). */
+export const L1_MESSAGE_TX_TYPE: Hex = '0x7e';
 
 /** A block whose contents and context are chosen by the caller (L2 derivation). */
 export interface DerivedBlockSpec {
@@ -615,7 +617,7 @@ export class Chain {
     return {
       contract,
       receipt: {
-        type: quantity(tx.type),
+        type: derived ? L1_MESSAGE_TX_TYPE : quantity(tx.type),
         status: ok ? '0x1' : '0x0',
         transactionHash: tx.hash,
         transactionIndex: quantity(blk.index),

@@ -2,7 +2,7 @@
  * An L2 node: an executor following L1, its JSON-RPC server (the local chain's methods plus
  * qvm_syncStatus), the output checker, and optionally the proposer and the sequencer.
  */
-import { ChainError, RpcServer } from '../chain/index.js';
+import { ChainError, L1_MESSAGE_TX_TYPE, RpcServer } from '../chain/index.js';
 import { devMethods } from '../chain/rpc-dev.js';
 import { fromHex, type Hex } from '../chain/bytes.js';
 import { Executor, L1InconsistencyError } from './executor.js';
@@ -177,7 +177,7 @@ export class L2Node {
         const r = this.ex.chain.receipt(h);
         if (!r) return undefined;
         return {
-          hash: h, type: '0x7e', nonce: '0x0', blockHash: r.blockHash, blockNumber: r.blockNumber, transactionIndex: r.transactionIndex,
+          hash: h, type: L1_MESSAGE_TX_TYPE, nonce: '0x0', blockHash: r.blockHash, blockNumber: r.blockNumber, transactionIndex: r.transactionIndex,
           from: r.from, to: r.to, value: '0x0', gas: r.gasUsed, gasPrice: '0x0', input: '0x', l1Message: true,
         };
       },
