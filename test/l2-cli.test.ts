@@ -46,8 +46,11 @@ describe('L2 command line', { skip: TOKEN && REGISTRY_GO ? false : 'examples not
         assert.equal(small.status, 0, small.stderr);
         const token = JSON.parse(small.stdout) as { contractAddress: Hex; l2TransactionHash: Hex; chunks: number };
         assert.equal(token.chunks, 0);
+        const filter = await rpc<Hex>(node.url, 'eth_newBlockFilter');
         assert.equal((await qvm(['call', reg, 'register', 'bob', '--read', 'USER_CURRENT,TOTALUSERS,QVM_INIT_MAXUSER', ...l1])).status, 0);
         await until('the L2 node to derive the call', async () => (await rpc<Record<string, Hex | null>>(node.url, 'qvm_getStorage', [reg, ['USER_1']])).USER_1 !== null);
+        const head = await rpc<{ hash: Hex }>(node.url, 'eth_getBlockByNumber', ['latest', false]);
+        assert.ok((await rpc<Hex[]>(node.url, 'eth_getFilterChanges', [filter])).includes(head.hash), 'a block filter sees derived blocks');
         const q = await qvm(['query', reg, 'USER_1,TOTALUSERS', '--rpc', node.url]);
         assert.equal(q.stdout, 'USER_1=bob\nTOTALUSERS=1\n');
         const r = await qvm(['receipt', token.l2TransactionHash, '--rpc', node.url, '--json']);

@@ -113,10 +113,15 @@ export class RpcServer implements RpcHost {
 
   mine(maxTxs = Infinity): BlockHeader {
     const b = this.chain.mine(maxTxs);
+    this.announceBlock(b);
+    return b;
+  }
+
+  /** Tells filters, subscriptions and onBlock of a new block (one mined elsewhere too: an L2 node's). */
+  announceBlock(b: BlockHeader): void {
     this.filters.onBlock(b.hash);
     for (const l of this.blockListeners) l(b);
     this.opts.onBlock?.(b);
-    return b;
   }
 
   acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex {

@@ -35,8 +35,10 @@ export class Executor {
   readonly reader: L1Reader;
   l1Head = 0;
   reorgs = 0;
-  /** Called after each L2 block with the hashes of its batches' transactions. */
-  onBlock: ((b: BlockHeader, batchTxs: Set<Hex>) => void) | null = null;
+  /** Told of each L2 block with the hashes of its batches' transactions. */
+  readonly blockListeners: Array<(b: BlockHeader, batchTxs: Set<Hex>) => void> = [];
+  /** Told after each rollback. */
+  readonly rollbackListeners: Array<() => void> = [];
 
   private constructor(
     private readonly opts: ExecutorOptions,
@@ -152,7 +154,7 @@ export class Executor {
     });
     if (contents.batchTxs.size) this.chain.dropFromPool(contents.batchTxs);
     this.log(`L2 block ${header.number} from L1 block ${blk.number}: ${messages.length} message(s), ${header.transactions.length} transaction(s)${skipped.length ? `, ${skipped.length} skipped` : ''}, state root ${header.stateRoot}`);
-    this.onBlock?.(header, contents.batchTxs);
+    for (const l of this.blockListeners) l(header, contents.batchTxs);
   }
 
   /** Rolls back to the newest derived L1 block that is still canonical, and reopens the chain. */
@@ -187,5 +189,6 @@ export class Executor {
       throw e;
     }
     this.reorgs++;
+    for (const l of this.rollbackListeners) l();
   }
 }

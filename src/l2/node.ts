@@ -60,6 +60,9 @@ export class L2Node {
     readonly sequencer: Sequencer | null,
   ) {
     this.server = new RpcServer(ex.chain, { host: opts.host, port: opts.port, automine: false, methods: this.methods() });
+    // derived blocks reach filters and eth_subscribe like mined ones
+    ex.blockListeners.push((b) => this.server.announceBlock(b));
+    ex.rollbackListeners.push(() => this.server.rolledBack());
   }
 
   static async start(opts: L2NodeOptions): Promise<L2Node> {

@@ -22,9 +22,9 @@ export class Sequencer {
   private readonly posted = new Set<Hex>();
 
   constructor(private readonly ex: Executor, private readonly inbox: Hex, private readonly sender: L1Sender, private readonly log: (line: string) => void) {
-    ex.onBlock = (_b, batchTxs) => {
+    ex.blockListeners.push((_b, batchTxs) => {
       for (const h of batchTxs) this.posted.delete(h);
-    };
+    });
   }
 
   /** Accepts a transaction into the pool (checked against the current state; persisted). */
