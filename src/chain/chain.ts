@@ -3,13 +3,14 @@
  * receipts. State lives in memory (loaded from the database at start) and every block is written
  * to SQLite in one transaction with the state it changed.
  */
-import { runCall, runDeploy, TOPIC_STDERR, type CallResult, type FailureKind } from '../contract/index.js';
+import { runCall, runDeploy, TOPIC_STDERR, type CallInput, type CallResult, type FailureKind } from '../contract/index.js';
 import { toRlp } from 'viem';
 import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
 import { openDb, type Db } from './db.js';
 import { StateHistory, type StatePoint } from './history.js';
 import { decodeEnvelope, EnvelopeError } from './envelope.js';
-import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, stateRootOf, storageLeaf } from './merkle.js';
+import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, storageLeaf } from './merkle.js';
+import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
 
 export interface ChainOptions {
@@ -205,7 +206,8 @@ export class Chain {
   private readonly codes = new Map<Hex, Uint8Array>();
   private readonly contracts = new Map<Hex, ContractInfo>();
   /** Every state leaf, by "a:ADDR" or "s:ADDR:KEY". */
-  private readonly leaves = new Map<string, Uint8Array>();
+  /** The state root's tree (state-trie.ts), updated with every account and slot change. */
+  private trie = new StateTrie();
   private head!: BlockHeader;
   /** Set when a block could not be written: the node must restart. */
   private fatal: string | null = null;
@@ -245,7 +247,8 @@ export class Chain {
 
   /** Drops the in-memory state and loads it again from the database (after an L2 rollback rewrote it). */
   reload(): void {
-    for (const m of [this.accounts, this.storage, this.codes, this.contracts, this.leaves]) m.clear();
+    for (const m of [this.accounts, this.storage, this.codes, this.contracts]) m.clear();
+    this.trie = new StateTrie();
     this.pool = [];
     this.dirtyAccounts = new Set();
     this.dirtyStorage = new Map();
@@ -294,8 +297,8 @@ export class Chain {
   private setAccount(address: Hex, a: Account, dirty = true): void {
     this.accounts.set(address, a);
     // an empty account (no nonce, balance or code) is no leaf: it is the same as a missing one
-    if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.leaves.delete('a:' + address);
-    else this.leaves.set('a:' + address, accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
+    if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.trie.set(accountPath(address), null);
+    else this.trie.set(accountPath(address), accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
     if (dirty) this.dirtyAccounts.add(address);
   }
 
@@ -304,10 +307,10 @@ export class Chain {
     if (!m) this.storage.set(address, (m = new Map()));
     if (value === null) {
       m.delete(key);
-      this.leaves.delete(`s:${address}:${key}`);
+      this.trie.set(slotPath(address, key), null);
     } else {
       m.set(key, value);
-      this.leaves.set(`s:${address}:${key}`, storageLeaf(address, key, value));
+      this.trie.set(slotPath(address, key), storageLeaf(address, key, value));
     }
     if (dirty) {
       let d = this.dirtyStorage.get(address);
@@ -341,7 +344,7 @@ export class Chain {
   }
 
   stateRoot(): Hex {
-    return toHex(stateRootOf([...this.leaves.values()]));
+    return toHex(this.trie.rootHash());
   }
 
   latest(): BlockHeader {
@@ -643,13 +646,27 @@ export class Chain {
     input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
     nonce: bigint,
     vmGas: number,
-    ctx: { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint },
+    ctx: RunContext,
     view: StateReader = this,
     createAt?: Hex,
-  ): { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null } {
-    const transfer = (): { exec: ExecRecord; result: null; contractAddress: null; deployedCode: null } => ({
-      exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null,
+  ): RunOutcome {
+    const p = this.plan(input, nonce, vmGas, ctx, view, createAt);
+    return 'done' in p ? p.done : p.finish(runJob(p.job));
+  }
+
+  /** What `run` does, split where the contract runs (so that it can run elsewhere: a worker). */
+  private plan(
+    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
+    nonce: bigint,
+    vmGas: number,
+    ctx: RunContext,
+    view: StateReader = this,
+    createAt?: Hex,
+  ): RunPlan {
+    const transfer = (): { done: RunOutcome } => ({
+      done: { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null },
     });
+    const done = (o: RunOutcome): { done: RunOutcome } => ({ done: o });
     if (input.to !== null && (!view.account(input.to).codeHash || input.data.length === 0)) return transfer();
     let env;
     try {
@@ -657,23 +674,26 @@ export class Chain {
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const kind = input.to === null ? 'deploy' : 'call';
-      return { exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null };
+      return done({ exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null });
     }
     if (input.to === null) {
       const address = createAt ?? createAddress(input.from, nonce);
       if (env.kind !== 'deploy') {
-        return { exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null };
+        return done({ exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null });
       }
       if (view.account(address).codeHash) {
-        return { exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null };
+        return done({ exec: record('deploy', null, { kind: 'input', reason: `a contract already exists at ${address}` }), result: null, contractAddress: null, deployedCode: null });
       }
-      const result = runDeploy({ code: env.code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas });
-      return { exec: record('deploy', result, null), result, contractAddress: address, deployedCode: result.status === 'success' ? env.code : null };
+      const code = env.code;
+      return {
+        job: { deploy: true, input: { code, args: env.args, storage: new Map(), context: { ...ctx, contract: address }, gasLimit: vmGas } },
+        finish: (result) => ({ exec: record('deploy', result, null), result, contractAddress: address, deployedCode: result.status === 'success' ? code : null }),
+      };
     }
     if (env.kind !== 'call') {
-      return { exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null };
+      return done({ exec: record('call', null, { kind: 'envelope', reason: 'a transaction to a contract must carry a QVM call envelope' }), result: null, contractAddress: null, deployedCode: null });
     }
-    const result = runCall({
+    const call: CallInput = {
       code: view.code(input.to)!,
       args: env.args,
       readKeys: env.readKeys,
@@ -681,8 +701,8 @@ export class Chain {
       storage: view.storageOf(input.to),
       context: { ...ctx, contract: input.to },
       gasLimit: vmGas,
-    });
-    return { exec: record('call', result, null), result, contractAddress: null, deployedCode: null };
+    };
+    return { job: { deploy: false, input: call, codeKey: view.account(input.to).codeHash! }, finish: (result) => ({ exec: record('call', result, null), result, contractAddress: null, deployedCode: null }) };
   }
 
   /**
@@ -691,6 +711,20 @@ export class Chain {
    * number, time and parent hash, as a transaction at the start of that block saw them.
    */
   dryRun(input: DryRunInput, atBlock?: number): DryRunResult {
+    const p = this.planDryRun(input, atBlock);
+    return 'done' in p ? p.done : p.finish(runJob(p.job));
+  }
+
+  /**
+   * dryRun with the contract run by `exec` (e.g. in a worker thread): the state is the one of
+   * this moment, whatever is mined while `exec` runs.
+   */
+  async dryRunWith(input: DryRunInput, exec: (job: VmJob) => Promise<CallResult>, atBlock?: number): Promise<DryRunResult> {
+    const p = this.planDryRun(input, atBlock);
+    return 'done' in p ? p.done : p.finish(await exec(p.job));
+  }
+
+  private planDryRun(input: DryRunInput, atBlock?: number): Plan<DryRunResult> {
     const past = atBlock !== undefined && atBlock < this.head.number;
     const view: StateReader = atBlock === undefined ? this : this.stateAt(atBlock);
     const next = past ? this.blockByNumber(atBlock + 1)! : null;
@@ -709,8 +743,11 @@ export class Chain {
       sender: from,
       value: input.value ?? 0n,
     };
-    const r = this.run({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
-    return { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress };
+    const p = this.plan({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
+    const out = (r: RunOutcome): DryRunResult => (
+      { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress }
+    );
+    return 'done' in p ? { done: out(p.done) } : { job: p.job, finish: (res) => out(p.finish(res)) };
   }
 
   // ---------------------------------------------------------------------------- history and development controls
@@ -962,6 +999,26 @@ export class Chain {
     this.newContracts = [];
     return header;
   }
+}
+
+type RunContext = { blockNumber: bigint; blockTimestamp: bigint; prevBlockHash: Uint8Array; chainId: bigint; txHash: Uint8Array; sender: Hex; value: bigint };
+type RunOutcome = { exec: ExecRecord; result: CallResult | null; contractAddress: Hex | null; deployedCode: Uint8Array | null };
+
+/** One contract run a transaction or dry run needs: structured-clonable, so a worker can run it. */
+export interface VmJob {
+  deploy: boolean;
+  input: CallInput;
+  /** The code's hash, when it is deployed code: lets a worker keep the bytes instead of receiving them again. */
+  codeKey?: string;
+}
+
+/** Either the outcome (no contract to run), or the run to make and what turns its result into the outcome. */
+type Plan<T> = { done: T } | { job: VmJob; finish: (result: CallResult) => T };
+type RunPlan = Plan<RunOutcome>;
+
+/** Run a job here, on this thread. */
+export function runJob(job: VmJob): CallResult {
+  return job.deploy ? runDeploy(job.input) : runCall(job.input);
 }
 
 function record(kind: ExecRecord['kind'], r: CallResult | null, failure: ExecRecord['failure']): ExecRecord {

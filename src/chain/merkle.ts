@@ -1,6 +1,6 @@
 /**
- * Commitments (docs/chain.md): a binary Merkle tree of keccak256 hashes, the state root's leaves,
- * and Ethereum's 2048-bit logs bloom.
+ * Commitments (docs/chain.md): a binary Merkle tree of keccak256 hashes (transactions and receipts
+ * roots), the state root's leaves (their tree: state-trie.ts), and Ethereum's 2048-bit logs bloom.
  */
 import { toRlp } from 'viem';
 import { bigToBytes, concatBytes, keccak, toHex, type Hex } from './bytes.js';
@@ -37,12 +37,6 @@ const te = new TextEncoder();
 export function storageLeaf(address: Hex, key: string, value: Uint8Array): Uint8Array {
   const body = toRlp([address, toHex(te.encode(key)), toHex(value)], 'bytes');
   return keccak(Uint8Array.of(1), body);
-}
-
-/** The state root: merkleRoot of every account and storage leaf, sorted ascending as bytes. */
-export function stateRootOf(leaves: Uint8Array[]): Uint8Array {
-  const sorted = leaves.slice().sort((a, b) => Buffer.compare(a, b));
-  return merkleRoot(sorted);
 }
 
 export function emptyBloom(): Uint8Array {

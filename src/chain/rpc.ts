@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint, type StateReader } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint, type StateReader } from './chain.js';
+import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
 import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
@@ -38,11 +39,34 @@ export interface RpcOptions {
   methods?: Record<string, (params: unknown[]) => unknown>;
   /** Unlocked accounts (eth_accounts, eth_sendTransaction); default none. */
   devAccounts?: readonly DevAccount[];
+  /**
+   * Runs eth_call / eth_estimateGas off the RPC thread (executor.ts) with its wall-clock budget;
+   * null or absent: on this thread.
+   */
+  executor?: Executor | null;
+  /** Gas limit of eth_call / eth_estimateGas at most (default: the block gas limit). */
+  callGasCap?: bigint;
 }
+
+/** Methods whose contract run goes to the executor. */
+const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
 
 function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
   const err = stderrLine(exec.stderr);
   return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
+}
+
+function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
+  if (e instanceof RpcError || e instanceof ChainError) {
+    return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
+  }
+  if (e instanceof ExecutionTimeout) return { jsonrpc: '2.0', id, error: { code: -32000, message: e.message } };
+  return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+}
+
+/** JSON-RPC 2.0: a request without an id is a notification, which gets no reply. */
+function isNotification(r: unknown): boolean {
+  return typeof r === 'object' && r !== null && !Array.isArray(r) && !('id' in r) && typeof (r as { method?: unknown }).method === 'string';
 }
 
 export class RpcServer implements RpcHost {
@@ -107,6 +131,7 @@ export class RpcServer implements RpcHost {
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.closeWebSocket();
+    void this.opts.executor?.close();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -128,7 +153,11 @@ export class RpcServer implements RpcHost {
     const tx = this.chain.submit(raw, impersonated);
     this.filters.onPending(tx.hash);
     for (const l of this.pendingListeners) l(tx.hash);
-    if (this.automine) this.mine();
+    if (this.automine) {
+      // inside a batch, the batch's transactions are mined together after it (handleBatch)
+      if (this.batching > 0) this.mineAfterBatch = true;
+      else this.mine();
+    }
     return tx.hash;
   }
 
@@ -137,14 +166,19 @@ export class RpcServer implements RpcHost {
   }
 
   estimateGas(input: DryRunInput): bigint {
-    const c = this.chain;
-    const r = c.dryRun(input);
+    const r = this.chain.dryRun(input);
     if (r.exec.failure) throw reverted(r.exec);
+    return this.estimateFrom(r);
+  }
+
+  /** A gas estimate from a dry run that succeeded. */
+  private estimateFrom(r: DryRunResult): bigint {
     if (r.exec.kind === 'transfer') return r.gasUsed;
     // the block context of the real run differs (number, time, tx hash): leave a margin
     const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-    return est > c.blockGasLimit ? c.blockGasLimit : est;
+    return est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est;
   }
+
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const send = (status: number, body: unknown): void => {
@@ -190,9 +224,11 @@ export class RpcServer implements RpcHost {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        const replies = body.map((r) => this.handle(r)).filter((r) => r !== null);
+        const replies = this.handleBatch(body).filter((r) => r !== null);
         if (replies.length === 0) this.noReply(res);
         else send(200, replies);
+      } else if (this.offloaded(body)) {
+        void this.handleOffloaded(body).then((out) => (isNotification(body) ? this.noReply(res) : send(200, out)));
       } else {
         const reply = this.handle(body);
         if (reply === null) this.noReply(res);
@@ -207,11 +243,77 @@ export class RpcServer implements RpcHost {
     res.end();
   }
 
+  /** Nesting depth of handleBatch: while > 0, automine waits for the end of the batch. */
+  private batching = 0;
+  private mineAfterBatch = false;
+
+  /**
+   * A batch of requests. With automine, the transactions it submits are mined together in one
+   * block after the last request (anvil puts every waiting transaction into the next block);
+   * transactions sent one request at a time still get one block each. Notifications: null.
+   */
+  handleBatch(batch: readonly unknown[]): Array<Record<string, unknown> | null> {
+    this.batching++;
+    let out: Array<Record<string, unknown> | null>;
+    try {
+      out = batch.map((r) => this.handle(r));
+    } finally {
+      this.batching--;
+    }
+    if (this.batching === 0 && this.mineAfterBatch) {
+      this.mineAfterBatch = false;
+      try {
+        this.mine();
+      } catch (e) {
+        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
+      }
+    }
+    return out;
+  }
+
+  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap), and the block whose state it reads. */
+  private dryCall(method: string, params: Params): { input: DryRunInput; atBlock: number | undefined } {
+    const input = this.dryInput(param(params, 0, 'call'));
+    const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
+    if (input.gas === undefined || input.gas > cap) input.gas = cap;
+    const atBlock = method === 'eth_call' || params[1] !== undefined ? this.blockNumberOf(params[1]) : undefined;
+    return { input, atBlock };
+  }
+
+  /** The answer of eth_call / eth_estimateGas from its dry run. */
+  private dryAnswer(method: string, r: DryRunResult): unknown {
+    if (r.exec.failure) throw reverted(r.exec);
+    if (method === 'eth_call') return r.exec.stdout;
+    return quantity(this.estimateFrom(r));
+  }
+
+  /** True if `body` is one request whose contract run goes to the executor. */
+  private offloaded(body: unknown): boolean {
+    if (!this.opts.executor || typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+    const m = (body as { method?: unknown }).method;
+    return typeof m === 'string' && OFFLOADED.has(m);
+  }
+
+  /** handle() for an offloaded method: the contract runs in the executor while this thread serves others. */
+  async handleOffloaded(r: unknown): Promise<Record<string, unknown>> {
+    const obj = r as { id?: unknown; method: string; params?: unknown };
+    const id = obj.id === undefined ? null : obj.id;
+    try {
+      const params = obj.params === undefined ? [] : obj.params;
+      if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
+      const exec = this.opts.executor!;
+      const { input, atBlock } = this.dryCall(obj.method, params);
+      const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
+      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, result) };
+    } catch (e) {
+      return errorResponse(id, e);
+    }
+  }
+
   /** One JSON-RPC request object → one response object, or null for a notification (run, not answered). */
   handle(r: unknown): Record<string, unknown> | null {
     const reply = this.answer(r);
-    const notification = typeof r === 'object' && r !== null && !Array.isArray(r) && !('id' in r) && typeof (r as { method?: unknown }).method === 'string';
-    return notification ? null : reply;
+    return isNotification(r) ? null : reply;
   }
 
   private answer(r: unknown): Record<string, unknown> {
@@ -225,9 +327,7 @@ export class RpcServer implements RpcHost {
       const result = own ? own(params) : undefined;
       return { jsonrpc: '2.0', id, result: result !== undefined ? result : this.call(obj.method, params) };
     } catch (e) {
-      if (e instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
-      if (e instanceof ChainError) return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
-      return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+      return errorResponse(id, e);
     }
   }
 
@@ -421,13 +521,10 @@ export class RpcServer implements RpcHost {
         const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
         return toHex(code ?? new Uint8Array(0));
       }
-      case 'eth_call': {
-        const r = c.dryRun(this.dryInput(param(params, 0, 'call')), this.blockNumberOf(params[1]));
-        if (r.exec.failure) throw reverted(r.exec);
-        return r.exec.stdout;
-      }
+      case 'eth_call':
       case 'eth_estimateGas': {
-        return quantity(this.estimateGas(this.dryInput(param(params, 0, 'call'))));
+        const { input, atBlock } = this.dryCall(method, params);
+        return this.dryAnswer(method, c.dryRun(input, atBlock));
       }
       case 'qvm_call':
         return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));

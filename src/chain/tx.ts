@@ -4,6 +4,7 @@
  * (low-s only, EIP-2) and computes the hash (keccak256 of the raw bytes).
  */
 import { secp256k1 } from '@noble/curves/secp256k1';
+import { recoverPublicKey } from './secp.js';
 import { fromRlp, toRlp } from 'viem';
 import { bigToBytes, bytesToBig, concatBytes, keccak, toHex, type Hex } from './bytes.js';
 
@@ -70,8 +71,7 @@ const SECP_N = secp256k1.CURVE.n;
 function recover(hash: Uint8Array, r: bigint, s: bigint, yParity: number): Hex {
   if (r <= 0n || r >= SECP_N || s <= 0n || s > SECP_N / 2n) throw new TxError('invalid signature: r/s out of range (high s is not allowed)');
   try {
-    const sig = new secp256k1.Signature(r, s).addRecoveryBit(yParity);
-    const pub = sig.recoverPublicKey(hash).toRawBytes(false);
+    const pub = recoverPublicKey(hash, r, s, yParity);
     return toHex(keccak(pub.subarray(1)).subarray(12));
   } catch {
     throw new TxError('invalid signature: cannot recover the sender');

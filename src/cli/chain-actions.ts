@@ -3,6 +3,7 @@
  * `qvm run` does not pay for viem and SQLite): `node` runs the local chain; the others are
  * clients over JSON-RPC (viem).
  */
+import { DEFAULT_CALL_TIMEOUT_MS, Executor } from '../chain/executor.js';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -178,6 +179,10 @@ export interface NodeFlags {
   genesisTimestamp?: bigint;
   deploy: string[];
   json?: boolean;
+  /** Wall-clock budget of eth_call / eth_estimateGas in ms (their contract runs in a worker thread). */
+  callTimeout?: number;
+  /** Gas limit of eth_call / eth_estimateGas at most. */
+  callGasCap?: bigint;
 }
 
 export async function runNode(flags: NodeFlags): Promise<void> {
@@ -195,7 +200,12 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot open the chain database: ${(e as Error).message}`);
   }
-  const server = new RpcServer(chain, { host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts });
+  if (flags.callTimeout !== undefined && flags.callTimeout <= 0) die('--call-timeout must be at least 1 ms');
+  const server = new RpcServer(chain, {
+    host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts,
+    executor: new Executor(flags.callTimeout ?? DEFAULT_CALL_TIMEOUT_MS),
+    ...(flags.callGasCap !== undefined ? { callGasCap: flags.callGasCap } : {}),
+  });
   let port: number;
   try {
     port = await server.listen();

@@ -81,6 +81,8 @@ export function registerChainCommands(program: Command): void {
     .option('--data-dir <dir>', 'database directory (default ~/.qvm/chain)')
     .option('--in-memory', 'keep the chain in memory only')
     .option('--block-time <s>', 'mine a block every S seconds instead of one per transaction', intArg('block time'))
+    .option('--call-timeout <ms>', 'wall-clock budget of one eth_call / eth_estimateGas (run in a worker thread)', intArg('call timeout'), 5000)
+    .option('--call-gas-cap <n>', 'gas limit of eth_call / eth_estimateGas at most (default: the block gas limit)', bigArg('call gas cap'))
     .option('--chain-id <n>', 'chain id of a new chain (default 1337)', bigArg('chain id'))
     .option('--accounts <n>', 'number of prefunded development accounts', intArg('accounts'), 10)
     .option('--timestamp-step <s>', 'block timestamp = parent + S (reproducible chains) instead of the clock', bigArg('timestamp step'))

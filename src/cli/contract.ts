@@ -28,6 +28,8 @@ import { stdinBytes } from './stdin.js';
 /** The options of `qvm run` (general and contract mode). */
 export interface RunFlags {
   json?: boolean;
+  /** false with --no-cache: no per-program cache (the results are the same). */
+  cache?: boolean;
   env: string[];
   /** A file (- = our stdin), false for --no-stdin, undefined: our stdin when it is a file or a pipe. */
   stdin?: string | false;
@@ -272,6 +274,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     context,
     gasLimit: flags.gas,
     trace: flags.trace ?? false,
+    ...(flags.cache === false ? { cache: null } : {}),
   };
   const r = flags.construct ? runDeploy(input) : runCall(input);
   if (r.failure?.kind === 'invalid-code') h.fail(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);

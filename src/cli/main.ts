@@ -101,6 +101,7 @@ program
   .option('--tx-hash <hex>', 'transaction hash (seeds randomness)', parseHash('transaction hash'))
   .option('--chain-id <n>', 'chain id', parseBigInt('chain id'))
   .option('--trace', 'print one line per system call to stderr')
+  .option('--no-cache', 'do not keep the parsed program, its pristine image and decoded code for later runs (results are the same)')
   .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
   .option('--mount <HOSTDIR:GUESTDIR>', 'local runs: show a host directory read-only in the guest (repeatable)', collect, [])
   .option('--cwd <dir>', 'local runs: the program\'s working directory (default /)')
@@ -138,6 +139,7 @@ program
         block,
         trace: flags.trace ?? false,
         configureKernel: mountsOf(flags),
+        ...(flags.cache === false ? { cache: null } : {}),
       });
     } catch (e) {
       if (e instanceof ElfError) fail(`${elf}: ${e.message}`);

@@ -18,6 +18,7 @@ import { keccak_256 } from '@noble/hashes/sha3';
 import { ElfError, runElf } from '../machine/run.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunResult } from '../machine/types.js';
 import type { Kernel } from '../kernel/kernel.js';
+import type { ProgramCache } from '../machine/program-cache.js';
 import { MemFile, ProviderDir } from '../kernel/vfs/inode.js';
 import { RAMFS_MAGIC } from '../kernel/vfs/vfs.js';
 import { codeGas, eventGas, storageReadGas, storageWriteGas, GAS_STORAGE_DELETE } from './gas.js';
@@ -108,6 +109,8 @@ export interface CallInput {
   limits?: Partial<ContractLimits>;
   /** Record one line per system call (RunResult.trace). */
   trace?: boolean;
+  /** The per-program cache (default: the process-wide one; null: none). Results are the same either way. */
+  cache?: ProgramCache | null;
 }
 
 export type StorageOp = { op: 'write'; key: string; value: Uint8Array } | { op: 'delete'; key: string };
@@ -425,6 +428,7 @@ function execute(input: CallInput, deploy: boolean): CallResult {
       limits,
       trace: input.trace ?? false,
       configureKernel,
+      ...(input.cache !== undefined ? { cache: input.cache } : {}),
     });
   } catch (e) {
     if (e instanceof ElfError) {

@@ -156,6 +156,13 @@ function segmentPageRuns(img: ElfImage): PageRun[] {
 }
 
 export function loadProcessImage(mem: Memory, img: ElfImage, bytes: Uint8Array, opts: LoadOptions): LoadedProcess {
+  checkLoadOptions(opts);
+  loadSegments(mem, img, bytes);
+  return writeInitialStack(mem, img, opts);
+}
+
+/** The checks of loadProcessImage on its options, made before memory is touched. */
+export function checkLoadOptions(opts: LoadOptions): void {
   if (opts.random.length !== 16) throw new Error(`AT_RANDOM needs 16 bytes, got ${opts.random.length}`);
 
   // ---- argument size check (before touching memory)
@@ -170,9 +177,14 @@ export function loadProcessImage(mem: Memory, img: ElfImage, bytes: Uint8Array, 
   if (argBytes > MAX_ARG_BYTES) {
     throw new Error(`argument list too long: argv and environment take ${argBytes} bytes, the limit is ${MAX_ARG_BYTES}`);
   }
+}
 
+/**
+ * Map the PT_LOAD segments and copy their file bytes: the part of the image that depends only on
+ * the program (the per-program cache keeps it as a pristine image).
+ */
+export function loadSegments(mem: Memory, img: ElfImage, bytes: Uint8Array): void {
   // ---- segments
-  let highest = 0;
   for (const s of img.segments) {
     const end = s.vaddr + s.memsz;
     if (end > STACK_BOTTOM && s.vaddr < STACK_TOP) {
@@ -181,7 +193,6 @@ export function loadProcessImage(mem: Memory, img: ElfImage, bytes: Uint8Array, 
     if (s.offset + s.filesz > bytes.length) {
       throw new Error(`segment at 0x${s.vaddr.toString(16)}: file range past end of file`);
     }
-    highest = Math.max(highest, end);
   }
   for (const r of segmentPageRuns(img)) {
     mem.map(r.start, r.end - r.start, r.prot, r.fileBacked ? GUEST_EXE_PATH : '');
@@ -189,7 +200,18 @@ export function loadProcessImage(mem: Memory, img: ElfImage, bytes: Uint8Array, 
   for (const s of img.segments) {
     if (s.filesz > 0) mem.poke(s.vaddr, bytes.subarray(s.offset, s.offset + s.filesz));
   }
-  const brkStart = pageUp(highest);
+}
+
+/** Highest segment end, page-rounded: where the heap (brk) starts. */
+export function brkStartOf(img: ElfImage): number {
+  let highest = 0;
+  for (const s of img.segments) highest = Math.max(highest, s.vaddr + s.memsz);
+  return pageUp(highest);
+}
+
+/** Map the stack and write argc, argv, envp and auxv the way execve does (after loadSegments). */
+export function writeInitialStack(mem: Memory, img: ElfImage, opts: LoadOptions): LoadedProcess {
+  const brkStart = brkStartOf(img);
 
   // ---- stack mapping
   mem.map(STACK_BOTTOM, STACK_SIZE, PROT_READ | PROT_WRITE | (img.stackExecutable ? PROT_EXEC : 0), '[stack]');

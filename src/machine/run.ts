@@ -3,12 +3,14 @@
  * call, faults, or uses up its slice of gas) and the synthetic kernel, one guest thread at a time
  * (threads.ts). Everything the result depends on comes in through RunOptions.
  */
-import { Memory, MemoryLimitExceeded, PAGE_SIZE } from '../mem/memory.js';
+import { Memory, MemoryLimitExceeded } from '../mem/memory.js';
 import { parseElf, ElfError, type ElfImage } from '../elf/parse.js';
 import { Cpu, RSP } from '../cpu/x86_64/cpu.js';
 import { cpuid } from '../cpu/x86_64/cpuid.js';
 import { Kernel } from '../kernel/kernel.js';
-import { loadProcessImage, MMAP_BASE, GUEST_EXE_PATH } from './process-image.js';
+import { brkStartOf, checkLoadOptions, loadSegments, MMAP_BASE, GUEST_EXE_PATH, writeInitialStack, type LoadOptions } from './process-image.js';
+import { captureImage } from '../mem/image.js';
+import { defaultProgramCache, type ProgramEntry } from './program-cache.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
 import { runThreads, type ThreadsEnd } from './threads.js';
 import { checkRiscvAbi, startRiscv } from './riscv64/start.js';
@@ -25,22 +27,35 @@ export const DEFAULT_BLOCK: BlockContext = {
 export { ElfError };
 
 export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
+  const cache = opts.cache === undefined ? defaultProgramCache : opts.cache;
+  if (cache === null) return runImage(parseChecked(bytes), bytes, opts, null);
+  const entry = cache.get(bytes, () => {
+    const elf = parseChecked(bytes);
+    const image = loadImageOrRefuse(() => captureImage((mem) => loadSegments(mem, elf, bytes)), DEFAULT_LIMITS);
+    return { elf, image };
+  });
+  try {
+    // the cached decoded code is x86-64's; a riscv64 run decodes its own
+    return runImage(entry.elf, bytes, opts, entry.elf.machine === 'riscv64' ? null : entry);
+  } catch (e) {
+    // an error that escaped the run loop may have left its decoded code half-updated
+    if (!(e instanceof ElfError)) cache.forget(entry);
+    throw e;
+  }
+}
+
+function parseChecked(bytes: Uint8Array): ElfImage {
   const img = parseElf(bytes);
   if (img.machine === 'riscv64') checkRiscvAbi(img);
-  return runImage(img, bytes, opts);
+  return img;
 }
 
 function enc(s: string | Uint8Array): Uint8Array {
   return typeof s === 'string' ? new TextEncoder().encode(s) : s;
 }
 
-function brkStartOf(img: ElfImage): number {
-  let end = 0;
-  for (const s of img.segments) end = Math.max(end, s.vaddr + s.memsz);
-  return Math.ceil(end / PAGE_SIZE) * PAGE_SIZE;
-}
-
-function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult {
+/** One run; `cached`: the program's cache entry (pristine image and decoded code), or null. */
+function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: ProgramEntry | null): RunResult {
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const block = opts.block ?? DEFAULT_BLOCK;
   const gasLimit = opts.gasLimit ?? DEFAULT_GAS_LIMIT;
@@ -56,9 +71,18 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
     trace: opts.trace ?? false,
   });
   opts.configureKernel?.(kernel);
-  const { exitCode, signal, reason, instructions, gasUsed } = img.machine === 'riscv64'
-    ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
-    : startX86(kernel, mem, img, bytes, opts, gasLimit, limits);
+  try {
+    const end = img.machine === 'riscv64'
+      ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
+      : startX86(kernel, mem, img, bytes, opts, gasLimit, limits, cached);
+    return result(kernel, end);
+  } finally {
+    mem.release();
+  }
+}
+
+function result(kernel: Kernel, end: ThreadsEnd): RunResult {
+  const { exitCode, signal, reason, instructions, gasUsed } = end;
   return {
     exitCode,
     signal,
@@ -73,20 +97,27 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions): RunResult
   };
 }
 
-function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits): ThreadsEnd {
-  const loaded = loadImageOrRefuse(() => loadProcessImage(mem, img, bytes, {
+function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd {
+  const load: LoadOptions = {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),
     random: kernel.random.next(16),
     execfn: GUEST_EXE_PATH,
     platform: 'x86_64',
     hwcap: cpuid(1, 0)[3], // AT_HWCAP mirrors CPUID.1:EDX on x86-64
-  }), limits);
+  };
+  const loaded = loadImageOrRefuse(() => {
+    checkLoadOptions(load);
+    if (cached !== null) mem.installImage(cached.image);
+    else loadSegments(mem, img, bytes);
+    return writeInitialStack(mem, img, load);
+  }, limits);
   const cpu = new Cpu(mem);
   cpu.rip = loaded.entry;
   cpu.setReg64Number(RSP, loaded.stackPointer);
+  if (cached !== null) cached.runs++;
   // the threads of the program, scheduled deterministically (threads.ts)
-  return runThreads(kernel, cpu, gasLimit);
+  return runThreads(kernel, cpu, gasLimit, cached?.code ?? null);
 }
 
 /** A binary whose segments do not fit the limits is refused like any other unloadable ELF. */

@@ -20,6 +20,7 @@
 import type { Memory } from '../mem/memory.js';
 import { Cpu, Stop, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
 import { Interpreter } from '../cpu/x86_64/interpreter.js';
+import type { SharedCode } from '../cpu/x86_64/code-cache.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
@@ -266,12 +267,13 @@ function trapOf(sig: number, code: number): { trapno: number; err: number } {
 
 /**
  * Run the program's threads until it exits, is killed, deadlocks or runs out of gas. `main` is the
- * main thread's Cpu, ready at the entry point.
+ * main thread's Cpu, ready at the entry point. `code`: the decoded code the program's earlier runs
+ * left (the per-program cache), or null.
  */
-export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): ThreadsEnd {
+export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: SharedCode | null = null): ThreadsEnd {
   const mem = main.mem;
   const m: MachineState = { kernel, mem, cur: main };
-  const interp = new Interpreter(main);
+  const interp = new Interpreter(main, code);
   const sched = kernel.sched;
   sched.retired = () => m.cur.icount;
   let cpu = main;
@@ -365,6 +367,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number): Threads
     signal = kernel.killed.signal || null;
     exitCode = signal ? 128 + signal : 1;
   }
+  interp.retire();
   return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
 }
 

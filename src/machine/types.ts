@@ -3,6 +3,7 @@
  * comes out. Nothing else reaches the guest: no host clock, randomness, environment or files.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import type { ProgramCache } from './program-cache.js';
 
 // The kernel receives these values; their types live with it (the kernel knows nothing above it).
 export type { BlockContext, Limits } from '../kernel/types.js';
@@ -37,6 +38,12 @@ export interface RunOptions {
    * charges its own gas to `kernel.gas`). It must stay deterministic: no host state.
    */
   configureKernel?: (kernel: Kernel) => void;
+  /**
+   * The per-program cache to use (parsed ELF, pristine image, decoded code; program-cache.ts):
+   * default the process-wide defaultProgramCache, null for none (`--no-cache`). Results are the
+   * same either way.
+   */
+  cache?: ProgramCache | null;
 }
 
 export interface RunResult {

@@ -12,8 +12,15 @@
  * instructions is never entered into the write TLB: a write to it takes the slow path, which
  * tells the code cache to drop the page (self-modifying code stays correct at no hot-path cost).
  *
+ * Page frames come from a FramePool (frames.ts) and go back to it when the run ends (release). A
+ * run of a cached program starts from its pristine image (image.ts): those pages share the image's
+ * frames read-only and get a private copy on their first write (copy-on-write), so a call copies
+ * only the pages it writes.
+ *
  * Addresses are JavaScript numbers. Every valid user address is below 2^47, so it is exact.
  */
+import { defaultFramePool, type FramePool } from './frames.js';
+import type { PristineImage } from './image.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -53,13 +60,19 @@ export interface Mapping {
 }
 
 export class Page {
-  readonly data = new Uint8Array(PAGE_SIZE);
   /** True while the code cache holds instructions decoded from this page. */
   hasCode = false;
-  constructor(public prot: number) {}
+  constructor(
+    public prot: number,
+    /** The page's bytes: a frame of the run's pool, or (while `shared`) a pristine image's frame. */
+    public data: Uint8Array,
+    /** The frame belongs to a pristine image and is read-only: the first write copies it. */
+    public shared = false,
+  ) {}
 }
 
 const TLB_SIZE = 256;
+const EMPTY_FRAME = new Uint8Array(0);
 const TLB_MASK = TLB_SIZE - 1;
 /** Empty TLB slot: not an integer, so no page number (not even -1, a negative address's page) matches. */
 const NO_PAGE = -0.5;
@@ -81,14 +94,61 @@ export class Memory {
   touchedPagesTotal = 0;
 
   private readonly rTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
-  private readonly rData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
+  private readonly rData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(EMPTY_FRAME);
   private readonly wTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
-  private readonly wData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
+  private readonly wData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(EMPTY_FRAME);
 
   /** Called with a page number when a write hits a page that holds decoded code. */
   onCodeWrite: (pageNumber: number) => void = () => {};
 
-  constructor(readonly options: MemoryOptions) {}
+  constructor(
+    readonly options: MemoryOptions,
+    private readonly frames: FramePool = defaultFramePool,
+  ) {}
+
+  // ---------------------------------------------------------------- pristine images
+
+  /**
+   * Start this (empty) memory from a pristine image: its mappings, and its pages sharing the
+   * image's frames. Accounting is that of loading the same segments: every image page is resident
+   * and touched, and the same limits apply (the mapped size is checked, as map() would).
+   */
+  installImage(img: PristineImage): void {
+    if (this.maps.length !== 0 || this.pages.size !== 0) throw new Error('installImage needs an empty memory');
+    if (img.mappedBytes > this.options.maxMappedBytes) throw new MemoryLimitExceeded(this.options.maxMappedBytes);
+    this.maps = img.maps.map((m) => ({ ...m }));
+    this.mappedBytes = img.mappedBytes;
+    for (const p of img.pages) this.pages.set(p.pn, new Page(p.prot, p.data, true));
+    this.residentPages += img.pages.length;
+    this.touchedPagesTotal += img.pages.length;
+  }
+
+  /** True if page pn still shares a pristine image's frame (nothing has written it). */
+  isShared(pn: number): boolean {
+    return this.pages.get(pn)?.shared === true;
+  }
+
+  /** The resident pages in address order (for capturing an image). */
+  residentPageList(): Array<{ pn: number; prot: number; data: Uint8Array }> {
+    return [...this.pages.entries()].sort((a, b) => a[0] - b[0]).map(([pn, p]) => ({ pn, prot: p.prot, data: p.data }));
+  }
+
+  /** End of the run: hand the private frames back to the pool. The memory must not be used after. */
+  release(): void {
+    for (const p of this.pages.values()) if (!p.shared) this.frames.release(p.data);
+    this.pages.clear();
+    this.flushTlb();
+    this.rData.fill(EMPTY_FRAME);
+    this.wData.fill(EMPTY_FRAME);
+  }
+
+  /** Give a shared page a private copy of its frame before it is written. */
+  private unshare(pn: number, page: Page): void {
+    page.data = this.frames.copyOf(page.data);
+    page.shared = false;
+    const slot = pn & TLB_MASK;
+    if (this.rTag[slot] === pn) this.rData[slot] = page.data;
+  }
 
   // ---------------------------------------------------------------- mappings
 
@@ -131,6 +191,7 @@ export class Memory {
         if (page.hasCode) this.onCodeWrite(pn);
         this.pages.delete(pn);
         this.residentPages--;
+        if (!page.shared) this.frames.release(page.data);
       }
     });
     this.flushTlb();
@@ -155,6 +216,8 @@ export class Memory {
     this.forEachPage(addr, end, (pn) => {
       const page = this.pages.get(pn);
       if (page) {
+        // a pristine frame is shared only under its pristine permissions (the code cache relies on it)
+        if (page.shared && page.prot !== prot) this.unshare(pn, page);
         page.prot = prot;
         // decoded instructions must be fetched again under the new permissions (e.g. no PROT_EXEC)
         if (page.hasCode) {
@@ -230,13 +293,14 @@ export class Memory {
       if ((this.residentPages + 1) * PAGE_SIZE > this.options.maxResidentBytes) {
         throw new MemoryLimitExceeded(this.options.maxResidentBytes);
       }
-      page = new Page(m.prot);
+      page = new Page(m.prot, this.frames.take());
       this.pages.set(pn, page);
       this.residentPages++;
       this.touchedPagesTotal++;
     }
     const need = access === 'read' ? PROT_READ : access === 'write' ? PROT_WRITE : PROT_EXEC;
     if ((page.prot & need) === 0) throw new MemoryFault(addr, access, 'protection');
+    if (page.shared && access === 'write') this.unshare(pn, page);
     return page;
   }
 
@@ -429,10 +493,12 @@ export class Memory {
       if (!m) throw new MemoryFault(a, 'write', 'unmapped');
       let page = this.pages.get(pn);
       if (!page) {
-        page = new Page(m.prot);
+        page = new Page(m.prot, this.frames.take());
         this.pages.set(pn, page);
         this.residentPages++;
         this.touchedPagesTotal++;
+      } else if (page.shared) {
+        this.unshare(pn, page);
       }
       const off = a % PAGE_SIZE;
       const take = Math.min(bytes.length - n, PAGE_SIZE - off);

@@ -6,24 +6,19 @@
  * from one instruction to the next by following a pointer, with no lookup and no allocation.
  * When a page holding decoded code is written (self-modifying or freshly loaded code), memory
  * reports it, the page's instructions are invalidated (their addr set to -1, which breaks every
- * link to them) and the page is decoded again on next use.
+ * link to them) and the page is decoded again on next use. Given a SharedCode (code-cache.ts),
+ * the pages decoded from a program's pristine image are kept for its next runs.
  */
 import { Memory, MemoryFault, MemoryLimitExceeded, PAGE_SIZE } from '../../mem/memory.js';
 import { Cpu, CpuException, Stop, SIGSEGV, SIGBUS } from './cpu.js';
 import type { Insn } from './insn.js';
 import { decode } from './decode.js';
 import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
-
-class CodePage {
-  readonly insns = new Map<number, Insn>();
-}
-
-/** Direct-mapped cache in front of the page maps (indexed by the low address bits). */
-const ICACHE_SIZE = 4096;
+import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
 
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
-  private readonly icache: Array<Insn | null> = new Array<Insn | null>(ICACHE_SIZE).fill(null);
+  private readonly icache: Array<Insn | null>;
   /** The exception that ended the last slice with Stop.Fault. */
   fault: CpuException | null = null;
   /** Set when a memory limit was hit (the run fails with that reason, no signal). */
@@ -33,16 +28,38 @@ export class Interpreter {
    * The register state `run` executes: one Cpu per guest thread, all sharing this code cache and
    * the memory (the machine's scheduler switches it between slices).
    */
-  constructor(public cpu: Cpu) {
+  constructor(
+    public cpu: Cpu,
+    private readonly shared: SharedCode | null = null,
+  ) {
     const mem: Memory = cpu.mem;
     mem.onCodeWrite = (pn) => this.invalidatePage(pn);
+    this.icache = shared !== null ? shared.icache : new Array<Insn | null>(ICACHE_SIZE).fill(null);
+    if (shared !== null) {
+      // the shared pages are decoded code of this memory from the start: writes must find them
+      for (const [pn, page] of shared.pages) {
+        mem.markCode(pn);
+        if (page.straddles) mem.markCode(pn + 1);
+      }
+    }
+  }
+
+  /**
+   * End of the run: kill the instructions decoded into private pages (a later run sharing this
+   * code must never follow a link into them) and count the run's instructions (statistics).
+   */
+  retire(): void {
+    for (const page of this.pages.values()) if (!page.shared) page.kill();
+    this.pages.clear();
+    if (this.shared !== null) this.shared.retired += this.cpu.icount;
   }
 
   private invalidatePage(pn: number): void {
     for (const n of [pn, pn - 1]) {
-      const page = this.pages.get(n);
+      const page = this.pages.get(n) ?? this.shared?.pages.get(n);
       if (page === undefined) continue;
-      for (const insn of page.insns.values()) insn.addr = -1;
+      if (page.shared) this.shared!.evict(n);
+      else page.kill();
       this.pages.delete(n);
       // compiled code running now must not go on with stale instructions
       if (this.cpu.stop === Stop.None) this.cpu.stop = Stop.Refetch;
@@ -90,20 +107,36 @@ export class Interpreter {
 
   private fetchSlow(addr: number): Insn {
     const pn = Math.floor(addr / PAGE_SIZE);
+    const mem = this.cpu.mem;
+    const shared = this.shared;
     let page = this.pages.get(pn);
     if (page === undefined) {
-      page = new CodePage();
+      // a shared page is pristine code (any write or mprotect of it would have evicted it)
+      page = shared?.pages.get(pn);
+      if (page === undefined) {
+        page = new CodePage(shared !== null && mem.isShared(pn));
+        if (page.shared) shared!.pages.set(pn, page);
+      }
       this.pages.set(pn, page);
-      this.cpu.mem.markCode(pn);
+      mem.markCode(pn);
     }
     let insn = page.insns.get(addr);
     if (insn === undefined) {
-      insn = decode(this.cpu.mem, addr);
+      insn = decode(mem, addr);
       insn.term = isTerminator(insn);
-      page.insns.set(addr, insn);
       // an instruction straddling into the next page must be invalidated by writes there too
       const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);
-      if (endPn !== pn) this.cpu.mem.markCode(endPn);
+      if (endPn !== pn) {
+        if (page.shared && !mem.isShared(endPn)) {
+          // its bytes are partly not pristine: the page leaves the shared set
+          shared!.evict(pn);
+          page = new CodePage(false);
+          this.pages.set(pn, page);
+        }
+        page.straddles = true;
+        mem.markCode(endPn);
+      }
+      page.insns.set(addr, insn);
     }
     this.icache[addr & (ICACHE_SIZE - 1)] = insn;
     return insn;
