@@ -153,6 +153,32 @@ export const DEFAULT_BLOCK_GAS_LIMIT = 1_000_000_000n;
 export const DEFAULT_BASE_FEE = 1_000_000_000n;
 export const DEFAULT_MAX_TX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * What L2 derivation (src/l2, docs/l2.md) adds to a transaction that came from an L1 message
+ * rather than a signature: the sender's nonce is left alone, no fee is paid (maxFeePerGas 0), a
+ * deploy lands at the given address, a deposit mints value to the sender, and a message that cannot
+ * run gets a failure receipt with the given reason.
+ */
+export interface DerivedTxInfo {
+  contractAddress?: Hex;
+  mint?: bigint;
+  failure?: string;
+}
+export type DerivedTx = SignedTx & { derived: DerivedTxInfo };
+/** The receipt type of a derived transaction (0x7e, as Optimism's deposit transactions). */
+export const L1_MESSAGE_TX_TYPE: Hex = '0x7e';
+
+/** A block whose contents and context are chosen by the caller (L2 derivation). */
+export interface DerivedBlockSpec {
+  timestamp: bigint;
+  /** The runs' QVM_BLOCK_NUMBER and QVM_PREV_BLOCK_HASH (the L1 block's number and hash on L2). */
+  context: { number: bigint; prevBlockHash: Uint8Array };
+  /** In order; a signed transaction that is not valid now (nonce, funds, chain id, gas, already included) is skipped. */
+  txs: ReadonlyArray<SignedTx | DerivedTx>;
+  /** Runs inside the block's SQLite transaction: state the caller commits with the block. */
+  persist?: (db: Db) => void;
+}
+
 interface Outcome {
   receipt: Omit<RpcReceipt, 'blockHash' | 'logs'> & { logs: Array<Pick<RpcLog, 'address' | 'topics' | 'data'>> };
   contract: ContractInfo | null;
@@ -181,7 +207,7 @@ export class Chain {
   private readonly contracts = new Map<Hex, ContractInfo>();
   /** Every state leaf, by "a:ADDR" or "s:ADDR:KEY". */
   /** The state root's tree (state-trie.ts), updated with every account and slot change. */
-  private readonly trie = new StateTrie();
+  private trie = new StateTrie();
   private head!: BlockHeader;
   /** Set when a block could not be written: the node must restart. */
   private fatal: string | null = null;
@@ -217,6 +243,18 @@ export class Chain {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Drops the in-memory state and loads it again from the database (after an L2 rollback rewrote it). */
+  reload(): void {
+    for (const m of [this.accounts, this.storage, this.codes, this.contracts]) m.clear();
+    this.trie = new StateTrie();
+    this.pool = [];
+    this.dirtyAccounts = new Set();
+    this.dirtyStorage = new Map();
+    this.newCodes = new Set();
+    this.newContracts = [];
+    this.load();
   }
 
   // ---------------------------------------------------------------------------- loading
@@ -326,8 +364,12 @@ export class Chain {
 
   transaction(hash: Hex): { tx: SignedTx; block: number; index: number } | null {
     const r = this.db.prepare('SELECT raw, block, idx FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { raw: Buffer; block: number; idx: number } | undefined;
-    if (r) return { tx: this.decode(new Uint8Array(r.raw)), block: r.block, index: r.idx };
-    return null;
+    if (!r) return null;
+    try {
+      return { tx: this.decode(new Uint8Array(r.raw)), block: r.block, index: r.idx };
+    } catch {
+      return null; // an L2 transaction derived from an L1 message has no signed form (docs/l2.md)
+    }
   }
 
   pendingTransaction(hash: Hex): SignedTx | null {
@@ -359,6 +401,62 @@ export class Chain {
 
   poolSize(): number {
     return this.pool.length;
+  }
+
+  /** The transactions waiting for a block, in arrival order. */
+  poolTransactions(): readonly SignedTx[] {
+    return this.pool;
+  }
+
+  /** Drops transactions from the pool (and its table), e.g. once an L2 batch holding them is derived. */
+  dropFromPool(hashes: ReadonlySet<Hex>): void {
+    const del = this.db.prepare('DELETE FROM pending WHERE hash = ?');
+    for (const h of hashes) del.run(h);
+    this.pool = this.pool.filter((t) => !hashes.has(t.hash));
+  }
+
+  /** Whether a signed transaction could be included in the next block (the checks of `mine`). */
+  private includable(tx: SignedTx, gasUsed: bigint): boolean {
+    if (tx.chainId !== undefined && tx.chainId !== this.chainId) return false;
+    if (tx.gasLimit < intrinsicGas(tx.data, tx.to === null) || gasUsed + tx.gasLimit > this.blockGasLimit) return false;
+    if (tx.maxFeePerGas < this.baseFeePerGas) return false;
+    const acct = this.account(tx.from);
+    if (tx.nonce !== acct.nonce || acct.balance < tx.gasLimit * tx.maxFeePerGas + tx.value) return false;
+    return this.receipt(tx.hash) === null;
+  }
+
+  /**
+   * Mines one block of the given transactions with the given timestamp and run context (L2
+   * derivation, docs/l2.md). Derived transactions are always included; signed ones only when valid.
+   * Returns the header and the hashes of the signed transactions skipped.
+   */
+  mineDerived(spec: DerivedBlockSpec): { header: BlockHeader; skipped: Hex[] } {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    const number = this.head.number + 1;
+    const txs: SignedTx[] = [];
+    const outcomes: Outcome[] = [];
+    const skipped: Hex[] = [];
+    const seen = new Set<Hex>();
+    let gasUsed = 0n;
+    // only signed transactions count against the block gas limit: L1 messages are always included
+    let signedGas = 0n;
+    for (const tx of spec.txs) {
+      const derived = 'derived' in tx;
+      if (!derived && (seen.has(tx.hash) || !this.includable(tx, signedGas))) {
+        skipped.push(tx.hash);
+        continue;
+      }
+      seen.add(tx.hash);
+      const o = this.execute(tx, { number, timestamp: spec.timestamp, index: txs.length, cumulative: gasUsed, context: spec.context });
+      if (!derived) signedGas += BigInt(o.receipt.gasUsed);
+      gasUsed = BigInt(o.receipt.cumulativeGasUsed);
+      txs.push(tx);
+      outcomes.push(o);
+    }
+    const included = new Set(txs.map((t) => t.hash));
+    this.pool = this.pool.filter((t) => !included.has(t.hash));
+    const header = this.commitBlock({ number, parentHash: this.head.hash, timestamp: spec.timestamp, txs, outcomes, persist: spec.persist });
+    return { header, skipped };
   }
 
   // ---------------------------------------------------------------------------- transactions
@@ -454,15 +552,20 @@ export class Chain {
   }
 
   /** Runs a transaction against the current state, changing it. */
-  private execute(tx: SignedTx, blk: { number: number; timestamp: bigint; index: number; cumulative: bigint }): Outcome {
+  private execute(
+    tx: SignedTx | DerivedTx,
+    blk: { number: number; timestamp: bigint; index: number; cumulative: bigint; context?: DerivedBlockSpec['context'] },
+  ): Outcome {
     const intrinsic = intrinsicGas(tx.data, tx.to === null);
-    const price = this.effectiveGasPrice(tx);
+    const derived = 'derived' in tx ? tx.derived : null;
+    const price = derived ? 0n : this.effectiveGasPrice(tx);
     const sender = this.account(tx.from);
-    this.setAccount(tx.from, { ...sender, nonce: sender.nonce + 1n });
+    if (derived?.mint) this.setAccount(tx.from, { ...sender, balance: sender.balance + derived.mint });
+    else if (!derived) this.setAccount(tx.from, { ...sender, nonce: sender.nonce + 1n });
     const ctx = {
-      blockNumber: BigInt(blk.number),
+      blockNumber: blk.context?.number ?? BigInt(blk.number),
       blockTimestamp: blk.timestamp,
-      prevBlockHash: fromHex(this.head.hash),
+      prevBlockHash: blk.context?.prevBlockHash ?? fromHex(this.head.hash),
       chainId: this.chainId,
       txHash: fromHex(tx.hash),
       sender: tx.from,
@@ -471,7 +574,9 @@ export class Chain {
     const vmGas = Number(tx.gasLimit - intrinsic);
     let run: ReturnType<Chain['run']>;
     try {
-      run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx);
+      if (derived?.failure) run = { exec: record(tx.to === null ? 'deploy' : 'call', null, { kind: 'input', reason: derived.failure }), result: null, contractAddress: null, deployedCode: null };
+      else if (derived?.mint) run = { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null };
+      else run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, this, derived?.contractAddress);
     } catch (e) {
       // a VM bug must not take the node down or leave a half-applied transaction
       const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
@@ -515,7 +620,7 @@ export class Chain {
     return {
       contract,
       receipt: {
-        type: quantity(tx.type),
+        type: derived ? L1_MESSAGE_TX_TYPE : quantity(tx.type),
         status: ok ? '0x1' : '0x0',
         transactionHash: tx.hash,
         transactionIndex: quantity(blk.index),
@@ -543,8 +648,9 @@ export class Chain {
     vmGas: number,
     ctx: RunContext,
     view: StateReader = this,
+    createAt?: Hex,
   ): RunOutcome {
-    const p = this.plan(input, nonce, vmGas, ctx, view);
+    const p = this.plan(input, nonce, vmGas, ctx, view, createAt);
     return 'done' in p ? p.done : p.finish(runJob(p.job));
   }
 
@@ -555,6 +661,7 @@ export class Chain {
     vmGas: number,
     ctx: RunContext,
     view: StateReader = this,
+    createAt?: Hex,
   ): RunPlan {
     const transfer = (): { done: RunOutcome } => ({
       done: { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null },
@@ -570,7 +677,7 @@ export class Chain {
       return done({ exec: record(kind, null, { kind: 'envelope', reason: e.message }), result: null, contractAddress: null, deployedCode: null });
     }
     if (input.to === null) {
-      const address = createAddress(input.from, nonce);
+      const address = createAt ?? createAddress(input.from, nonce);
       if (env.kind !== 'deploy') {
         return done({ exec: record('deploy', null, { kind: 'envelope', reason: 'a transaction without `to` must carry a QVM deploy envelope' }), result: null, contractAddress: null, deployedCode: null });
       }
@@ -778,7 +885,7 @@ export class Chain {
 
   // ---------------------------------------------------------------------------- committing
 
-  private commitBlock(b: { number: number; parentHash: Hex; timestamp: bigint; txs: SignedTx[]; outcomes: Outcome[] }): BlockHeader {
+  private commitBlock(b: { number: number; parentHash: Hex; timestamp: bigint; txs: SignedTx[]; outcomes: Outcome[]; persist?: (db: Db) => void }): BlockHeader {
     const stateRoot = this.stateRoot();
     const txHashes = b.txs.map((t) => t.hash);
     const transactionsRoot = toHex(merkleRoot(txHashes.map((h) => fromHex(h))));
@@ -873,6 +980,7 @@ export class Chain {
         for (const l of logs) putLog.run(b.number, Number(l.logIndex), l.address, l.topics[0]!, JSON.stringify(l));
         delPending.run(tx.hash);
       });
+      b.persist?.(db);
     });
     try {
       write();

@@ -34,6 +34,11 @@ export interface RpcOptions {
   maxRequestBytes?: number;
   /** Called after each block is mined. */
   onBlock?: (b: BlockHeader) => void;
+  /**
+   * Methods answered before the built-in ones (an L2 node adds qvm_syncStatus and replaces
+   * eth_sendRawTransaction); a handler returning `undefined` passes to the built-in method.
+   */
+  methods?: Record<string, (params: unknown[]) => unknown>;
   /** Unlocked accounts (eth_accounts, eth_sendTransaction); default none. */
   devAccounts?: readonly DevAccount[];
   /**
@@ -135,10 +140,15 @@ export class RpcServer implements RpcHost {
 
   mine(maxTxs = Infinity): BlockHeader {
     const b = this.chain.mine(maxTxs);
+    this.announceBlock(b);
+    return b;
+  }
+
+  /** Tells filters, subscriptions and onBlock of a new block (one mined elsewhere too: an L2 node's). */
+  announceBlock(b: BlockHeader): void {
     this.filters.onBlock(b.hash);
     for (const l of this.blockListeners) l(b);
     this.opts.onBlock?.(b);
-    return b;
   }
 
   acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex {
@@ -317,7 +327,9 @@ export class RpcServer implements RpcHost {
       if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
-      return { jsonrpc: '2.0', id, result: this.call(obj.method, params) };
+      const own = this.opts.methods?.[obj.method];
+      const result = own ? own(params) : undefined;
+      return { jsonrpc: '2.0', id, result: result !== undefined ? result : this.call(obj.method, params) };
     } catch (e) {
       return errorResponse(id, e);
     }
@@ -364,7 +376,10 @@ export class RpcServer implements RpcHost {
       timestamp: quantity(BigInt(b.timestamp)),
       baseFeePerGas: quantity(BigInt(b.baseFeePerGas)),
       transactions: full
-        ? b.transactions.map((h, i) => this.txJson(this.chain.transaction(h)!.tx, b, i))
+        ? b.transactions.map((h, i) => {
+          const t = this.chain.transaction(h);
+          return t ? this.txJson(t.tx, b, i) : { hash: h, blockHash: b.hash, blockNumber: quantity(b.number), transactionIndex: quantity(i) };
+        })
         : b.transactions,
       uncles: [],
       withdrawals: [],

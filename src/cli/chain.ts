@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Hex } from '../chain/bytes.js';
 import { parseAmount } from './units.js';
 import type { CallFlags, NodeFlags, TxFlags } from './chain-actions.js';
+import type { InboxFlags, L2NodeFlags } from './l2-actions.js';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:8545';
 
@@ -16,6 +17,7 @@ export function defaultRpc(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const actions = (): Promise<typeof import('./chain-actions.js')> => import('./chain-actions.js');
+const l2 = (): Promise<typeof import('./l2-actions.js')> => import('./l2-actions.js');
 
 function intArg(name: string) {
   return (v: string): number => {
@@ -68,6 +70,8 @@ export function registerChainCommands(program: Command): void {
       .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg)
       .option('--value <amount>', 'value sent with the transaction: wei, or with a unit (1ether, 2.5gwei)', amountArg)
       .option('--gas <n>', 'gas limit (default: estimated)', bigArg('gas'));
+  const l1Opt = (cmd: Command): Command =>
+    cmd.option('--l1 <url>', 'submit through this L1 (Ethereum JSON-RPC) instead of --rpc').option('--inbox <address>', 'the L1 Inbox (with --l1)', addrArg);
 
   program
     .command('node')
@@ -84,7 +88,14 @@ export function registerChainCommands(program: Command): void {
     .option('--timestamp-step <s>', 'block timestamp = parent + S (reproducible chains) instead of the clock', bigArg('timestamp step'))
     .option('--genesis-timestamp <s>', 'timestamp of the genesis block of a new chain', bigArg('genesis timestamp'))
     .option('--deploy <elf[,arg…]>', 'deploy a contract from the first account at start (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
-    .action(async (flags: NodeFlags) => (await actions()).runNode(flags));
+    .option('--l1 <url>', 'L2 node: follow this L1 (Ethereum JSON-RPC, http or ws) and derive the chain from its Inbox')
+    .option('--inbox <address>', 'L2 node: the L1 Inbox contract', addrArg)
+    .option('--oracle <address>', 'L2 node: the L1 OutputOracle (check posted outputs)', addrArg)
+    .option('--propose-key <hex>', 'L2 node: post outputs to the oracle with this L1 key', keyArg)
+    .option('--sequencer-key <hex>', 'L2 node: accept L2 transactions and post them in batches with this L1 key', keyArg)
+    .option('--l1-confirmations <n>', 'L2 node: derive only L1 blocks this deep', intArg('confirmations'))
+    .option('--l1-poll-ms <n>', 'L2 node: L1 polling interval in milliseconds (default 1000)', intArg('poll interval'))
+    .action(async (flags: NodeFlags & L2NodeFlags) => (flags.l1 ? (await l2()).runL2Node(flags) : (await actions()).runNode(flags)));
 
   program
     .command('keygen')
@@ -92,20 +103,54 @@ export function registerChainCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => (await actions()).keygen(flags));
 
-  keyOpt(rpcOpt(program.command('deploy')))
+  l1Opt(keyOpt(rpcOpt(program.command('deploy'))))
     .description('deploy a contract (a static ELF): runs `contract construct [args…]`')
     .argument('<elf>', 'the contract binary')
     .argument('[args...]', 'constructor arguments')
-    .action(async (elf: string, args: string[], flags: TxFlags) => (await actions()).deploy(elf, args, flags));
+    .action(async (elf: string, args: string[], flags: TxFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Deploy(elf, args, flags) : (await actions()).deploy(elf, args, flags)));
 
-  keyOpt(rpcOpt(program.command('call')))
+  l1Opt(keyOpt(rpcOpt(program.command('call'))))
     .description('call a contract in a transaction: runs `contract <args…>`')
     .argument('<address>', 'the contract', addrArg)
     .argument('[args...]', 'arguments')
     .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', keysArg, [] as string[])
     .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s stdin)')
     .option('--dry-run', 'run without a transaction (qvm_call): nothing is stored')
-    .action(async (address: Hex, args: string[], flags: CallFlags) => (await actions()).call(address, args, flags));
+    .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
+
+  program
+    .command('deposit')
+    .description('deposit ETH from L1 to your L2 balance through the Inbox')
+    .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
+    .requiredOption('--inbox <address>', 'the L1 Inbox', addrArg)
+    .requiredOption('--value <amount>', 'amount: wei, or with a unit (1ether, 2.5gwei)', amountArg)
+    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
+    .option('--json', 'print JSON')
+    .action(async (flags: InboxFlags) => (await l2()).l2Deposit(flags));
+
+  const l1 = program.command('l1').description('the L1 side of QVM\'s layer 2');
+  l1.command('deploy')
+    .description('deploy the Inbox and the OutputOracle on L1 and print their addresses')
+    .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
+    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
+    .option('--l2-chain-id <n>', 'chain id of the L2 (default 1338)', bigArg('chain id'))
+    .option('--proposer <address>', 'the only address allowed to post outputs (default: anyone)', addrArg)
+    .option('--challenge-period <s>', 'seconds an output can be challenged (default 7 days)', bigArg('challenge period'))
+    .option('--json', 'print JSON')
+    .action(async (flags: import('./l2-actions.js').L1DeployFlags) => (await l2()).l1Deploy(flags));
+
+  const l2cmd = program.command('l2').description('QVM\'s layer 2 on Ethereum');
+  rpcOpt(l2cmd.command('status'))
+    .description('sync status of an L2 node: L1 head, derived L1 block, L2 head, state root, posted outputs (exit 1 on a mismatch)')
+    .action(async (flags: { rpc: string; json?: boolean }) => (await l2()).l2Status(flags));
+
+  program
+    .command('devnet')
+    .description('start anvil, deploy the L1 contracts, a sequencer and a follower, and deploy contracts through L1')
+    .option('--port <n>', 'sequencer JSON-RPC port (the follower gets the next one; 0 = any)', intArg('port'), 8545)
+    .option('--l1-port <n>', 'anvil port (0 = any)', intArg('port'), 0)
+    .option('--deploy <elf[,arg…]>', 'deploy a contract through L1 (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .action(async (flags: { port: number; l1Port: number; deploy: string[] }) => (await l2()).devnet(flags));
 
   rpcOpt(program.command('query'))
     .description('read storage keys of a contract (all keys when none are given)')
