@@ -3,7 +3,9 @@
 # programs, and qemu-user for reference runs). Safe to run again; needs root or sudo.
 set -euo pipefail
 # python3 and make: npm ci builds better-sqlite3 (the chain's database) from source with node-gyp.
-PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make)
+# chromium: the explorer and playground tests drive it headless (puppeteer-core); fonts-liberation
+# (a chromium recommendation) gives the screenshots readable text.
+PKGS=(musl-tools gcc g++ libc6-dev qemu-user golang-go python3 make chromium fonts-liberation)
 # riscv64 cross toolchain: the corpus is built for the riscv64 CPU too (test/setup-riscv64.sh).
 PKGS+=(gcc-riscv64-linux-gnu libc6-dev-riscv64-cross)
 missing=()

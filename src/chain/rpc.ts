@@ -9,6 +9,8 @@ import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResul
 import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
+import { reexecuteAsked, traceOf } from './rpc-explorer.js';
+import { serveWeb } from './web-server.js';
 import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
@@ -191,6 +193,8 @@ export class RpcServer implements RpcHost {
       res.end();
       return;
     }
+    // a browser's GET gets the explorer and the playground (web-server.ts); JSON-RPC stays POST
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveWeb(req, res)) return;
     if (req.method !== 'POST') {
       send(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'JSON-RPC requests must be HTTP POST' } });
       return;
@@ -551,7 +555,9 @@ export class RpcServer implements RpcHost {
       case 'qvm_traceTransaction': {
         const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
         const r = c.receipt(h);
-        return r ? receiptResult(r) : null;
+        if (!r) return null;
+        // { reexecute: true }: run it again for what the receipt does not keep (rpc-explorer.ts)
+        return reexecuteAsked(params[1]) ? { ...receiptResult(r), reexecuted: traceOf(c, h) } : receiptResult(r);
       }
       case 'qvm_stateRoot':
         return c.stateRoot();

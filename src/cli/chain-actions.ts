@@ -242,6 +242,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
       process.stdout.write(`  call:  npx qvm call ${r.contractAddress} <args…>${rpcFlag}\n  query: npx qvm query ${r.contractAddress}${rpcFlag}\n`);
     } else if (r) process.stdout.write(`  failed: ${r.qvm.failure?.reason ?? 'unknown'}\n`);
   }
+  process.stdout.write(`\nExplorer: http://${flags.host}:${port}/ (playground: http://${flags.host}:${port}/playground)\n`);
   process.stdout.write(`\nListening on ${flags.host}:${port}\n`);
   if (flags.blockTime !== undefined) server.startInterval(flags.blockTime);
   const stop = (): void => {

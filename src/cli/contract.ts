@@ -23,6 +23,7 @@ import {
   type CallContext,
   type CallResult,
 } from '../contract/index.js';
+import { profileFormatOf, writeProfile } from './profile.js';
 import { stdinBytes } from './stdin.js';
 
 /** The options of `qvm run` (general and contract mode). */
@@ -50,6 +51,9 @@ export interface RunFlags {
   value?: bigint;
   construct?: boolean;
   state?: string;
+  // both modes
+  profile?: string;
+  profileFormat?: string;
 }
 
 export interface CliHelpers {
@@ -86,6 +90,7 @@ const BOOLEAN_FLAGS = new Set(['--contract', '--construct', '--json', '--trace',
 const VALUE_FLAGS = new Set([
   '--db', '--read', '--sender', '--address', '--value', '--state', '--gas', '--stdin',
   '--block-number', '--block-timestamp', '--prev-block-hash', '--tx-hash', '--chain-id',
+  '--profile', '--profile-format',
 ]);
 
 /**
@@ -142,6 +147,8 @@ function setFlag(flags: RunFlags, name: string, value: string | undefined, h: Cl
       case '--prev-block-hash': flags.prevBlockHash = h.parseHash('previous block hash')(v); break;
       case '--tx-hash': flags.txHash = h.parseHash('transaction hash')(v); break;
       case '--chain-id': flags.chainId = h.parseBigInt('chain id')(v); break;
+      case '--profile': flags.profile = v; break;
+      case '--profile-format': flags.profileFormat = v; break;
     }
   } catch (e) {
     if (e instanceof InvalidArgumentError) h.fail(`option '${name}' argument '${v}' is invalid. ${e.message}`);
@@ -251,6 +258,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
   if (flags.env.length > 0) h.fail('--env cannot be used with a contract: the contract ABI fixes the environment');
   if (flags.argv0 !== 'contract') h.fail('--argv0 cannot be used with a contract: argv[0] is always "contract"');
   const code = h.readInput(elf);
+  profileFormatOf(flags, h.fail);
   const storage = loadStorage(flags, h);
   const keys = readKeys(flags, h);
   const context: CallContext = {
@@ -275,10 +283,12 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     gasLimit: flags.gas,
     trace: flags.trace ?? false,
     ...(flags.cache === false ? { cache: null } : {}),
+    profile: flags.profile !== undefined,
   };
   const r = flags.construct ? runDeploy(input) : runCall(input);
   if (r.failure?.kind === 'invalid-code') h.fail(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);
   if (r.failure?.kind === 'input') h.fail(r.failure.reason);
+  writeProfile(flags, r.profile, elf, h.fail);
 
   let state: { file: string; saved: boolean } | null = null;
   let note: string | null = null;

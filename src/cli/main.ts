@@ -12,6 +12,7 @@ import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
 import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 import { registerChainCommands } from './chain.js';
+import { profileFormatOf, writeProfile } from './profile.js';
 import { stdinBytes } from './stdin.js';
 
 function fail(message: string): never {
@@ -105,6 +106,8 @@ program
   .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
   .option('--mount <HOSTDIR:GUESTDIR>', 'local runs: show a host directory read-only in the guest (repeatable)', collect, [])
   .option('--cwd <dir>', 'local runs: the program\'s working directory (default /)')
+  .option('--profile <file>', 'write the gas profile (per function and call stack) to FILE')
+  .option('--profile-format <format>', 'profile format: speedscope (JSON, default) or folded')
   .option('--contract', 'contract mode: run with the contract ABI (implied by the options below)')
   .option('--db <K=V>', 'contract mode: a storage slot before the call (repeatable)', collect, [])
   .option('--read <K1,K2>', 'contract mode: storage keys given as DB_<KEY> environment variables', collect, [])
@@ -121,6 +124,7 @@ program
       return;
     }
     const bytes = readInput(elf);
+    profileFormatOf(flags, fail);
     for (const e of flags.env) if (!e.includes('=')) fail(`--env expects KEY=VALUE, got "${e}"`);
     const block: BlockContext = {
       number: flags.blockNumber ?? DEFAULT_BLOCK.number,
@@ -138,6 +142,7 @@ program
         gasLimit: flags.gas,
         block,
         trace: flags.trace ?? false,
+        profile: flags.profile !== undefined,
         configureKernel: mountsOf(flags),
         ...(flags.cache === false ? { cache: null } : {}),
       });
@@ -145,6 +150,7 @@ program
       if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
       fail(`internal error: ${(e as Error).message}`);
     }
+    writeProfile(flags, result.profile, elf, fail);
     if (flags.json) {
       process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
       process.exitCode = result.exitCode;

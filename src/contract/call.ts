@@ -15,6 +15,9 @@
  * why. No clock, randomness or other host state is read here: the same inputs give the same result.
  */
 import { keccak_256 } from '@noble/hashes/sha3';
+import { bytesToHex } from '@noble/hashes/utils';
+import { withRootGas } from '../machine/profile/tree.js';
+import { PSEUDO_STORAGE, type GasProfile } from '../machine/profile/types.js';
 import { ElfError, runElf } from '../machine/run.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunResult } from '../machine/types.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -111,6 +114,8 @@ export interface CallInput {
   trace?: boolean;
   /** The per-program cache (default: the process-wide one; null: none). Results are the same either way. */
   cache?: ProgramCache | null;
+  /** Attribute the gas to functions and call stacks (CallResult.profile). */
+  profile?: boolean;
 }
 
 export type StorageOp = { op: 'write'; key: string; value: Uint8Array } | { op: 'delete'; key: string };
@@ -166,10 +171,13 @@ export interface CallResult {
   syscalls: number;
   unknownSyscalls: string[];
   trace: string[];
+  /** Where the gas went, when CallInput.profile was set and the program ran. */
+  profile?: GasProfile;
 }
 
-export const TOPIC_STDOUT = '0x' + Buffer.from(keccak_256('QVM_CONTRACT_STDOUT')).toString('hex');
-export const TOPIC_STDERR = '0x' + Buffer.from(keccak_256('QVM_CONTRACT_STDERR')).toString('hex');
+// (no Buffer here: the engine also runs in browsers)
+export const TOPIC_STDOUT = '0x' + bytesToHex(keccak_256('QVM_CONTRACT_STDOUT'));
+export const TOPIC_STDERR = '0x' + bytesToHex(keccak_256('QVM_CONTRACT_STDERR'));
 
 /** The storage key a successful construct sets to "true" (reserved: a contract cannot write it). */
 export const INITIALIZED_KEY = 'QVM_INITIALIZED';
@@ -216,7 +224,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 function hex(b: Uint8Array): string {
-  return '0x' + Buffer.from(b).toString('hex');
+  return '0x' + bytesToHex(b);
 }
 
 class InputError extends Error {}
@@ -354,7 +362,10 @@ function execute(input: CallInput, deploy: boolean): CallResult {
   /** Gas of instructions completed after the program ended (the final unterminated line). */
   let lateGas = 0;
   const charge = (gas: number): void => {
-    if (running && kernel) kernel.gas += gas;
+    if (running && kernel) {
+      kernel.gas += gas;
+      kernel.gasExternal += gas;
+    }
     else lateGas += gas;
   };
   const onInstruction = (ins: Instruction): void => {
@@ -385,6 +396,7 @@ function execute(input: CallInput, deploy: boolean): CallResult {
     kernel = k;
     running = true;
     k.gas += prep.preGas;
+    k.gasExternal += prep.preGas;
     const sb = k.vfs.newSuperblock(RAMFS_MAGIC, true);
     const files = new Map<string, MemFile>();
     k.vfs.mount('/qvm/db', new ProviderDir(sb, { mode: 0o555 }, {
@@ -400,7 +412,9 @@ function execute(input: CallInput, deploy: boolean): CallResult {
         }
         const v = storage?.get(key);
         const bytes = v === undefined ? null : bytesOf(v);
-        k.gas += storageReadGas(bytes ? bytes.length : 0);
+        const readGas = storageReadGas(bytes ? bytes.length : 0);
+        k.gas += readGas;
+        k.gasExternal += readGas;
         if (!bytes) return null;
         let f = files.get(key);
         if (!f) files.set(key, (f = new MemFile(sb, { mode: 0o444 }, bytes)));
@@ -427,6 +441,7 @@ function execute(input: CallInput, deploy: boolean): CallResult {
       block: prep.block,
       limits,
       trace: input.trace ?? false,
+      profile: input.profile ?? false,
       configureKernel,
       ...(input.cache !== undefined ? { cache: input.cache } : {}),
     });
@@ -471,6 +486,8 @@ function execute(input: CallInput, deploy: boolean): CallResult {
     syscalls: run.syscalls,
     unknownSyscalls: run.unknownSyscalls,
     trace: run.trace,
+    // the gas of the final line (charged after the program ended) goes to the root's storage
+    ...(run.profile ? { profile: withRootGas(run.profile, PSEUDO_STORAGE, gasUsed - run.gasUsed, gasUsed) } : {}),
   };
   if (failure) {
     const excerpt = stderr.slice(0, STDERR_EXCERPT_BYTES);

@@ -109,6 +109,8 @@ export class Kernel {
   readonly tracePaths = new Map<number, string>();
   /** Gas charged by system calls so far (see gas.ts); layers above may add their own costs. */
   gas = 0;
+  /** The part of `gas` the layers above added for their own costs (contract storage); profiles show it apart. */
+  gasExternal = 0;
   /**
    * Called with every chunk of bytes kept in stdout (1) or stderr (2), in write order (the
    * contract layer parses its stdout protocol here, as the program writes).

@@ -14,6 +14,9 @@ import { defaultProgramCache, type ProgramEntry } from './program-cache.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunOptions, type RunResult } from './types.js';
 import { runThreads, type ThreadsEnd } from './threads.js';
 import { checkRiscvAbi, startRiscv } from './riscv64/start.js';
+import { functionSymbols } from '../elf/symbols.js';
+import { GasRecorder } from './profile/recorder.js';
+import type { GasProfile } from './profile/types.js';
 
 /** The block a local `qvm run` executes in unless told otherwise (documented in docs/determinism.md). */
 export const DEFAULT_BLOCK: BlockContext = {
@@ -27,7 +30,8 @@ export const DEFAULT_BLOCK: BlockContext = {
 export { ElfError };
 
 export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
-  const cache = opts.cache === undefined ? defaultProgramCache : opts.cache;
+  // a profiled run swaps the call/ret handlers of the instructions it decodes: it shares no decoded code
+  const cache = opts.profile === true ? null : opts.cache === undefined ? defaultProgramCache : opts.cache;
   if (cache === null) return runImage(parseChecked(bytes), bytes, opts, null);
   const entry = cache.get(bytes, () => {
     const elf = parseChecked(bytes);
@@ -72,7 +76,8 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
   });
   opts.configureKernel?.(kernel);
   try {
-    const end = img.machine === 'riscv64'
+    // (the gas profiler follows x86-64 calls and returns; riscv64 runs have no profile yet)
+    const end: ThreadsEnd & { profile?: GasProfile } = img.machine === 'riscv64'
       ? startRiscv(kernel, mem, img, bytes, opts.argv.map(enc), opts.env.map(enc), gasLimit, (load) => loadImageOrRefuse(load, limits))
       : startX86(kernel, mem, img, bytes, opts, gasLimit, limits, cached);
     return result(kernel, end);
@@ -81,9 +86,10 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
   }
 }
 
-function result(kernel: Kernel, end: ThreadsEnd): RunResult {
-  const { exitCode, signal, reason, instructions, gasUsed } = end;
+function result(kernel: Kernel, end: ThreadsEnd & { profile?: GasProfile }): RunResult {
+  const { exitCode, signal, reason, instructions, gasUsed, profile } = end;
   return {
+    ...(profile ? { profile } : {}),
     exitCode,
     signal,
     reason,
@@ -97,7 +103,7 @@ function result(kernel: Kernel, end: ThreadsEnd): RunResult {
   };
 }
 
-function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd {
+function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd & { profile?: GasProfile } {
   const load: LoadOptions = {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),
@@ -116,8 +122,10 @@ function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array,
   cpu.rip = loaded.entry;
   cpu.setReg64Number(RSP, loaded.stackPointer);
   if (cached !== null) cached.runs++;
+  const profiler = opts.profile === true ? new GasRecorder(kernel, mem, img, functionSymbols(bytes, img.loadBias), cpu) : null;
   // the threads of the program, scheduled deterministically (threads.ts)
-  return runThreads(kernel, cpu, gasLimit, cached?.code ?? null);
+  const end = runThreads(kernel, cpu, gasLimit, cached?.code ?? null, profiler);
+  return profiler ? { ...end, profile: profiler.finish(end.instructions, end.gasUsed) } : end;
 }
 
 /** A binary whose segments do not fit the limits is refused like any other unloadable ELF. */

@@ -21,6 +21,7 @@ import type { Memory } from '../mem/memory.js';
 import { Cpu, Stop, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
 import { Interpreter } from '../cpu/x86_64/interpreter.js';
 import type { SharedCode } from '../cpu/x86_64/code-cache.js';
+import type { Insn } from '../cpu/x86_64/insn.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
@@ -241,6 +242,14 @@ export class X86Thread implements ThreadContext, ThreadOps {
   }
 }
 
+/** Observers of a run (the gas profiler), called on slow paths only: decoding, thread switches. */
+export interface RunHooks {
+  /** A newly decoded instruction, before its first execution. */
+  decoded(insn: Insn): void;
+  /** `cpu`'s thread runs from now on (its icount is the run's count at the switch). */
+  switched(cpu: Cpu): void;
+}
+
 export interface ThreadsEnd {
   exitCode: number;
   signal: number | null;
@@ -268,12 +277,13 @@ function trapOf(sig: number, code: number): { trapno: number; err: number } {
 /**
  * Run the program's threads until it exits, is killed, deadlocks or runs out of gas. `main` is the
  * main thread's Cpu, ready at the entry point. `code`: the decoded code the program's earlier runs
- * left (the per-program cache), or null.
+ * left (the per-program cache), or null. `hooks` observe the run (profiler).
  */
-export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: SharedCode | null = null): ThreadsEnd {
+export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: SharedCode | null = null, hooks: RunHooks | null = null): ThreadsEnd {
   const mem = main.mem;
   const m: MachineState = { kernel, mem, cur: main };
   const interp = new Interpreter(main, code);
+  if (hooks) interp.onDecode = (insn) => hooks.decoded(insn);
   const sched = kernel.sched;
   sched.retired = () => m.cur.icount;
   let cpu = main;
@@ -307,6 +317,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: Sh
         m.cur = c;
         interp.cpu = c;
         th = next;
+        hooks?.switched(c);
       }
       quantumEnd = cpu.icount + QUANTUM;
     }

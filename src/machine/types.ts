@@ -4,6 +4,7 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import type { ProgramCache } from './program-cache.js';
+import type { GasProfile } from './profile/types.js';
 
 // The kernel receives these values; their types live with it (the kernel knows nothing above it).
 export type { BlockContext, Limits } from '../kernel/types.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** Record one line per system call. */
   trace?: boolean;
+  /** Attribute the gas to functions and call stacks (RunResult.profile; see profile/recorder.ts). */
+  profile?: boolean;
   /**
    * Called once with the run's kernel before the program starts: the extension point for the
    * layers above (the contract layer mounts /qvm/db, listens to stdout via `kernel.onOutput` and
@@ -61,4 +64,6 @@ export interface RunResult {
   /** Names (or numbers) of system calls answered ENOSYS, in first-seen order. */
   unknownSyscalls: string[];
   trace: string[];
+  /** Where the gas went, when RunOptions.profile was set. */
+  profile?: GasProfile;
 }

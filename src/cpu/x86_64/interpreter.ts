@@ -66,6 +66,12 @@ export class Interpreter {
     }
   }
 
+  /**
+   * Called with each newly decoded instruction before it first runs (a profiler replaces the
+   * handlers it watches). Only the decoder's slow path looks at it.
+   */
+  onDecode: ((insn: Insn) => void) | null = null;
+
   /** Blocks compiled so far (statistics, tests). */
   blocksCompiled = 0;
   /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
@@ -124,6 +130,7 @@ export class Interpreter {
     if (insn === undefined) {
       insn = decode(mem, addr);
       insn.term = isTerminator(insn);
+      if (this.onDecode !== null) this.onDecode(insn);
       // an instruction straddling into the next page must be invalidated by writes there too
       const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);
       if (endPn !== pn) {
