@@ -237,10 +237,12 @@ export async function devnet(flags: { port: number; l1Port: number; deploy: stri
     const client = new InboxClient(sender(anvil.url, DEV_KEY_0), d.inbox);
     await client.deposit(10n ** 20n);
     const deployed: string[] = [];
+    let example = '<contract>';
     for (const spec of flags.deploy) {
       const [path, ...args] = spec.split(',');
       const r = await client.deploy(readFile(path!), args);
       deployed.push(`${path} at ${r.contractAddress}`);
+      example = r.contractAddress;
     }
     process.stdout.write([
       '', '  QVM L2 devnet', '',
@@ -250,9 +252,9 @@ export async function devnet(flags: { port: number; l1Port: number; deploy: stri
       `Account 0 (${devAccounts(1)[0]!.address}) deposited 100 ETH to L2.`,
       '', 'Try:',
       `  npx qvm l2 status --rpc ${fol.url}`,
-      `  npx qvm call <contract> <args…> --l1 ${anvil.url} --inbox ${d.inbox}      # through L1`,
-      `  npx qvm call <contract> <args…> --rpc ${seq.url}                          # through the sequencer`,
-      `  npx qvm query <contract> --rpc ${fol.url}`,
+      `  npx qvm call ${example} <args…> --l1 ${anvil.url} --inbox ${d.inbox}   # through L1`,
+      `  npx qvm call ${example} <args…> --rpc ${seq.url}   # through the sequencer`,
+      `  npx qvm query ${example} --rpc ${fol.url}`,
       '', 'Ctrl-C stops everything.', '',
     ].join('\n'));
   } catch (e) {
