@@ -3,7 +3,7 @@
 # envelopes, JSON-RPC), hostile contracts on a node, kill -9 crash safety, and load. Prints one
 # line per campaign and ends with "N passed, M failed"; figures go to docs/reliability.md.
 #
-#   scripts/reliability.sh [--quick] [--seed N] [--only NAME[,NAME…]] [--json FILE]
+#   scripts/reliability.sh [--quick] [--seed N] [--only NAME[,NAME…]] [--size N] [--json FILE]
 #
 # --quick is the ≤ 10-minute version (fewer iterations, the same checks). Every campaign is
 # seeded (default seed 1) and replays exactly from its seed. Needs what npm test needs.

@@ -7,6 +7,8 @@ export interface CampaignOptions {
   /** The ≤ 10-minute variant: fewer iterations, same checks. */
   quick: boolean;
   seed: number;
+  /** Iterations instead of the campaign's default (`--size N`), for campaigns that take one. */
+  size?: number;
   /** Progress lines (stderr). */
   log: (line: string) => void;
 }

@@ -41,7 +41,7 @@ export const crash: Campaign = {
   name: 'crash-kill9',
   what: 'kill -9 of a node at random points under 4 clients; acknowledged transactions, duplicates, integrity, replay',
   async run(opts: CampaignOptions) {
-    const rounds = opts.quick ? 10 : 200;
+    const rounds = opts.size ?? (opts.quick ? 10 : 200);
     const t = new Tally();
     const token = example('token-c'), registry = example('registry-c');
     if (!token || !registry) { t.fail('examples not built: run bash test/setup.sh'); return t.result([]); }

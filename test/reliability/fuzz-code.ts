@@ -48,7 +48,7 @@ export const fuzzCode: Campaign = {
   name: 'fuzz-code',
   what: 'random x86-64 instruction streams (and random system calls) at the entry point',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 5_000 : 100_000;
+    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
     const t = new Tally();
     const original = readFileSync(join(BUILD, 'hello.musl.O2'));
     const img = parseElf(original);

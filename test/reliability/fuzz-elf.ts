@@ -78,7 +78,7 @@ export const fuzzElf: Campaign = {
   name: 'fuzz-elf',
   what: 'ELF header and program header mutants of musl, glibc, Rust and Go binaries',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 5_000 : 100_000;
+    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
     const t = new Tally();
     const originals = SOURCES.map((n) => join(BUILD, n)).filter((p) => existsSync(p)).map((p) => readFileSync(p));
     if (originals.length === 0) {

@@ -95,7 +95,7 @@ export const fuzzEnvelope: Campaign = {
   name: 'fuzz-envelope',
   what: 'RLP and byte mutants of signed transactions carrying QVM envelopes (decodeTx, decodeEnvelope)',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 10_000 : 100_000;
+    const total = opts.size ?? (opts.quick ? 10_000 : 100_000);
     const t = new Tally();
     const base = await fuzzEnvelopeSeeds();
     const r = new Rng(opts.seed);

@@ -141,7 +141,7 @@ export const fuzzProtocol: Campaign = {
   name: 'fuzz-protocol',
   what: 'stdout protocol mutants, streamed in random splits, against a line-by-line reading of the rules',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 10_000 : 100_000;
+    const total = opts.size ?? (opts.quick ? 10_000 : 100_000);
     const t = new Tally();
     const r = new Rng(opts.seed);
     for (let k = 0; k < total; k++) {

@@ -124,7 +124,7 @@ export const fuzzRpc: Campaign = {
   name: 'fuzz-rpc',
   what: 'malformed and adversarial JSON-RPC requests and batches against a node',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 5_000 : 100_000;
+    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
     const t = new Tally();
     const node = await startNode(['--in-memory']);
     const latencies: number[] = [];

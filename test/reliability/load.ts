@@ -35,8 +35,8 @@ export const load: Campaign = {
   name: 'load',
   what: 'transactions through one node (batches of 16 from 4 clients); RSS, database size and latency per phase',
   async run(opts: CampaignOptions) {
-    const total = opts.quick ? 5_000 : 100_000;
-    const phase = opts.quick ? 1_000 : 10_000;
+    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
+    const phase = total >= 50_000 ? 10_000 : total / 5;
     const t = new Tally();
     const token = example('token-c');
     if (!token) { t.fail('token-c not built: run bash test/setup.sh'); return t.result([]); }

@@ -4,11 +4,12 @@
  * docs/reliability.md. Runs only when started with --run (node --test loads every file under
  * dist/test/, and this one must do nothing there).
  *
- *   node dist/test/reliability/main.js --run [--quick] [--seed N] [--only a,b] [--json FILE]
+ *   node dist/test/reliability/main.js --run [--quick] [--seed N] [--only a,b] [--size N] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import type { Campaign, CampaignResult } from './campaign.js';
 import { crash } from './crash.js';
+import { crashL2 } from './crash-l2.js';
 import { fuzzCode } from './fuzz-code.js';
 import { fuzzElf } from './fuzz-elf.js';
 import { fuzzEnvelope } from './fuzz-envelope.js';
@@ -17,7 +18,7 @@ import { fuzzRpc } from './fuzz-rpc.js';
 import { hostile } from './hostile.js';
 import { load } from './load.js';
 
-export const CAMPAIGNS: Campaign[] = [fuzzElf, fuzzCode, fuzzProtocol, fuzzEnvelope, fuzzRpc, hostile, crash, load];
+export const CAMPAIGNS: Campaign[] = [fuzzElf, fuzzCode, fuzzProtocol, fuzzEnvelope, fuzzRpc, hostile, crash, crashL2, load];
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -29,6 +30,11 @@ async function main(): Promise<number> {
   const seed = Number(argValue('--seed') ?? 1);
   const only = argValue('--only')?.split(',');
   const jsonOut = argValue('--json');
+  const size = argValue('--size') === undefined ? undefined : Number(argValue('--size'));
+  if (size !== undefined && !(Number.isSafeInteger(size) && size > 0)) {
+    console.error('reliability: --size must be a positive integer');
+    return 2;
+  }
   const chosen = CAMPAIGNS.filter((c) => !only || only.includes(c.name));
   if (only) for (const n of only) if (!CAMPAIGNS.some((c) => c.name === n)) {
     console.error(`reliability: unknown campaign ${n} (known: ${CAMPAIGNS.map((c) => c.name).join(', ')})`);
@@ -40,7 +46,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     let res: CampaignResult;
     try {
-      res = await c.run({ quick, seed, log: (line) => console.error(`  ${line}`) });
+      res = await c.run({ quick, seed, ...(size !== undefined ? { size } : {}), log: (line) => console.error(`  ${line}`) });
     } catch (e) {
       res = { ok: false, figures: [], notes: [`campaign threw: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`] };
     }
