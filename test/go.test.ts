@@ -34,13 +34,23 @@ function native(path: string): { stdout: Buffer; stderr: Buffer; status: number 
 }
 
 const deterministic = new Set(['goroutines', 'syncmutex', 'selecttime', 'preempt', 'register']);
+/**
+ * Programs whose native output depends on the host's real time (preempt: whether the runtime's
+ * preemption reached both spinners within 30 ms; selecttime: timer order). On a loaded host the
+ * native reference itself can come out the other way, so it gets three tries; QVM's output is
+ * fixed (virtual time) and is compared with each.
+ */
+const REAL_TIME = new Set(['preempt', 'selecttime']);
 const results = new Map<string, RunResult>();
 
 for (const name of programs) {
   test(`go ${name}: same output as native`, () => {
     const path = join(GO_BUILD, name);
-    const n = native(path);
     const r = qvm(path);
+    let n = native(path);
+    for (let tries = 1; REAL_TIME.has(name) && tries < 3 && (Buffer.compare(n.stdout, Buffer.from(r.stdout)) !== 0 || n.status !== r.exitCode); tries++) {
+      n = native(path);
+    }
     results.set(name, r);
     const problems: string[] = [];
     const out = firstDifference('stdout', n.stdout, r.stdout);

@@ -97,6 +97,18 @@ function body(r: Rng, known: Hex[], raws: Uint8Array[]): string | Uint8Array {
   return JSON.stringify(request(r, known, raws));
 }
 
+/** Short description of a request body for a report: its methods, or its first bytes. */
+function summary(b: string | Uint8Array): string {
+  const text = typeof b === 'string' ? b : Buffer.from(b).toString('latin1');
+  try {
+    const j = JSON.parse(text) as unknown;
+    const one = (x: unknown): string => (typeof x === 'object' && x !== null ? JSON.stringify(x).slice(0, 160) : String(x));
+    return Array.isArray(j) ? `batch of ${j.length}: ${j.slice(0, 3).map(one).join(' ')}` : one(j);
+  } catch {
+    return JSON.stringify(text.slice(0, 120));
+  }
+}
+
 /** Whether a parsed answer is a well-formed JSON-RPC response (or batch of them); internal errors counted. */
 function check(x: unknown, t: Tally): string | null {
   const one = (o: unknown): string | null => {
@@ -137,21 +149,21 @@ export const fuzzRpc: Campaign = {
       }
       const { fuzzEnvelopeSeeds } = await import('./fuzz-envelope.js');
       const raws = await fuzzEnvelopeSeeds();
-      const r = new Rng(opts.seed);
-      const bodies: Array<string | Uint8Array> = [];
       let next = 0;
       const worker = async (): Promise<void> => {
         for (;;) {
           const i = next++;
           if (i >= total) return;
-          const b = bodies[i] ?? body(r, known, raws);
+          // each request from its own seed: replayable whatever order the workers take them in
+          const ri = new Rng((opts.seed * 1_000_003 + i * 7919) >>> 0);
+          const b = body(ri, known, raws);
           const started = performance.now();
-          let status = 0, text = '';
+          let status = 0, text = '', method = 'POST';
           try {
-            const method = r.bool(0.02) ? r.pick(['GET', 'PUT', 'DELETE']) : 'POST';
+            method = ri.bool(0.02) ? ri.pick(['GET', 'PUT', 'DELETE']) : 'POST';
             const res = await fetch(node.url, {
               method,
-              headers: { 'content-type': r.bool(0.97) ? 'application/json' : 'text/plain' },
+              headers: { 'content-type': ri.bool(0.97) ? 'application/json' : 'text/plain' },
               body: method === 'GET' ? undefined : typeof b === 'string' ? b : new Blob([Uint8Array.from(b).buffer as ArrayBuffer]),
               signal: AbortSignal.timeout(HANG_MS),
             });
@@ -159,20 +171,21 @@ export const fuzzRpc: Campaign = {
             text = await res.text();
           } catch (e) {
             const ms = performance.now() - started;
-            if (ms >= HANG_MS - 100) { t.add('hangs'); t.fail(`request ${i} hung (${Math.round(ms)} ms): ${String(b).slice(0, 200)}`); }
-            else if (node.proc.exitCode !== null || node.proc.signalCode !== null) { t.add('node crashes'); t.fail(`node died at request ${i}: ${String(b).slice(0, 200)}\n${node.output().slice(-500)}`); return; }
+            if (ms >= HANG_MS - 100) { t.add('hangs'); t.fail(`request ${i} hung (${Math.round(ms)} ms): ${summary(b)}`); }
+            else if (node.proc.exitCode !== null || node.proc.signalCode !== null) { t.add('node crashes'); t.fail(`node died at request ${i}: ${summary(b)} ${node.output().slice(-300)}`); return; }
             else { t.add('connection errors'); t.fail(`request ${i}: ${(e as Error).message}`); }
             continue;
           }
           latencies.push(performance.now() - started);
           t.add('requests');
-          if (status >= 500) { t.fail(`request ${i}: HTTP ${status} ${text.slice(0, 200)} for ${String(b).slice(0, 200)}`); continue; }
+          if (status >= 500) { t.fail(`request ${i}: HTTP ${status} ${text.slice(0, 200)} for ${summary(b)}`); continue; }
           if (status >= 400) { t.add('http 4xx'); continue; }
+          if (method !== 'POST') { t.add('other http methods'); continue; } // GET serves the explorer page
           if (text.length === 0) { t.add('no reply (notifications)'); continue; }
           let parsed: unknown;
           try { parsed = JSON.parse(text); } catch { t.fail(`request ${i}: answer is not JSON: ${text.slice(0, 200)}`); continue; }
           const why = check(parsed, t);
-          if (why) t.fail(`request ${i}: ${why} for ${(typeof b === 'string' ? b : Buffer.from(b).toString('latin1')).slice(0, 300)}`);
+          if (why) t.fail(`request ${i}: ${why} for ${summary(b)}`);
           if ((i + 1) % 20_000 === 0) opts.log(`fuzz-rpc: ${i + 1}/${total}`);
         }
       };
