@@ -11,7 +11,11 @@ import type { MethodTable, RpcHost } from './rpc-table.js';
 
 /** eth_maxPriorityFeePerGas and the default tip of eth_sendTransaction: 1 gwei, as anvil. */
 export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
-const MAX_MINE = 10_000;
+/**
+ * Blocks one anvil_mine may mine: each is a committed block (a few ms), and the node answers
+ * nothing else meanwhile, so a larger count is refused rather than stalling the node for minutes.
+ */
+const MAX_MINE = 1_000;
 
 /** The key of an unlocked account, null for an impersonated one; throws for any other. */
 function signer(host: RpcHost, from: Hex): Hex | null {
@@ -154,7 +158,16 @@ export const devMethods: MethodTable = {
   eth_signTransaction: signTransaction,
   eth_sign: (params, host) => signMessage(keyOf(host, param(params, 0, 'address')), hexBytes(param(params, 1, 'message'), 'message')),
   personal_sign: (params, host) => signMessage(keyOf(host, param(params, 1, 'address')), hexBytes(param(params, 0, 'message'), 'message')),
-  eth_signTypedData_v4: (params, host) => signTypedData(keyOf(host, param(params, 0, 'address')), typedData(param(params, 1, 'typed data'))),
+  eth_signTypedData_v4: (params, host) => {
+    const key = keyOf(host, param(params, 0, 'address'));
+    const typed = typedData(param(params, 1, 'typed data'));
+    try {
+      return signTypedData(key, typed);
+    } catch (e) {
+      // viem validates the structure (types, primaryType, domain, values) while hashing
+      throw invalid(`invalid typed data: ${(e as Error).message.split('\n')[0]}`);
+    }
+  },
 
   anvil_impersonateAccount: impersonate,
   hardhat_impersonateAccount: impersonate,
