@@ -15,7 +15,7 @@ export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
  * Blocks one anvil_mine may mine: each is a committed block (a few ms), and the node answers
  * nothing else meanwhile, so a larger count is refused rather than stalling the node for minutes.
  */
-const MAX_MINE = 1_000;
+const MAX_MINE = 100;
 
 /** The key of an unlocked account, null for an impersonated one; throws for any other. */
 function signer(host: RpcHost, from: Hex): Hex | null {
