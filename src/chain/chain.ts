@@ -642,15 +642,8 @@ export class Chain {
    * Runs the VM part of a transaction without changing state: a transfer, deploy or call.
    * `nonce` is the sender's nonce before the transaction (for the contract address).
    */
-  private run(
-    input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
-    nonce: bigint,
-    vmGas: number,
-    ctx: RunContext,
-    view: StateReader = this,
-    createAt?: Hex,
-  ): RunOutcome {
-    const p = this.plan(input, nonce, vmGas, ctx, view, createAt);
+  private run(...args: Parameters<Chain['plan']>): RunOutcome {
+    const p = this.plan(...args);
     return 'done' in p ? p.done : p.finish(runJob(p.job));
   }
 
