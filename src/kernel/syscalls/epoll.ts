@@ -31,7 +31,6 @@ const EPOLLERR = 0x8;
 const EPOLLHUP = 0x10;
 const EPOLLRDNORM = 0x40;
 const EPOLLWRNORM = 0x100;
-const EPOLLRDHUP = 0x2000;
 const EPOLLEXCLUSIVE = 1 << 28;
 const EPOLLWAKEUP = 1 << 29;
 const EPOLLONESHOT = 1 << 30;
@@ -115,10 +114,11 @@ class PipeEnd extends FifoNode implements Pollable {
     this.pipe.gen++;
   }
 
+  /** As Linux's pipe_poll: EPOLLRDHUP is a socket event; a write end without readers adds EPOLLERR to EPOLLOUT. */
   readiness(): number {
     const p = this.pipe;
-    if (this.isRead) return (p.length > 0 ? EPOLLIN | EPOLLRDNORM : 0) | (p.writers === 0 ? EPOLLHUP | EPOLLRDHUP : 0);
-    return p.readers === 0 ? EPOLLERR : p.length < PIPE_CAPACITY ? EPOLLOUT | EPOLLWRNORM : 0;
+    if (this.isRead) return (p.length > 0 ? EPOLLIN | EPOLLRDNORM : 0) | (p.writers === 0 ? EPOLLHUP : 0);
+    return (p.length < PIPE_CAPACITY ? EPOLLOUT | EPOLLWRNORM : 0) | (p.readers === 0 ? EPOLLERR : 0);
   }
 
   generation(): number {
@@ -214,10 +214,14 @@ function generationOf(it: Interest): number {
   return pollableOf(it.file)?.generation() ?? 0;
 }
 
+/** Linux drops a registration when its open file description closes: when no descriptor refers to it any more. */
+function registered(it: Interest): boolean {
+  return it.file.refs > 0;
+}
+
 /** The events an interest reports now (0 if none). */
-function reportable(k: Kernel, it: Interest): number {
-  if (it.disabled) return 0;
-  if (k.fds.entry(it.fd)?.file !== it.file) return 0; // closed or replaced: Linux drops it with the file
+function reportable(it: Interest): number {
+  if (it.disabled || !registered(it)) return 0;
   const ev = levelOf(it) & (it.events | EPOLLERR | EPOLLHUP);
   if (ev === 0) return 0;
   if (it.events & EPOLLET && generationOf(it) === it.seen) return 0;
@@ -319,18 +323,24 @@ function epollWait(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what:
   checkWritable(s.mem, addr, Math.min(max, 1) * 12);
   const k = s.k;
   const out: Array<[number, bigint]> = [];
+  const reported: Interest[] = [];
   for (const it of ep.interests) {
     if (out.length >= max) break;
-    const ev = reportable(k, it);
+    const ev = reportable(it);
     if (ev === 0) continue;
     out.push([ev, it.data]);
+    reported.push(it);
     if (it.events & EPOLLET) it.seen = generationOf(it);
     if (it.events & EPOLLONESHOT) it.disabled = true;
   }
-  // drop interests whose descriptor was closed
+  // Reported interests go to the back, as Linux re-queues level-triggered ones at the tail of its
+  // ready list: with more ready than maxevents, successive waits take turns (none starves).
+  if (reported.length > 0 && out.length >= max) {
+    const rest = ep.interests.filter((it) => !reported.includes(it));
+    ep.interests.splice(0, ep.interests.length, ...rest, ...reported);
+  }
   for (let i = ep.interests.length - 1; i >= 0; i--) {
-    const it = ep.interests[i]!;
-    if (k.fds.entry(it.fd)?.file !== it.file) ep.interests.splice(i, 1);
+    if (!registered(ep.interests[i]!)) ep.interests.splice(i, 1);
   }
   if (out.length > 0) {
     const w = new StructWriter(out.length * 12);
@@ -349,7 +359,7 @@ function epollWait(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what:
     deadline: timeoutNs === null ? null : Math.min(Number.MAX_SAFE_INTEGER, now + Number(timeoutNs)),
     onTimeout: 0n,
     restartable: false,
-    ready: () => ep.interests.some((it) => reportable(k, it) !== 0),
+    ready: () => ep.interests.some((it) => reportable(it) !== 0),
   });
   return 0;
 }

@@ -21,6 +21,7 @@
  *    scheduler ends the run with reason "deadlock".
  */
 import {
+  MAIN_TID,
   MINSIGSTKSZ,
   NSIG,
   PID,
@@ -132,9 +133,13 @@ export function sendToThread(k: Kernel, th: KThread, sig: number, info: SigInfo)
 export function sendToProcess(k: Kernel, sig: number, info: SigInfo): void {
   if (sig === 0) return;
   const st = k.signals;
-  if (ignoredBy(k, sig)) return;
+  // Linux's sig_ignored() asks the thread-group leader: a signal it blocks is kept, since the
+  // action may change before it is unblocked
+  const leader = k.sched.byId(MAIN_TID);
+  if (ignoredBy(k, sig) && !(leader && leader.sigmask & bit(sig))) return;
   if (!(st.pending & bit(sig))) st.pendingInfo.set(sig, info);
   st.pending |= bit(sig);
+  if (ignoredBy(k, sig)) return; // kept for later, but it wakes nobody now
   for (const th of k.sched.threads) {
     if (th.state === 'exited' || th.sigmask & bit(sig) & ~UNBLOCKABLE) continue;
     interrupt(k, th, sig);

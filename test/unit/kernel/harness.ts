@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import { Kernel } from '../../../src/kernel/kernel.js';
 import { syscallNumber } from '../../../src/kernel/arch/index.js';
-import type { ThreadContext } from '../../../src/kernel/types.js';
+import type { KThread } from '../../../src/kernel/thread.js';
+import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../../src/kernel/types.js';
 import { DEFAULT_LIMITS, type BlockContext, type Limits } from '../../../src/machine/types.js';
 
 /** errno values (asm-generic/errno-base.h, errno.h); the kernel returns them negated. */
@@ -34,15 +35,32 @@ export function block(prev = 0x11, tx = 0x22, timestamp = 1_700_000_000n): Block
   };
 }
 
+/** Instructions retired by all threads of one run (1 ns each): what the test advances by hand. */
+export interface Clock {
+  instructions: number;
+}
+
+/**
+ * A thread context without ThreadOps, as the kernel sees a machine that runs one thread and no
+ * signal handlers (sleeps then skip virtual time at once instead of blocking).
+ */
 export class FakeThread implements ThreadContext {
-  /** Instructions retired (1 ns each). */
-  instructions = 0;
   fs = 0;
   gs = 0;
   kernel: Kernel | null = null;
-  constructor(readonly mem: Memory) {}
+  constructor(
+    readonly mem: Memory,
+    readonly clock: Clock = { instructions: 0 },
+  ) {}
+  /** Instructions retired (1 ns each). */
+  get instructions(): number {
+    return this.clock.instructions;
+  }
+  set instructions(n: number) {
+    this.clock.instructions = n;
+  }
   virtualNanos(): number {
-    return this.instructions + (this.kernel?.sleptNanos ?? 0);
+    return this.clock.instructions + (this.kernel?.sleptNanos ?? 0);
   }
   setThreadPointer(addr: number): void {
     this.fs = addr;
@@ -58,14 +76,54 @@ export class FakeThread implements ThreadContext {
   }
 }
 
+/**
+ * A thread context with the operations threads and signals need, as the x86-64 machine has them:
+ * it records every signal frame the kernel asks for instead of writing one, and sigreturn
+ * restores the mask saved in the last one.
+ */
+export class OpsThread extends FakeThread implements ThreadOps {
+  /** The stack pointer sigaltstack sees. */
+  sp = 0x7fff_0000;
+  /** The result register as the kernel set it before entering a handler. */
+  result: bigint | null = null;
+  /** Signal frames pushed, oldest first (the last one is the handler that runs). */
+  readonly frames: SignalDelivery[] = [];
+  cloneThread(): OpsThread {
+    const t = new OpsThread(this.mem, this.clock);
+    t.kernel = this.kernel;
+    return t;
+  }
+  setResult(v: bigint): void {
+    this.result = v;
+  }
+  stackPointer(): number {
+    return this.sp;
+  }
+  enterSignal(d: SignalDelivery): void {
+    this.frames.push(d);
+  }
+  sigreturn(): SigReturn {
+    const d = this.frames.pop();
+    assert.ok(d, 'rt_sigreturn without a frame');
+    return { result: this.result ?? 0n, mask: d.savedMask, altstack: d.altstack };
+  }
+}
+
 export interface Setup {
   k: Kernel;
+  /** The main thread (an OpsThread with `threaded`). */
   t: FakeThread;
   mem: Memory;
   /** Call by name with number/bigint args. */
   sys(name: string, ...args: Array<number | bigint>): bigint;
   /** Put a NUL-terminated string at an address in the scratch area, return the address. */
   str(s: string, at?: number): number;
+  /** A system call made by another thread (see `spawn`). */
+  sysAs(thread: FakeThread, name: string, ...args: Array<number | bigint>): bigint;
+  /** The main thread's record (tid 1000). */
+  main(): KThread;
+  /** A new thread sharing the run's clock, as clone makes it (needs `threaded`); its context and record. */
+  spawn(): { t: OpsThread; th: KThread };
 }
 
 export interface SetupOptions {
@@ -74,6 +132,8 @@ export interface SetupOptions {
   prev?: number;
   tx?: number;
   trace?: boolean;
+  /** The main thread has ThreadOps (signal frames, clone, blocking sleeps). */
+  threaded?: boolean;
 }
 
 /** The six raw argument registers of a call: unsigned 64-bit, missing ones zero. */
@@ -92,7 +152,7 @@ export function x86Number(name: string): number {
 export function setup(opts: SetupOptions = {}): Setup {
   const mem = new Memory({ maxResidentBytes: 64 << 20, maxMappedBytes: 4 * 2 ** 30 });
   mem.map(SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE, 'scratch');
-  const t = new FakeThread(mem);
+  const t = opts.threaded ? new OpsThread(mem) : new FakeThread(mem);
   const k = new Kernel({
     mem,
     arch: 'x86_64',
@@ -104,12 +164,21 @@ export function setup(opts: SetupOptions = {}): Setup {
     trace: opts.trace,
   });
   t.kernel = k;
+  k.sched.retired = () => t.clock.instructions;
   let strCursor = SCRATCH + SCRATCH_LEN - 64 * 1024;
   return {
     k,
     t,
     mem,
     sys: (name, ...args) => k.syscall(x86Number(name), rawArgs(args), t),
+    sysAs: (thread, name, ...args) => k.syscall(x86Number(name), rawArgs(args), thread),
+    main: () => k.thread(t), // the first context the kernel sees is the main thread
+    spawn() {
+      assert.ok(t instanceof OpsThread, 'spawn needs setup({ threaded: true })');
+      k.thread(t);
+      const c = t.cloneThread();
+      return { t: c, th: k.sched.add(c) };
+    },
     str(s, at) {
       const addr = at ?? strCursor;
       const bytes = new TextEncoder().encode(s + '\0');
