@@ -13,7 +13,7 @@ import {
   plainLines,
   ProtocolParser,
   isValidKey,
-} from '../src/contract/protocol.js';
+} from '../../../src/contract/protocol.js';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 const dec = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
@@ -158,7 +158,7 @@ describe('protocol: streaming', () => {
   });
 
   it('an instruction callback may reject an instruction with a ProtocolError', async () => {
-    const { ProtocolError } = await import('../src/contract/protocol.js');
+    const { ProtocolError } = await import('../../../src/contract/protocol.js');
     const p = new ProtocolParser((i) => {
       if (i.op === 'write' && i.key === 'NO') throw new ProtocolError(i.line, 'key NO is reserved');
     });
