@@ -86,7 +86,11 @@ export function mutateTx(raw: Uint8Array, r: Rng): Uint8Array {
   const op = r.int(4);
   if (op === 0) for (let f = 1 + r.int(4); f > 0; f--) b[r.int(b.length)] = r.u32() & 0xff;
   else if (op === 1) b = b.slice(0, r.int(b.length));
-  else if (op === 2) { const at = r.int(b.length); b = Uint8Array.from([...b.subarray(0, at), r.pick([0xb8, 0xb9, 0xbf, 0xf8, 0xff, 0xc0, 0x80]), ...r.bytes(r.int(9)), ...b.subarray(at)]); }
+  else if (op === 2) {
+    const at = r.int(b.length);
+    const prefix = r.pick([0xb8, 0xb9, 0xbf, 0xf8, 0xff, 0xc0, 0x80]);
+    b = Uint8Array.from([...b.subarray(0, at), prefix, ...r.bytes(r.int(9)), ...b.subarray(at)]);
+  }
   else b = Uint8Array.from([...b, ...r.bytes(1 + r.int(16))]);
   return b;
 }

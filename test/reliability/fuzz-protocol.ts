@@ -117,13 +117,12 @@ export function mutantOutput(r: Rng): Uint8Array {
     else if (k < 8) lines.push(`OUT=${value(r)}`);
     else lines.push(r.pick(['hello', 'DB', 'DBW', 'dbw=A=1', 'OUT', ' OUT=x', 'DBX=1', '']));
   }
-  let text = lines.join(r.bool(0.9) ? '\n' : '\r\n') + (r.bool(0.7) ? '\n' : '');
+  const text = lines.join(r.bool(0.9) ? '\n' : '\r\n') + (r.bool(0.7) ? '\n' : '');
   let bytes = Uint8Array.from(Buffer.from(text, r.bool(0.9) ? 'utf8' : 'latin1'));
   if (r.bool(0.3) && bytes.length > 0) {
     bytes = Uint8Array.from(bytes);
     for (let f = 1 + r.int(3); f > 0; f--) bytes[r.int(bytes.length)] = r.pick([0x0a, 0x3d, 0x2c, 0x00, r.u32() & 0xff]);
   }
-  text = '';
   return bytes;
 }
 

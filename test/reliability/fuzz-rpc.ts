@@ -158,7 +158,7 @@ export const fuzzRpc: Campaign = {
           const ri = new Rng((opts.seed * 1_000_003 + i * 7919) >>> 0);
           const b = body(ri, known, raws);
           const started = performance.now();
-          let status = 0, text = '', method = 'POST';
+          let status: number, text: string, method: string;
           try {
             method = ri.bool(0.02) ? ri.pick(['GET', 'PUT', 'DELETE']) : 'POST';
             const res = await fetch(node.url, {

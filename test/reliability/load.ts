@@ -86,7 +86,11 @@ export const load: Campaign = {
           sent += n;
           if (sent % phase < BATCH && sent >= phase * (phases.length + 1)) {
             const secs = (performance.now() - phaseStart) / 1000;
-            phases.push({ done: sent - (sent % phase), rssMiB: rssMiB(node.proc.pid!), dbMiB: dirMiB(dir), p50ms: Math.round(percentile(phaseLat, 50)), p99ms: Math.round(percentile(phaseLat, 99)), txPerSec: Math.round(phase / secs) });
+            phases.push({
+              done: sent - (sent % phase), rssMiB: rssMiB(node.proc.pid!), dbMiB: dirMiB(dir),
+              p50ms: Math.round(percentile(phaseLat, 50)), p99ms: Math.round(percentile(phaseLat, 99)),
+              txPerSec: Math.round(phase / secs),
+            });
             opts.log(`load: ${JSON.stringify(phases.at(-1))}`);
             phaseLat = [];
             phaseStart = performance.now();

@@ -195,7 +195,7 @@ function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
     case 3: // DB
       switch (reg) {
         case 0: { // FILD m32int
-          const ctx = x.begin();
+          x.begin();
           f80FromI32(mem.read32s(addr), A);
           x.push(A);
           x.end();
