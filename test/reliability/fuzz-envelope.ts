@@ -9,7 +9,7 @@
 import { fromRlp, toRlp, type Hex as ViemHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { decodeEnvelope, decodeTx, encodeCall, encodeDeploy, EnvelopeError, TxError, DEV_KEY_0 } from '../../src/chain/index.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 type Rlp = Uint8Array | Rlp[];
@@ -95,12 +95,11 @@ export function mutateTx(raw: Uint8Array, r: Rng): Uint8Array {
   return b;
 }
 
-export const fuzzEnvelope: Campaign = {
-  name: 'fuzz-envelope',
-  what: 'RLP and byte mutants of signed transactions carrying QVM envelopes (decodeTx, decodeEnvelope)',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 10_000 : 100_000);
-    const t = new Tally();
+export const fuzzEnvelope = campaign(
+  'fuzz-envelope',
+  'RLP and byte mutants of signed transactions carrying QVM envelopes (decodeTx, decodeEnvelope)',
+  { quick: 10_000, full: 100_000 },
+  async (t, total, opts) => {
     const base = await fuzzEnvelopeSeeds();
     const r = new Rng(opts.seed);
     for (let k = 0; k < total; k++) {
@@ -127,4 +126,4 @@ export const fuzzEnvelope: Campaign = {
     }
     return t.result(['runs', 'tx refused', 'tx accepted', 'envelope refused', 'envelope accepted', 'crashes']);
   },
-};
+);
