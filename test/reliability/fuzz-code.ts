@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseElf } from '../../src/elf/parse.js';
 import { runElf } from '../../src/machine/run.js';
 import { BUILD } from '../helpers.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 const GAS = 200_000;
@@ -44,12 +44,11 @@ export function randomStream(r: Rng): Uint8Array {
   return Uint8Array.from(out.slice(0, STREAM_BYTES));
 }
 
-export const fuzzCode: Campaign = {
-  name: 'fuzz-code',
-  what: 'random x86-64 instruction streams (and random system calls) at the entry point',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
-    const t = new Tally();
+export const fuzzCode = campaign(
+  'fuzz-code',
+  'random x86-64 instruction streams (and random system calls) at the entry point',
+  { quick: 5_000, full: 100_000 },
+  async (t, total, opts) => {
     const original = readFileSync(join(BUILD, 'hello.musl.O2'));
     const img = parseElf(original);
     const text = img.segments.find((s) => s.vaddr <= img.entry && img.entry < s.vaddr + s.memsz)!;
@@ -79,4 +78,4 @@ export const fuzzCode: Campaign = {
     }
     return t.result(['runs', 'vm crashes', 'hangs', 'exit', 'out of gas']);
   },
-};
+);

@@ -539,7 +539,7 @@ test('real musl-gcc static binary', { skip: !existsSync('/usr/bin/musl-gcc') && 
     const src = join(dir, 'm.c');
     writeFileSync(src, 'int main(void) { return 0; }\n');
     execFileSync('/usr/bin/musl-gcc', ['-static', '-O2', '-o', join(dir, 'm'), src], { stdio: 'pipe' });
-    const bytes = new Uint8Array(readFileSync(join(dir, "m")));
+    const bytes = new Uint8Array(readFileSync(join(dir, 'm')));
     const img = parseElf(bytes);
     assert.ok(img.type === 'exec' || img.type === 'static-pie');
     assert.ok(describeElf(img).length > 5);
@@ -547,4 +547,3 @@ test('real musl-gcc static binary', { skip: !existsSync('/usr/bin/musl-gcc') && 
     rmSync(dir, { recursive: true, force: true });
   }
 });
-

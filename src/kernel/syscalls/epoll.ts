@@ -133,6 +133,7 @@ class EventFd extends FifoNode implements Pollable {
   count: bigint;
   gen = 0;
   constructor(k: Kernel, init: bigint, semaphore: boolean) {
+    // The node's callbacks are built before `this` exists (they are super's arguments).
     let self: EventFd | null = null;
     super(k.vfs.pipeSb, { mode: 0o600, uid: UID, gid: UID }, {
       available: () => {
@@ -160,6 +161,7 @@ class EventFd extends FifoNode implements Pollable {
         return 8;
       },
     });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see the constructor's first line
     self = this;
     this.count = init;
   }

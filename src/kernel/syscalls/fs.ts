@@ -599,7 +599,11 @@ function pollCore(s: Sys, addr: number, nfds: number, timeoutNs: bigint | null, 
     }
     w.to(s.mem, addr);
   }
-  if (ready > 0) return ready;
+  return ready > 0 ? ready : waitWithNoneReady(s, nfds, timeoutNs, what);
+}
+
+/** poll/select found nothing ready: sleep out the timeout, or wait for a signal when there is none. */
+function waitWithNoneReady(s: Sys, nfds: number, timeoutNs: bigint | null, what: string): number {
   if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
     // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
     s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
@@ -648,15 +652,7 @@ function selectCore(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what
   sets.forEach((p, i) => {
     if (p !== 0 && words > 0) out[i]!.to(s.mem, p);
   });
-  if (ready > 0) return ready;
-  if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
-    // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
-    s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
-    return 0;
-  }
-  if (timeoutNs === null) return blockedForever(s, what);
-  sleepFor(s, timeoutNs);
-  return 0;
+  return ready > 0 ? ready : waitWithNoneReady(s, nfds, timeoutNs, what);
 }
 
 function select(s: Sys, a: readonly bigint[]): number {

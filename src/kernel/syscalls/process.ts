@@ -380,4 +380,3 @@ export const processSyscalls: SyscallGroup = {
   membarrier: [membarrier, 'dxd'],
   getrusage: [getrusage, 'dp'],
 };
-
