@@ -44,4 +44,3 @@ export function findNeeded(bytes: Uint8Array, dv: DataView, phdrs: readonly RawP
     return dec.decode(bytes.subarray(from, to));
   });
 }
-
