@@ -9,7 +9,7 @@
  * run through both the handler (Insn built by hand) and the native harness and compared bit for bit.
  *
  * Skipped when not on x86-64 or when gcc is unavailable. RCPPS/RSQRTPS are excluded: their
- * approximation tables differ between vendors (see test/unit/sse.test.ts and docs/sse.md).
+ * approximation tables differ between vendors (see test/unit/cpu/sse.test.ts and docs/sse.md).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,12 +19,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Cpu } from '../../src/cpu/x86_64/cpu.js';
-import { Insn, NO_REG } from '../../src/cpu/x86_64/insn.js';
-import { Memory, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
-import { sseOpcodes } from '../../src/cpu/x86_64/sse/index.js';
+import { Cpu } from '../../../src/cpu/x86_64/cpu.js';
+import { Insn, NO_REG } from '../../../src/cpu/x86_64/insn.js';
+import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
+import { sseOpcodes } from '../../../src/cpu/x86_64/sse/index.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SRC = join(ROOT, 'test/native/sseref.c');
 
 // ------------------------------------------------------------------ deterministic PRNG

@@ -22,8 +22,8 @@ import {
   merkleRoot,
   toHex,
   type Hex,
-} from '../src/chain/index.js';
-import { example } from './chain-helpers.js';
+} from '../../../src/chain/index.js';
+import { example } from '../../chain-helpers.js';
 
 const DEV = devAccounts(3);
 const alloc = DEV.map((a) => ({ address: a.address, balance: DEV_BALANCE }));

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ElfError, STATIC_PIE_BASE, describeElf, parseElf } from '../../src/elf/parse.js';
+import { ElfError, STATIC_PIE_BASE, describeElf, parseElf } from '../../../src/elf/parse.js';
 import {
   AT_EXECFN,
   AT_NULL,
@@ -29,14 +29,14 @@ import {
   PT_LOAD,
   PT_PHDR,
   PT_TLS,
-} from '../../src/elf/constants.js';
-import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
+} from '../../../src/elf/constants.js';
+import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import {
   GUEST_EXE_PATH,
   MAX_ARG_BYTES,
   STACK_TOP,
   loadProcessImage,
-} from '../../src/machine/process-image.js';
+} from '../../../src/machine/process-image.js';
 
 // ------------------------------------------------------------------ a tiny ELF assembler
 
