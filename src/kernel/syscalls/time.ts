@@ -146,14 +146,14 @@ function times(s: Sys, a: readonly bigint[]): bigint {
 }
 
 export const timeSyscalls: SyscallGroup = {
-  clock_gettime,
-  clock_getres,
-  clock_settime,
-  gettimeofday,
-  settimeofday: () => {
+  clock_gettime: [clock_gettime, 'dp'],
+  clock_getres: [clock_getres, 'dp'],
+  clock_settime: [clock_settime, 'dp'],
+  gettimeofday: [gettimeofday, 'pp'],
+  settimeofday: [() => {
     throw new SysError(EPERM);
-  },
-  time,
+  }, 'pp'],
+  time: [time, 'p'],
   // nanosleep, clock_nanosleep: threads.ts (they block the thread in virtual time)
-  times,
+  times: [times, 'p'],
 };
