@@ -5,21 +5,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint, type StateReader } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint } from './chain.js';
 import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
-import { reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { serveWeb } from './web-server.js';
-import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
+import { address, hash32, hexBytes, invalid, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
 import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
-import { dryRunResult, receiptResult, stderrLine } from './result-json.js';
-import type { RpcHost } from './rpc-table.js';
+import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, reverted } from './rpc-call.js';
+import { invoke, type RpcHost } from './rpc-table.js';
 
-export const CLIENT_VERSION = 'qvm/0.1.0';
+export { CLIENT_VERSION } from './rpc-eth.js';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
 export const DEFAULT_MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 const MAX_BATCH = 1000;
@@ -48,14 +47,6 @@ export interface RpcOptions {
   executor?: Executor | null;
   /** Gas limit of eth_call / eth_estimateGas at most (default: the block gas limit). */
   callGasCap?: bigint;
-}
-
-/** Methods whose contract run goes to the executor. */
-const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
-
-function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = stderrLine(exec.stderr);
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
 }
 
 function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
@@ -170,15 +161,11 @@ export class RpcServer implements RpcHost {
   estimateGas(input: DryRunInput): bigint {
     const r = this.chain.dryRun(input);
     if (r.exec.failure) throw reverted(r.exec);
-    return this.estimateFrom(r);
+    return estimateFrom(this.chain, r);
   }
 
-  /** A gas estimate from a dry run that succeeded. */
-  private estimateFrom(r: DryRunResult): bigint {
-    if (r.exec.kind === 'transfer') return r.gasUsed;
-    // the block context of the real run differs (number, time, tx hash): leave a margin
-    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-    return est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est;
+  get callGasCap(): bigint {
+    return this.opts.callGasCap ?? this.chain.blockGasLimit;
   }
 
 
@@ -275,22 +262,6 @@ export class RpcServer implements RpcHost {
     return out;
   }
 
-  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap), and the block whose state it reads. */
-  private dryCall(method: string, params: Params): { input: DryRunInput; atBlock: number | undefined } {
-    const input = this.dryInput(param(params, 0, 'call'));
-    const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
-    if (input.gas === undefined || input.gas > cap) input.gas = cap;
-    const atBlock = method === 'eth_call' || params[1] !== undefined ? this.blockNumberOf(params[1]) : undefined;
-    return { input, atBlock };
-  }
-
-  /** The answer of eth_call / eth_estimateGas from its dry run. */
-  private dryAnswer(method: string, r: DryRunResult): unknown {
-    if (r.exec.failure) throw reverted(r.exec);
-    if (method === 'eth_call') return r.exec.stdout;
-    return quantity(this.estimateFrom(r));
-  }
-
   /** True if `body` is one request whose contract run goes to the executor. */
   private offloaded(body: unknown): boolean {
     if (!this.opts.executor || typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -306,9 +277,9 @@ export class RpcServer implements RpcHost {
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
-      const { input, atBlock } = this.dryCall(obj.method, params);
+      const { input, atBlock } = dryCall(obj.method, dryArgs(obj.method, params, this), this);
       const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
-      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, result) };
+      return { jsonrpc: '2.0', id, result: dryAnswer(obj.method, result, this) };
     } catch (e) {
       return errorResponse(id, e);
     }
@@ -347,11 +318,6 @@ export class RpcServer implements RpcHost {
     }
     const n = qty(tag, 'block number');
     return n > BigInt(head) ? head + 1 : Number(n);
-  }
-
-  /** The state after the block a tag names (latest when absent; EIP-1898 objects too). */
-  private stateAt(tag: unknown): StateReader {
-    return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
   blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
@@ -443,129 +409,10 @@ export class RpcServer implements RpcHost {
     };
   }
 
-  private call(method: string, params: Params): unknown {
-    const c = this.chain;
-    const m = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (m) return m(params, this);
-    switch (method) {
-      case 'web3_clientVersion':
-        return CLIENT_VERSION;
-      case 'net_version':
-        return c.chainId.toString();
-      case 'net_listening':
-        return true;
-      case 'net_peerCount':
-        return '0x0';
-      case 'eth_syncing':
-        return false;
-      case 'eth_mining':
-        return true;
-      case 'eth_chainId':
-        return quantity(c.chainId);
-      case 'eth_blockNumber':
-        return quantity(c.latest().number);
-      case 'eth_gasPrice':
-        return quantity(c.baseFeePerGas);
-      case 'eth_feeHistory': {
-        const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
-        const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
-        const percentiles = Array.isArray(params[2]) ? params[2] : [];
-        const oldest = Math.max(0, newest - count + 1);
-        const n = newest - oldest + 1;
-        const ratio: number[] = [];
-        for (let i = oldest; i <= newest; i++) {
-          const b = c.blockByNumber(i);
-          ratio.push(b ? Number(b.gasUsed) / Number(b.gasLimit) : 0);
-        }
-        return {
-          oldestBlock: quantity(oldest),
-          baseFeePerGas: Array.from({ length: n + 1 }, () => quantity(c.baseFeePerGas)),
-          gasUsedRatio: ratio,
-          ...(percentiles.length ? { reward: Array.from({ length: n }, () => percentiles.map(() => '0x0')) } : {}),
-        };
-      }
-      case 'eth_getBlockByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockByHash': {
-        const b = c.blockByHash(hash32(param(params, 0, 'block hash'), 'block hash'));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockTransactionCountByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? quantity(b.transactions.length) : null;
-      }
-      case 'eth_getTransactionByHash': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const t = c.transaction(h);
-        if (t) return this.txJson(t.tx, c.blockByNumber(t.block), t.index);
-        const p = c.pendingTransaction(h);
-        return p ? this.txJson(p, null, null) : null;
-      }
-      case 'eth_getTransactionReceipt':
-        return c.receipt(hash32(param(params, 0, 'transaction hash'), 'transaction hash'));
-      case 'eth_getLogs':
-        return this.getLogs(param(params, 0, 'filter'));
-      case 'eth_sendRawTransaction': {
-        const rawHex = param(params, 0, 'transaction');
-        if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
-          throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
-        }
-        return this.acceptRaw(hexBytes(rawHex, 'transaction'));
-      }
-      case 'eth_getBalance':
-        return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
-      case 'eth_getTransactionCount': {
-        const a = address(param(params, 0, 'address'), 'address');
-        if (params[1] === 'pending') return quantity(c.pendingNonce(a));
-        return quantity(this.stateAt(params[1]).account(a).nonce);
-      }
-      case 'eth_getCode': {
-        const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
-        return toHex(code ?? new Uint8Array(0));
-      }
-      case 'eth_call':
-      case 'eth_estimateGas': {
-        const { input, atBlock } = this.dryCall(method, params);
-        return this.dryAnswer(method, c.dryRun(input, atBlock));
-      }
-      case 'qvm_call':
-        return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));
-      case 'qvm_getStorage': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const st = this.stateAt(params[2]).storageOf(a);
-        const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
-        if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
-        if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
-        const out: Record<string, Hex | null> = {};
-        for (const k of keys as string[]) {
-          const v = st.get(k);
-          out[k] = v === undefined ? null : toHex(v);
-        }
-        return out;
-      }
-      case 'qvm_getContract': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const view = this.stateAt(params[1]);
-        const info = view.contract(a);
-        if (!info) return null;
-        return { ...info, storageKeys: view.storageOf(a).size, balance: quantity(view.account(a).balance) };
-      }
-      case 'qvm_traceTransaction': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const r = c.receipt(h);
-        if (!r) return null;
-        // { reexecute: true }: run it again for what the receipt does not keep (rpc-explorer.ts)
-        return reexecuteAsked(params[1]) ? { ...receiptResult(r), reexecuted: traceOf(c, h) } : receiptResult(r);
-      }
-      case 'qvm_stateRoot':
-        return c.stateRoot();
-      case 'qvm_mine':
-        return quantity(this.mine().number);
-      default:
-        throw new RpcError(-32601, `method ${method} is not supported`);
-    }
+  private call(name: string, params: Params): unknown {
+    const m = Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+    if (!m) throw new RpcError(-32601, `method ${name} is not supported`);
+    return invoke(name, m, params, this);
   }
 
   getLogs(f: unknown): RpcLog[] {

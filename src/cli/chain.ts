@@ -107,7 +107,8 @@ export function registerChainCommands(program: Command): void {
     .description('deploy a contract (a static ELF): runs `contract construct [args…]`')
     .argument('<elf>', 'the contract binary')
     .argument('[args...]', 'constructor arguments')
-    .action(async (elf: string, args: string[], flags: TxFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Deploy(elf, args, flags) : (await actions()).deploy(elf, args, flags)));
+    .action(async (elf: string, args: string[], flags: TxFlags & InboxFlags) =>
+      (flags.l1 ? (await l2()).l2Deploy(elf, args, flags) : (await actions()).deploy(elf, args, flags)));
 
   l1Opt(keyOpt(rpcOpt(program.command('call'))))
     .description('call a contract in a transaction: runs `contract <args…>`')
@@ -116,7 +117,8 @@ export function registerChainCommands(program: Command): void {
     .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', keysArg, [] as string[])
     .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s stdin)')
     .option('--dry-run', 'run without a transaction (qvm_call): nothing is stored')
-    .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
+    .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) =>
+      (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
 
   program
     .command('deposit')

@@ -194,6 +194,7 @@ function readKeys(flags: RunFlags, h: CliHelpers): string[] {
 function show(b: Uint8Array): string {
   const s = Buffer.from(b).toString('utf8');
   const exact = Buffer.from(s, 'utf8').equals(Buffer.from(b));
+  // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
   return exact && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s) ? s : JSON.stringify(exact ? s : Buffer.from(b).toString('latin1'));
 }
 

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { encodeCall, encodeDeploy, type Hex } from '../../src/chain/index.js';
 import { example, KEYS, rpc, startNode } from '../chain-helpers.js';
-import { percentile, Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign, percentile, type Tally } from './campaign.js';
 import { mutateTx } from './fuzz-envelope.js';
 import { sendAndWait } from './node-client.js';
 import { Rng } from './rng.js';
@@ -132,12 +132,11 @@ function check(x: unknown, t: Tally): string | null {
   return one(x);
 }
 
-export const fuzzRpc: Campaign = {
-  name: 'fuzz-rpc',
-  what: 'malformed and adversarial JSON-RPC requests and batches against a node',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
-    const t = new Tally();
+export const fuzzRpc = campaign(
+  'fuzz-rpc',
+  'malformed and adversarial JSON-RPC requests and batches against a node',
+  { quick: 5_000, full: 100_000 },
+  async (t, total, opts) => {
     const node = await startNode(['--in-memory']);
     const latencies: number[] = [];
     try {
@@ -158,7 +157,7 @@ export const fuzzRpc: Campaign = {
           const ri = new Rng((opts.seed * 1_000_003 + i * 7919) >>> 0);
           const b = body(ri, known, raws);
           const started = performance.now();
-          let status = 0, text = '', method = 'POST';
+          let status: number, text: string, method: string;
           try {
             method = ri.bool(0.02) ? ri.pick(['GET', 'PUT', 'DELETE']) : 'POST';
             const res = await fetch(node.url, {
@@ -200,4 +199,4 @@ export const fuzzRpc: Campaign = {
       ['p50 ms', Math.round(percentile(latencies, 50))], ['p99 ms', Math.round(percentile(latencies, 99))],
     ]);
   },
-};
+);

@@ -9,7 +9,7 @@
  * individual flags are derived only when something reads them (jcc, setcc, pushf, adc...).
  */
 import { Memory } from '../../mem/memory.js';
-import { BASE_RIP, NO_REG, SEG_FS, SEG_GS, type Insn } from './insn.js';
+import { BASE_RIP, NO_REG, SEG_FS, type Insn } from './insn.js';
 import { X87 } from './x87/state.js';
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;

@@ -350,7 +350,9 @@ function encode(s: Spec, imm: number): number[] {
 }
 
 function genCase(s: Spec): Case {
-  const imm = s.imm ? (s.op === 0xc2 ? (rint(8) === 0 ? rnd() & 0xff : rint(8)) : s.op >= 0x71 && s.op <= 0x73 ? (rint(4) === 0 ? rnd() & 0xff : rint(70)) : rnd() & 0xff) : 0;
+  const cmpImm = () => (rint(8) === 0 ? rnd() & 0xff : rint(8));
+  const shiftImm = () => (rint(4) === 0 ? rnd() & 0xff : rint(70));
+  const imm = !s.imm ? 0 : s.op === 0xc2 ? cmpImm() : s.op >= 0x71 && s.op <= 0x73 ? shiftImm() : rnd() & 0xff;
   const x0 = genLanes(s.kind);
   const x1 = genLanes(s.srcKind ?? s.kind);
   if (!s.srcKind) relate(s.kind, x0, x1);

@@ -12,10 +12,16 @@ import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../
 import { DEFAULT_LIMITS, type BlockContext, type Limits } from '../../../src/machine/types.js';
 
 /** errno values (asm-generic/errno-base.h, errno.h); the kernel returns them negated. */
-export const E = { NOENT: 2n, BADF: 9n, AGAIN: 11n, NOMEM: 12n, FAULT: 14n, EXIST: 17n, INVAL: 22n, MFILE: 24n, NOTTY: 25n, SPIPE: 29n, ROFS: 30n, NOSYS: 38n } as const;
+export const E = {
+  NOENT: 2n, BADF: 9n, AGAIN: 11n, NOMEM: 12n, FAULT: 14n, EXIST: 17n, INVAL: 22n, MFILE: 24n, NOTTY: 25n,
+  SPIPE: 29n, ROFS: 30n, NOSYS: 38n,
+} as const;
 
 /** open(2) flags (asm-generic/fcntl.h) and openat's "relative to the cwd". */
-export const O = { RDONLY: 0, WRONLY: 1, RDWR: 2, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000, NONBLOCK: 0o4000, DIRECTORY: 0o200000, CLOEXEC: 0o2000000 } as const;
+export const O = {
+  RDONLY: 0, WRONLY: 1, RDWR: 2, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000, NONBLOCK: 0o4000,
+  DIRECTORY: 0o200000, CLOEXEC: 0o2000000,
+} as const;
 export const AT_FDCWD = -100;
 
 export const SCRATCH = 0x10000;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { E, BUF, block, setup } from './harness.js';
+import { E, BUF, setup } from './harness.js';
 
 describe('kernel: time', () => {
   it('clock_gettime is block timestamp + virtual time; monotonic starts at 0', () => {

@@ -3,7 +3,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { E, AT_FDCWD, SCRATCH, setup } from './harness.js';
+import { AT_FDCWD, SCRATCH, setup } from './harness.js';
 
 describe('kernel: trace', () => {
   it('records one strace-like line per call', () => {

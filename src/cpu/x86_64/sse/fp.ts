@@ -108,7 +108,8 @@ const MIN_NORMAL32 = 1.1754943508222875e-38; // 2^-126
 const MAX32 = 3.4028234663852886e38;
 const MIN_NORMAL64 = 2.2250738585072014e-308; // 2^-1022
 const P2_M968 = 4.0083367200179456e-292; // 2^-968
-const P2_995 = 2.6153245263757307e299; // 2^995
+// 2^994, a power of two below the 2^995 the fast paths need (the literal here was 2^994.64, not 2^995)
+const P2_995 = 2 ** 994;
 const P2_1020 = 1.1235582092889474e307; // 2^1020
 const P2_1023 = 8.98846567431158e307; // 2^1023
 
