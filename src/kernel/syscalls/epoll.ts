@@ -24,6 +24,7 @@ import { sendToProcess } from './signal.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 const PIPE_CAPACITY = 65536;
+const PIPE_BUF = 4096;
 
 const EPOLLIN = 0x1;
 const EPOLLOUT = 0x4;
@@ -76,9 +77,11 @@ class Pipe {
       sendToProcess(this.k, SIGPIPE, { signo: SIGPIPE, code: 0, pid: PID, uid: UID });
       throw new SysError(EPIPE);
     }
-    const room = PIPE_CAPACITY - this.len;
-    if (room === 0) throw new WouldBlock(() => this.len < PIPE_CAPACITY || this.readers === 0);
-    const n = Math.min(room, data.length);
+    // pipe(7): a write of at most PIPE_BUF bytes is atomic, all of it or none (wait, or EAGAIN);
+    // a longer one writes what fits, once there is room at all
+    const need = data.length <= PIPE_BUF ? data.length : 1;
+    if (PIPE_CAPACITY - this.len < need) throw new WouldBlock(() => PIPE_CAPACITY - this.len >= need || this.readers === 0);
+    const n = Math.min(PIPE_CAPACITY - this.len, data.length);
     if (this.len + n > this.buf.length) {
       const next = new Uint8Array(Math.min(PIPE_CAPACITY, Math.max(this.len + n, this.buf.length * 2)));
       next.set(this.buf.subarray(0, this.len));

@@ -168,6 +168,27 @@ describe('epoll readiness', () => {
     assert.deepEqual(poll(ep).filter((e) => e.data === 2), [{ events: EV.OUT | EV.ERR, data: 2 }]);
   });
 
+  it('a full pipe is not writable: EPOLLOUT goes, O_NONBLOCK writes give EAGAIN; up to PIPE_BUF bytes are written whole or not at all', () => {
+    const { s, ctl, poll, ep, w } = withPipe();
+    const r = w - 1; // pipe2 gave (read, write) = (w - 1, w)
+    assert.equal(s.sys('fcntl', w, 4 /* F_SETFL */, O.NONBLOCK), 0n);
+    ctl(ep, ADD, w, EV.OUT, 1);
+    assert.deepEqual(poll(ep), [{ events: EV.OUT, data: 1 }]);
+    s.mem.write(DATA, new Uint8Array(0x8000).fill(0x61));
+    assert.equal(s.sys('write', w, DATA, 0x8000), 0x8000n);
+    assert.equal(s.sys('write', w, DATA, 0x8000), 0x8000n); // 64 KiB: full
+    assert.deepEqual(poll(ep), []);
+    assert.equal(s.sys('write', w, DATA, 1), -E.AGAIN);
+    assert.equal(s.sys('read', r, DATA, 4096), 4096n);
+    assert.deepEqual(poll(ep), [{ events: EV.OUT, data: 1 }]);
+    assert.equal(s.sys('write', w, DATA, 4097), 4096n); // more than PIPE_BUF: a partial write
+    assert.deepEqual(poll(ep), []);
+    assert.equal(s.sys('read', r, DATA, 4096), 4096n);
+    assert.equal(s.sys('write', w, DATA, 4096), 4096n);
+    assert.equal(s.sys('read', r, DATA, 100), 100n);
+    assert.equal(s.sys('write', w, DATA, 200), -E.AGAIN); // at most PIPE_BUF: atomic, so not 100 of them
+  });
+
   it('eventfd: readable while the counter is non-zero, writable below its maximum; EFD_SEMAPHORE counts down by one', () => {
     const s = setup();
     const { sys, mem } = s;

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Cpu, RSP } from '../../../src/cpu/x86_64/cpu.js';
+import { jitConfig } from '../../../src/cpu/x86_64/jit.js';
 import { Kernel } from '../../../src/kernel/kernel.js';
 import { QUANTUM, runThreads, X86Thread, type ThreadsEnd } from '../../../src/machine/threads.js';
 import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
@@ -101,6 +102,21 @@ describe('thread switches', () => {
     assert.match(first.end.reason ?? '', /^out of gas/);
     const again = run(code, 3 * QUANTUM + QUANTUM / 2);
     assert.deepEqual(again, first);
+  });
+
+  it('the switch points do not depend on the block translator: forced on from the first instruction, or off', () => {
+    const code = program(SPIN, SPIN);
+    const reference = run(code, 2 * QUANTUM + 1000);
+    const saved = { ...jitConfig };
+    try {
+      for (const [hot, warmup] of [[1, 0], [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]] as const) {
+        jitConfig.hot = hot;
+        jitConfig.warmup = warmup;
+        assert.deepEqual(run(code, 2 * QUANTUM + 1000), reference, `hot ${hot}, warmup ${warmup}`);
+      }
+    } finally {
+      Object.assign(jitConfig, saved);
+    }
   });
 
   it('a thread that blocks hands over at once and never runs again; the other spins alone, without switches', () => {
