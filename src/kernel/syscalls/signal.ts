@@ -231,7 +231,8 @@ function runHandler(k: Kernel, th: KThread, sig: number, info: SigInfo, trap?: {
   let mask = th.sigmask | act.mask;
   if (!(act.flags & SA_NODEFER)) mask |= bit(sig);
   th.sigmask = mask & ~UNBLOCKABLE;
-  if (act.flags & SA_RESETHAND) k.signals.actions[sig] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+  // (Linux's get_signal resets only sa_handler: sigaction still reports the flags and the mask)
+  if (act.flags & SA_RESETHAND) k.signals.actions[sig] = { ...act, handler: SIG_DFL };
 }
 
 /**
