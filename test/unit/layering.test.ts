@@ -47,6 +47,18 @@ const LAYERS: Readonly<Record<Layer, Rule>> = {
   web: { may: ['contract', 'machine', 'cpu', 'kernel', 'mem', 'elf'], packages: [], is: 'the browser pages' },
 };
 
+/**
+ * A unit test (test/unit/<layer>/…) imports its own layer and what that layer may import, so moving
+ * a layer moves its tests; test helpers outside src/ are free. The exceptions, each with its reason:
+ */
+const UNIT_TEST_EXCEPTIONS: Readonly<Record<string, { imports: readonly string[]; why: string }>> = {
+  'test/unit/kernel/harness.ts': { imports: ['src/machine/types.ts'], why: "a Kernel is built with the machine's DEFAULT_LIMITS" },
+  'test/unit/elf/parse.test.ts': {
+    imports: ['src/machine/process-image.ts'],
+    why: 'the loadProcessImage tests share its ELF assembler (they belong in test/unit/machine/)',
+  },
+};
+
 /** Bundles that run in a browser: nothing they reach at run time may import a `node:` module. */
 const BROWSER_ENTRIES = ['web/playground/main.ts', 'web/playground/worker.ts', 'web/explorer/main.ts', 'src/viem/index.ts'];
 
@@ -148,6 +160,25 @@ describe('layering', () => {
       return why === null ? [] : [`${where(e)}: ${why}`];
     });
     assert.deepEqual(broken, [], `layering broken:\n${broken.join('\n')}`);
+  });
+
+  it('unit tests import only their own layer and what it may import', () => {
+    const tests = listFiles(ROOT, 'test/unit', ['.ts']).filter((f) => f.split('/').length > 3);
+    const broken: string[] = [];
+    for (const e of importGraph(ROOT, tests)) {
+      if (e.to === null || !e.to.startsWith('src/')) continue;
+      const layer = e.from.split('/')[2] as string;
+      if (!isLayer(layer)) {
+        broken.push(`${e.from}: test/unit/${layer}/ is not a layer of LAYERS`);
+        continue;
+      }
+      const to = layerOf(e.to);
+      if (to === layer || to === 'errors' || (isLayer(to) && LAYERS[layer].may.includes(to))) continue;
+      if (UNIT_TEST_EXCEPTIONS[e.from]?.imports.includes(e.to)) continue;
+      broken.push(`${where(e)}: a ${layer} unit test may import ${[layer, ...LAYERS[layer].may].join(', ')}, not ${to}`);
+    }
+    assert.ok(tests.length > 20, `only ${tests.length} unit test files found`);
+    assert.deepEqual(broken, [], broken.join('\n'));
   });
 
   it('the browser bundles and qvm/viem reach no node: module at run time', () => {

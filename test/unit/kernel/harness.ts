@@ -8,8 +8,11 @@ import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import { Kernel } from '../../../src/kernel/kernel.js';
 import { syscallNumber } from '../../../src/kernel/arch/index.js';
 import type { KThread } from '../../../src/kernel/thread.js';
-import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../../src/kernel/types.js';
-import { DEFAULT_LIMITS, type BlockContext, type Limits } from '../../../src/machine/types.js';
+import type { BlockContext, Limits, SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../../src/kernel/types.js';
+import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
+
+/** The machine's default limits, for tests that build a Kernel of their own (the one import of machine). */
+export { DEFAULT_LIMITS };
 
 /** errno values (asm-generic/errno-base.h, errno.h); the kernel returns them negated. */
 export const E = {

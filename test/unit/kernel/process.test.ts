@@ -3,8 +3,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
-import { E, BUF, setup, dec } from './harness.js';
+import { DEFAULT_LIMITS, E, BUF, setup, dec } from './harness.js';
 
 describe('kernel: identity and process', () => {
   it('uname reports the fixed identity', () => {

@@ -5,10 +5,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import { Kernel } from '../../../src/kernel/kernel.js';
-import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
 import { MemFile, ProviderDir } from '../../../src/kernel/vfs/inode.js';
 import { TMPFS_MAGIC } from '../../../src/kernel/vfs/vfs.js';
-import { E, O, AT_FDCWD, SCRATCH, SCRATCH_LEN, BRK_START, MMAP_BASE, BUF, block, FakeThread, setup, dec, parseDirents64 } from './harness.js';
+import { DEFAULT_LIMITS, E, O, AT_FDCWD, SCRATCH, SCRATCH_LEN, BRK_START, MMAP_BASE, BUF, block, FakeThread, setup, dec, parseDirents64 } from './harness.js';
 
 describe('kernel: files', () => {
   it('creates, writes, seeks and reads a /tmp file', () => {
