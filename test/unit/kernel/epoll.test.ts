@@ -1,7 +1,7 @@
 /**
  * epoll, pipes and eventfd (src/kernel/syscalls/epoll.ts) driven through the system call interface
  * without a guest program: interest-list changes and their errors (epoll_ctl(2)), level- and
- * edge-triggered reports, EV.ONESHOT, hang-ups, eventfd counters (eventfd(2)), more ready
+ * edge-triggered reports, EPOLLONESHOT, hang-ups, eventfd counters (eventfd(2)), more ready
  * descriptors than maxevents, timeouts in virtual time, signals, and closing watched descriptors
  * (epoll(7), questions 6 and 7).
  */

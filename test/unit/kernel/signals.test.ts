@@ -1,7 +1,7 @@
 /**
  * Signals (src/kernel/syscalls/signal.ts) without a guest program: masks and pending sets
- * (sigprocmask(2), sigpending(2)), dispositions and their flags (sigaction(2): SA.RESTART,
- * SA.NODEFER, SA.RESETHAND, SA.ONSTACK, sa_mask), the order of delivery, sigaltstack(2),
+ * (sigprocmask(2), sigpending(2)), dispositions and their flags (sigaction(2): SA_RESTART,
+ * SA_NODEFER, SA_RESETHAND, SA_ONSTACK, sa_mask), the order of delivery, sigaltstack(2),
  * sigsuspend(2) and sigtimedwait(2), and which interrupted calls restart (signal(7)). The thread
  * contexts record the signal frames the kernel asks the machine to push.
  */
@@ -31,7 +31,7 @@ const bit = (...sigs: number[]): bigint => sigs.reduce((m, s) => m | (1n << BigI
 function signals(s: Setup) {
   const { sys, mem } = s;
   const u64 = (addr: number): bigint => new DataView(mem.read(addr, 8).buffer).getBigUint64(0, true);
-  /** rt_sigaction(sig, {handler, flags | SA.RESTORER, restorer, mask}). */
+  /** rt_sigaction(sig, {handler, flags | SA_RESTORER, restorer, mask}). */
   const action = (sig: number, flags = 0n, mask = 0n, handler = HANDLER): bigint => {
     mem.write(ACT, new Uint8Array(new BigUint64Array([handler, flags | SA.RESTORER, 0x401100n, mask]).buffer));
     return sys('rt_sigaction', sig, ACT, 0, 8);
@@ -152,10 +152,10 @@ describe('signal delivery', () => {
     const { action, raise, mask, sigreturn } = signals(s);
     action(SIG.USR1, 0n, bit(SIG.USR2, SIG.KILL));
     raise(SIG.USR1);
-    assert.equal(mask(), bit(SIG.USR1, SIG.USR2)); // its own signal plus sa_mask; SIG.KILL never
+    assert.equal(mask(), bit(SIG.USR1, SIG.USR2)); // its own signal plus sa_mask; SIGKILL never
     raise(SIG.USR1); // arrives during the handler: blocked, pending
     assert.deepEqual(delivered(s), [SIG.USR1]);
-    sigreturn(); // pops the frame, restores mask 0, and the pending SIG.USR1 gets a new frame
+    sigreturn(); // pops the frame, restores mask 0, and the pending SIGUSR1 gets a new frame
     assert.deepEqual(delivered(s), [SIG.USR1]);
     assert.equal(mask(), bit(SIG.USR1, SIG.USR2));
     sigreturn();
@@ -164,7 +164,7 @@ describe('signal delivery', () => {
 
     action(SIG.USR2, SA.NODEFER);
     raise(SIG.USR2);
-    assert.equal(mask(), 0n); // SA.NODEFER: its own signal is not blocked
+    assert.equal(mask(), 0n); // SA_NODEFER: its own signal is not blocked
     raise(SIG.USR2); // so it nests at once
     assert.deepEqual(delivered(s), [SIG.USR2, SIG.USR2]);
   });
@@ -177,7 +177,7 @@ describe('signal delivery', () => {
     assert.deepEqual(delivered(s), [SIG.USR1]);
     // get_signal() resets only sa_handler; the flags and the mask stay as they were
     assert.deepEqual(oldAction(SIG.USR1), { handler: 0n, flags: SA.RESETHAND | SA.RESTART | SA.RESTORER, mask: 0n });
-    assert.equal(mask(), bit(SIG.USR1)); // Linux does not imply SA.NODEFER
+    assert.equal(mask(), bit(SIG.USR1)); // Linux does not imply SA_NODEFER
     raise(SIG.USR1);
     assert.equal(s.k.killed, null);
     sigreturn();
@@ -232,7 +232,7 @@ describe('interrupted system calls', () => {
     c.s.sysAs(c.other.t, 'tgkill', 1000, c.main.tid, SIG.CHLD); // SIGCHLD: ignored by default
     assert.equal(c.main.state, 'blocked');
     const d = blockedReader(null);
-    d.signalMain(); // SIG.USR1 by default terminates: the wait ends (the machine then kills the run)
+    d.signalMain(); // SIGUSR1 by default terminates: the wait ends (the machine then kills the run)
     assert.equal(d.main.state, 'runnable');
     assert.equal(d.main.resume, EINTR);
   });
