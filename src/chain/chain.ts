@@ -12,6 +12,7 @@ import { decodeEnvelope, EnvelopeError } from './envelope.js';
 import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, storageLeaf } from './merkle.js';
 import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
+import { defineError, QvmError } from '../errors.js';
 
 export interface ChainOptions {
   /** Directory of the database; null = in memory. */
@@ -124,11 +125,12 @@ export interface RpcReceipt {
 }
 
 /** A rejected transaction or request: JSON-RPC error `code` with a one-line message. */
-export class ChainError extends Error {
-  constructor(message: string, readonly code = -32000, readonly data?: unknown) {
+export class ChainError extends QvmError {
+  constructor(message: string, override readonly code = -32000, readonly data?: unknown) {
     super(message);
   }
 }
+defineError(ChainError, 'ChainError', -32000);
 
 export interface DryRunInput {
   from?: Hex;
