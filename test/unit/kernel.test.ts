@@ -238,7 +238,7 @@ describe('kernel: stdio', () => {
     mem.write(BUF, new TextEncoder().encode('0123456789abcdef'));
     assert.equal(sys('write', 1, BUF, 16), 10n);
     assert.equal(dec(k.stdout), '0123456789');
-    assert.deepEqual(k.killed, { reason: 'stdout limit exceeded (10 bytes)', signal: 0 });
+    assert.deepEqual(k.killed, { kind: 'limit', reason: 'stdout limit exceeded (10 bytes)', signal: 0 });
   });
 
   it('/dev/stdout opens the same output', () => {
@@ -484,7 +484,7 @@ describe('kernel: more files', () => {
     assert.equal(k.sleptNanos, 1_255_000_000);
     assert.equal(k.killed, null);
     assert.equal(sys('poll', 0, 0, -1), 0n);
-    assert.deepEqual(k.killed, { reason: 'program blocked forever in poll', signal: 0 });
+    assert.deepEqual(k.killed, { kind: 'deadlock', reason: 'program blocked forever in poll', signal: 0 });
   });
 
   it('riscv64 uses the generic struct stat layout and numbers', () => {
@@ -742,7 +742,7 @@ describe('kernel: identity and process', () => {
     assert.equal(k.killed, null);
     mem.write(BUF, new Uint8Array([0x20, 0, 0, 0, 0, 0, 0, 0])); // SIGABRT bit
     assert.equal(sys('rt_sigprocmask', 1, BUF, 0, 8), 0n); // unblock
-    assert.deepEqual(k.killed, { reason: 'killed by SIGABRT', signal: 6 });
+    assert.deepEqual(k.killed, { kind: 'signal', reason: 'killed by SIGABRT', signal: 6 });
   });
 
   it('rt_sigaction stores and returns handlers; ignored signals do nothing', () => {
@@ -758,7 +758,7 @@ describe('kernel: identity and process', () => {
     assert.equal(sys('rt_sigaction', 9, BUF, 0, 8), -EINVAL); // SIGKILL
     assert.equal(sys('kill', 4242, 0), -3n); // ESRCH
     assert.equal(sys('kill', 1000, 15), 0n); // SIGTERM, default action
-    assert.deepEqual(k.killed, { reason: 'killed by SIGTERM', signal: 15 });
+    assert.deepEqual(k.killed, { kind: 'signal', reason: 'killed by SIGTERM', signal: 15 });
   });
 });
 
