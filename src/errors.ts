@@ -96,3 +96,20 @@ export function errorReport(e: unknown): string {
   }
   return parts.join('\n');
 }
+
+/**
+ * Where internal errors caught by a long-running service (the chain, the RPC server) are
+ * reported with their stack and causes, so that answering one line to the client loses nothing.
+ * Default: console.error (stderr in Node.js, the console in a browser); set another to collect
+ * them, or one that ignores them.
+ */
+let internalErrorSink: (report: string) => void = (report) => console.error(report);
+
+export function setInternalErrorSink(sink: (report: string) => void): void {
+  internalErrorSink = sink;
+}
+
+/** Report an internal error (`where`: what was being done) with its stack and causes. */
+export function reportInternalError(where: string, e: unknown): void {
+  internalErrorSink(`qvm: internal error in ${where}: ${errorReport(e)}`);
+}
