@@ -41,6 +41,7 @@ const big = 'a'.repeat(100_000);
 const CASES: Case[] = [
   { name: 'argv over the limit (E2BIG)', args: () => ['run', HELLO, big, big, big], says: /argument list too long.*--stdin/ },
   { name: 'contract call with argv over the limit', args: () => ['run', '--contract', HELLO, big, big, big], says: /argument list too long/ },
+  { name: 'missing ELF, with --verbose (user errors stay one line)', args: () => ['--verbose', 'run', join(work, 'nope')], says: /no such file/ },
   { name: 'missing ELF', args: () => ['run', join(work, 'nope')], says: /cannot read .*nope: no such file/ },
   { name: 'a directory as the ELF', args: () => ['run', work], says: /is a directory/ },
   { name: 'not an ELF', args: () => ['run', join(work, 'script.sh')], says: /script\.sh: not an ELF/ },

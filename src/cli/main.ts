@@ -25,6 +25,7 @@ function toText(b: Uint8Array): string {
 function resultJson(r: RunResult): Record<string, unknown> {
   const valid = (b: Uint8Array): boolean => Buffer.from(toText(b), 'utf8').equals(Buffer.from(b));
   return {
+    outcome: r.outcome,
     exitCode: r.exitCode,
     signal: r.signal,
     reason: r.reason,
@@ -125,7 +126,7 @@ program
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     if (flags.trace) for (const line of result.trace) process.stderr.write(`[syscall] ${line}\n`);
-    if (result.reason) process.stderr.write(`qvm: ${result.reason}\n`);
+    if (result.outcome.kind !== 'exit') process.stderr.write(`qvm: ${result.outcome.reason}\n`);
     process.exitCode = result.exitCode;
   });
 
