@@ -12,7 +12,6 @@ import {
   checkEntry,
   DEFAULT_CONTEXT,
   formatState,
-  isValidKey,
   parseState,
   plainLines,
   runCall,
