@@ -17,6 +17,21 @@ export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
  */
 const MAX_MINE = 100;
 
+/** `f` of a value, or of a promised one when it comes. */
+function then<T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> {
+  return v instanceof Promise ? v.then(f) : f(v);
+}
+
+/** Mines blocks `from`..`count`-1 (`interval` seconds apart), at once or one after another off the RPC thread. */
+function mineFrom(host: RpcHost, from: bigint, count: bigint, interval: bigint): null | Promise<null> {
+  for (let i = from; i < count; i++) {
+    if (i > 0n && interval > 0n) host.chain.increaseTime(interval);
+    const b = host.mine();
+    if (b instanceof Promise) return b.then(() => mineFrom(host, i + 1n, count, interval));
+  }
+  return null;
+}
+
 /** The key of an unlocked account, null for an impersonated one; throws for any other. */
 function signer(host: RpcHost, from: Hex): Hex | null {
   const key = host.devKeys.get(from);
@@ -131,11 +146,7 @@ const mineBlocks: MethodTable[string] = (params, host) => {
   const count = params[0] === undefined || params[0] === null ? 1n : seconds(params[0], 'block count');
   const interval = params[1] === undefined || params[1] === null ? 0n : seconds(params[1], 'interval');
   if (count < 1n || count > BigInt(MAX_MINE)) throw invalid(`block count must be 1 to ${MAX_MINE}`);
-  for (let i = 0n; i < count; i++) {
-    if (i > 0n && interval > 0n) host.chain.increaseTime(interval);
-    host.mine();
-  }
-  return null;
+  return mineFrom(host, 0n, count, interval);
 };
 
 const getAutomine: MethodTable[string] = (_p, host) => host.automine;
@@ -206,7 +217,7 @@ export const devMethods: MethodTable = {
   anvil_setNextBlockTimestamp: setNextBlockTimestamp,
   evm_mine(params, host) {
     if (params[0] !== undefined && params[0] !== null && typeof params[0] !== 'object') host.chain.setNextBlockTimestamp(seconds(params[0], 'timestamp'));
-    return quantity(host.mine().number);
+    return then(host.mine(), (b) => quantity(b.number));
   },
   anvil_mine: mineBlocks,
   hardhat_mine: mineBlocks,

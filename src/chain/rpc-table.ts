@@ -23,8 +23,11 @@ export interface RpcHost {
   autoImpersonate: boolean;
   /** evm_snapshot ids → the points they name. */
   readonly snapshots: Map<string, StatePoint>;
-  /** Mines a block and tells filters and subscriptions. */
-  mine(maxTxs?: number): BlockHeader;
+  /**
+   * Mines a block and tells filters and subscriptions: at once, or (with a block executor, off
+   * this thread) later. A method that mines is a control method, which holds the write queue.
+   */
+  mine(maxTxs?: number): BlockHeader | Promise<BlockHeader>;
   /** Pools a raw transaction (tells filters, mines with automine); returns its hash. */
   acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex;
   /** A block tag or EIP-1898 object → block number (head + 1 for a number past the head). */
