@@ -89,6 +89,27 @@ test('a block gives the same hashes, roots, receipts and gas whether its transac
   }
 });
 
+test('empty blocks mined many per database transaction are the blocks mined one by one', () => {
+  const one = newChain();
+  const many = newChain();
+  try {
+    for (let i = 0; i < 40; i++) {
+      if (i > 0) one.increaseTime(12n);
+      one.mine();
+    }
+    many.mineEmpty(15, 12n);
+    many.increaseTime(12n);
+    many.mineEmpty(25, 12n);
+    assert.equal(many.latest().number, 40);
+    assert.deepEqual(summary(many), summary(one));
+    // the chain goes on from there alike, and the history has every block's state
+    assert.deepEqual(many.stateAt(17).account(DEV[0]!.address), one.stateAt(17).account(DEV[0]!.address));
+  } finally {
+    one.close();
+    many.close();
+  }
+});
+
 test('while a block executes in the worker, reads see the last committed block and writes wait their turn', async () => {
   const chain = newChain();
   const rpc = new RpcServer(chain, { automine: true, blockExecutor: new Executor(null) });

@@ -13,7 +13,7 @@ import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
 import { BlockState } from './block-state.js';
 import { sealHeader, storedTxs, type BlockContents } from './block-header.js';
-import { ChainStore } from './store.js';
+import { ChainStore, type StoredBlock } from './store.js';
 import { runHere, runWith, type Steps } from './steps.js';
 
 export interface ChainOptions {
@@ -547,6 +547,33 @@ export class Chain {
   }
 
   private *mineSteps(maxTxs: number): Steps<BlockHeader> {
+    return this.commitBlock(yield* this.buildSteps(maxTxs));
+  }
+
+  /**
+   * Mines `count` empty blocks (anvil_mine), `interval` seconds apart after the first, written in
+   * one SQLite transaction (one fsync for all). Only when no transaction waits: those need a block
+   * that runs them. Returns the headers.
+   */
+  mineEmpty(count: number, interval = 0n): BlockHeader[] {
+    this.idle();
+    if (this.pool.length > 0) throw new ChainError('transactions are waiting: they need a block that runs them', -32603);
+    const blocks: StoredBlock[] = [];
+    const headers: BlockHeader[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && interval > 0n) this.increaseTime(interval);
+      const built = runHere(this.buildSteps(0), runJob);
+      const { header, stored } = this.seal(built);
+      this.advance(built, header);
+      blocks.push(stored);
+      headers.push(header);
+    }
+    this.write(blocks, headers[0]?.number ?? this.head.number);
+    return headers;
+  }
+
+  /** The block after the head, with the pool's transactions (at most maxTxs) run on it, not committed. */
+  private *buildSteps(maxTxs: number): Steps<BuiltBlock> {
     const number = this.head.number + 1;
     const timestamp = this.nextTimestamp();
     // after evm_setNextBlockTimestamp the wall clock goes on from the forced time, as anvil's does
@@ -569,7 +596,7 @@ export class Chain {
       txs.push(tx);
       outcomes.push(o);
     }
-    return this.commitBlock({ number, parentHash: this.head.hash, timestamp, txs, outcomes, state, dropped });
+    return { number, parentHash: this.head.hash, timestamp, txs, outcomes, state, dropped };
   }
 
   /** Runs a transaction on the state of the block being built, changing it. */
@@ -865,9 +892,17 @@ export class Chain {
   /**
    * Commits a built block: its state becomes the committed state, then the block is sealed (its
    * state root is the tree's after the change) and written with that state in one SQLite
-   * transaction. A failed write leaves memory ahead of the database: the node must restart.
+   * transaction; then it is the head.
    */
   private commitBlock(b: BuiltBlock): BlockHeader {
+    const { header, stored } = this.seal(b);
+    this.write([stored], b.number, b.persist);
+    this.advance(b, header);
+    return header;
+  }
+
+  /** Applies a built block's state and seals it: its header and its rows. */
+  private seal(b: BuiltBlock): { header: BlockHeader; stored: StoredBlock } {
     this.applyState(b.state);
     const contents: BlockContents = {
       number: b.number, parentHash: b.parentHash, timestamp: b.timestamp, stateRoot: this.stateRoot(),
@@ -875,24 +910,32 @@ export class Chain {
       gasLimit: this.blockGasLimit, baseFeePerGas: this.baseFeePerGas, chainId: this.chainId,
     };
     const header = sealHeader(contents);
-    const ver = this.ver + 1;
+    const stored: StoredBlock = {
+      number: b.number, hash: header.hash, header: JSON.stringify(header), ver: this.ver + 1, state: b.state,
+      txs: storedTxs(header, contents), dropped: b.dropped ?? [],
+    };
+    return { header, stored };
+  }
+
+  /** Writes sealed blocks in one transaction. A failed write leaves memory ahead of the database: the node must restart. */
+  private write(blocks: readonly StoredBlock[], first: number, persist?: (db: Db) => void): void {
     try {
-      this.store.writeBlock({
-        number: b.number, hash: header.hash, header: JSON.stringify(header), ver, state: b.state,
-        txs: storedTxs(header, contents), dropped: b.dropped ?? [],
-      }, b.persist && (() => b.persist!(this.db)));
+      this.store.writeBlocks(blocks, persist && (() => persist(this.db)));
     } catch (e) {
-      // memory is now ahead of the database: refuse everything until a restart reloads it
-      this.fatal = `the database write of block ${b.number} failed (${(e as Error).message}); restart the node`;
+      // refuse everything until a restart reloads the database
+      this.fatal = `the database write of block ${first} failed (${(e as Error).message}); restart the node`;
       throw new ChainError(this.fatal, -32603);
     }
+  }
+
+  /** A sealed block becomes the head: its transactions leave the pool, the clock's one-block settings end. */
+  private advance(b: BuiltBlock, header: BlockHeader): void {
     const gone = new Set([...b.txs.map((t) => t.hash), ...(b.dropped ?? [])]);
     if (gone.size > 0) this.pool = this.pool.filter((t) => !gone.has(t.hash));
     this.head = header;
-    this.ver = ver;
+    this.ver++;
     this.forcedTimestamp = null;
     if (this.timestampStep !== undefined) this.timeShift = 0n;
-    return header;
   }
 
   /** A block's changes into the committed state (maps and state tree). */

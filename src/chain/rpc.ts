@@ -188,6 +188,10 @@ export class RpcServer implements RpcHost {
     });
   }
 
+  yieldToReads(): Promise<void> | null {
+    return this.opts.blockExecutor ? new Promise((resolve) => setImmediate(resolve)) : null;
+  }
+
   /** A block after every write queued so far. */
   mineQueued(): Promise<BlockHeader> {
     return this.writes.exclusive(() => this.mine());

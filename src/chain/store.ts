@@ -170,18 +170,22 @@ export class ChainStore {
   }
 
   /**
-   * A block, its transactions and the state it changed, in one transaction (it throws when the
-   * write fails); `extra` runs inside that transaction (what L2 derivation commits with the block).
+   * Blocks, their transactions and the state they changed, in one transaction (it throws when the
+   * write fails); `extra` runs inside that transaction (what L2 derivation commits with a block).
    */
-  writeBlock(b: StoredBlock, extra?: () => void): void {
+  writeBlocks(blocks: readonly StoredBlock[], extra?: () => void): void {
     this.db.transaction(() => {
-      this.writeState(b.ver, b.state);
-      this.history.markBlock(b.number, b.ver);
-      this.q.putBlock.run(b.number, b.hash, b.header);
-      b.txs.forEach((tx, i) => this.writeTx(b.number, i, tx));
-      for (const h of b.dropped) this.q.delPending.run(h);
+      for (const b of blocks) this.insertBlock(b);
       extra?.();
     })();
+  }
+
+  private insertBlock(b: StoredBlock): void {
+    this.writeState(b.ver, b.state);
+    this.history.markBlock(b.number, b.ver);
+    this.q.putBlock.run(b.number, b.hash, b.header);
+    b.txs.forEach((tx, i) => this.writeTx(b.number, i, tx));
+    for (const h of b.dropped) this.q.delPending.run(h);
   }
 
   /** A development edit of one account as state version `ver` of block `block` (its header is kept). */
