@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
 import { applyMounts, parseMount } from './mount.js';
-import type { Kernel } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/index.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
 import { addressArg, amountArg, bigintArg, bytes32Arg, collect, gasArg } from './args.js';
