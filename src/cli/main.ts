@@ -171,7 +171,7 @@ function mountsOf(flags: object): ((k: Kernel) => void) | undefined {
   try {
     mounts = specs.map(parseMount);
   } catch (e) {
-    return die((e as Error).message);
+    return fatal(e);
   }
   const cwd = f.cwd;
   return (k) => {
