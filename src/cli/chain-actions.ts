@@ -13,8 +13,8 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Chain, DEV_BALANCE, DEV_KEY_0, devAccounts, encodeCall, encodeDeploy, receiptResult, RpcServer, type Hex, type QvmResult, type RpcReceipt } from '../chain/index.js';
 import { resultJson, resultText } from './result-print.js';
 import { errorLine } from '../errors.js';
-import { die, readFile } from './io.js';
-import { stdinBytes } from './stdin.js';
+import { die } from './io.js';
+import { readFile, stdinBytes } from './args.js';
 import { formatEther } from './units.js';
 
 import { DEFAULT_RPC } from './chain.js';
@@ -260,7 +260,7 @@ export async function deploy(elf: string, args: string[], flags: TxFlags): Promi
 export type CallFlags = TxFlags & { read: string[]; stdin?: string; dryRun?: boolean };
 
 export async function call(address: Hex, args: string[], flags: CallFlags): Promise<void> {
-  const stdin = stdinBytes(flags.stdin, readFile, false) ?? new Uint8Array(0);
+  const stdin = stdinBytes(flags.stdin, false) ?? new Uint8Array(0);
   const info = await rpc<unknown>(flags.rpc, 'qvm_getContract', [address]);
   if (info === null) die(`no contract at ${address}`);
   if (flags.dryRun) {

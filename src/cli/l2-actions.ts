@@ -16,7 +16,8 @@ import { L1Sender } from '../l2/l1-sender.js';
 import { L2Node, type SyncStatus } from '../l2/node.js';
 import { progressBar } from './chain-actions.js';
 import { errorLine } from '../errors.js';
-import { die, readFile } from './io.js';
+import { die } from './io.js';
+import { readFile } from './args.js';
 
 
 function sender(l1: string, key: Hex | undefined): L1Sender {
