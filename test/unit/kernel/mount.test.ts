@@ -5,11 +5,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Memory } from '../../src/mem/memory.js';
-import { Kernel, mountProvider, setWorkingDirectory, SysError, type DirProvider, type ProvidedEntry } from '../../src/kernel/index.js';
-import { RAMFS_MAGIC } from '../../src/kernel/vfs/vfs.js';
-import { DEFAULT_LIMITS } from '../../src/machine/types.js';
-import { DEFAULT_BLOCK } from '../../src/machine/run.js';
+import { Memory } from '../../../src/mem/memory.js';
+import { Kernel, mountProvider, setWorkingDirectory, SysError, type DirProvider, type ProvidedEntry } from '../../../src/kernel/index.js';
+import { RAMFS_MAGIC } from '../../../src/kernel/vfs/vfs.js';
+import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
+import { DEFAULT_BLOCK } from '../../../src/machine/run.js';
 
 const ENOENT = 2;
 const ENOTDIR = 20;
