@@ -4,14 +4,17 @@
  * returns a commander option parser that throws InvalidArgumentError with a one-line reason
  * (commander prints it as `option '--x <v>' argument 'v' is invalid. <reason>`); `check`
  * applies one to a value found elsewhere (a positional, an option after the arguments).
- * Files and standard input: io.ts (readFile) and stdin.ts.
+ * Also the inputs given as files: `readFile` (`-` = standard input) and `stdinBytes`, the
+ * program's standard input.
  */
 import { InvalidArgumentError } from 'commander';
+import { fstatSync, readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import { isAddress } from 'viem';
 import type { Hex } from '../chain/bytes.js';
 import { isValidKey } from '../contract/protocol.js';
 import { parseAmount } from './units.js';
-import { die } from './io.js';
+import { die, fatal } from './io.js';
 
 export type Parser<T> = (v: string) => T;
 
@@ -120,4 +123,56 @@ export function check<T>(option: string, v: string, parse: Parser<T>): T {
     if (e instanceof InvalidArgumentError) die(`option '${option}' argument '${v}' is invalid. ${e.message}`);
     throw e;
   }
+}
+
+// ------------------------------------------------------------------------------ files
+
+/** Why a file cannot be read, in a few words. */
+function readFailure(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'is a directory';
+    case 'EACCES': return 'permission denied';
+    default: return err.message;
+  }
+}
+
+/** A file's bytes (`-`: standard input); throws a UserError with a one-line reason. */
+export function readFileOrThrow(path: string): Uint8Array {
+  try {
+    return readFileSync(path === '-' ? 0 : path);
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${readFailure(e as NodeJS.ErrnoException)}`, { code: 'READ_FILE', cause: e });
+  }
+}
+
+/** A file's bytes (`-`: standard input), or die with a one-line reason. */
+export function readFile(path: string): Uint8Array {
+  try {
+    return readFileOrThrow(path);
+  } catch (e) {
+    return fatal(e);
+  }
+}
+
+/**
+ * The program's standard input for `qvm run` and the chain clients: `--stdin FILE` (`-` = this
+ * process's stdin), `--no-stdin` (empty), or — with neither — this process's stdin when it is a
+ * file, a pipe or a socket, as when the program is run directly (a terminal or /dev/null gives
+ * nothing; a pipe that is never closed waits, as the program itself would). `spec`: the --stdin
+ * value, false for --no-stdin, undefined for neither; `auto`: false to give nothing for neither.
+ */
+export function stdinBytes(spec: string | false | undefined, auto = true): Uint8Array | undefined {
+  if (spec === false) return new Uint8Array(0);
+  if (spec === '-') return readFileSync(0);
+  if (spec !== undefined) return readFile(spec);
+  if (!auto) return undefined;
+  let st;
+  try {
+    st = fstatSync(0);
+  } catch {
+    return undefined; // no stdin at all
+  }
+  // a socket is what a parent process's pipe is in Node (and in many shells' process substitution)
+  return st.isFIFO() || st.isFile() || st.isSocket() ? readFileSync(0) : undefined;
 }

@@ -5,9 +5,7 @@
  */
 import { Command } from 'commander';
 import { encodeCall, encodeDeploy } from '../chain/envelope.js';
-import { collectList, storageKeys } from './args.js';
-import { readFile } from './io.js';
-import { stdinBytes } from './stdin.js';
+import { collectList, readFile, stdinBytes, storageKeys } from './args.js';
 
 
 const hex = (b: Uint8Array): string => `0x${Buffer.from(b).toString('hex')}\n`;
@@ -30,6 +28,6 @@ export function registerCalldataCommands(program: Command): void {
     .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s)')
     .action((args: string[], flags: { read: string[]; stdin?: string }) => {
       const keys = storageKeys('--read', flags.read);
-      process.stdout.write(hex(encodeCall(args, keys, stdinBytes(flags.stdin, readFile, false) ?? new Uint8Array(0))));
+      process.stdout.write(hex(encodeCall(args, keys, stdinBytes(flags.stdin, false) ?? new Uint8Array(0))));
     });
 }

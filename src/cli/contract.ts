@@ -21,10 +21,9 @@ import {
   type CallContext,
   type CallResult,
 } from '../contract/index.js';
-import { addressArg, amountArg, bigintArg, bytes32Arg, check, gasArg, storageKeys } from './args.js';
-import { die, readFile } from './io.js';
+import { addressArg, amountArg, bigintArg, bytes32Arg, check, gasArg, readFile, stdinBytes, storageKeys } from './args.js';
+import { die } from './io.js';
 import { profileFormatOf, writeProfile } from './profile.js';
-import { stdinBytes } from './stdin.js';
 
 /** The options of `qvm run` (general and contract mode). */
 export interface RunFlags {
@@ -247,7 +246,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags): vo
     args,
     storage,
     readKeys: keys,
-    stdin: stdinBytes(flags.stdin, readFile),
+    stdin: stdinBytes(flags.stdin),
     context,
     gasLimit: flags.gas,
     trace: flags.trace ?? false,

@@ -1,11 +1,10 @@
 /**
- * The CLI's one way to fail and its file reads. A user error ends in one line on stderr
+ * The CLI's one way to fail. A user error ends in one line on stderr
  * (`qvm: message (hint)`) and exit status 2; an internal error in one line starting "internal
  * error" and exit status 70, plus its stack and causes with `qvm --verbose` or QVM_VERBOSE=1
  * (docs/errors.md).
  */
-import { readFileSync } from 'node:fs';
-import { errorLine, errorReport, isUserError, UserError } from '../errors.js';
+import { errorLine, errorReport, isUserError } from '../errors.js';
 
 /** Exit status of a user error (bad input, as commander's usage errors). */
 export const EXIT_USAGE = 2;
@@ -35,32 +34,4 @@ export function fatal(e: unknown, subject?: string): never {
   process.stderr.write(`qvm: internal error: ${errorLine(e)}${verbose ? '' : ' (run with --verbose for the stack)'}\n`);
   if (verbose) process.stderr.write(`${errorReport(e)}\n`);
   process.exit(EXIT_INTERNAL);
-}
-
-/** Why a file cannot be read, in a few words. */
-function readFailure(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT': return 'no such file';
-    case 'EISDIR': return 'is a directory';
-    case 'EACCES': return 'permission denied';
-    default: return err.message;
-  }
-}
-
-/** A file's bytes (`-`: standard input); throws a UserError with a one-line reason. */
-export function readFileOrThrow(path: string): Uint8Array {
-  try {
-    return readFileSync(path === '-' ? 0 : path);
-  } catch (e) {
-    throw new UserError(`cannot read ${path}: ${readFailure(e as NodeJS.ErrnoException)}`, { code: 'READ_FILE', cause: e });
-  }
-}
-
-/** A file's bytes (`-`: standard input), or die with a one-line reason. */
-export function readFile(path: string): Uint8Array {
-  try {
-    return readFileOrThrow(path);
-  } catch (e) {
-    return fatal(e);
-  }
 }

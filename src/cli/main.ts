@@ -6,17 +6,16 @@
 import { Command, CommanderError } from 'commander';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
 import { applyMounts, parseMount } from './mount.js';
-import type { Kernel } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/index.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
-import { addressArg, amountArg, bigintArg, bytes32Arg, collect, gasArg } from './args.js';
+import { addressArg, amountArg, bigintArg, bytes32Arg, collect, gasArg, readFile, stdinBytes } from './args.js';
 import { contractMode, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 import { registerChainCommands } from './chain.js';
 import { profileFormatOf, writeProfile } from './profile.js';
-import { stdinBytes } from './stdin.js';
 import { registerCalldataCommands } from './calldata.js';
 import { registerNewCommand } from './new.js';
-import { die, fatal, readFile, setVerbose } from './io.js';
+import { die, fatal, setVerbose } from './io.js';
 
 function toText(b: Uint8Array): string {
   return Buffer.from(b).toString('utf8');
@@ -106,7 +105,7 @@ program
       result = runElf(bytes, {
         argv: [flags.argv0, ...args],
         env: flags.env,
-        stdin: stdinBytes(flags.stdin, readFile),
+        stdin: stdinBytes(flags.stdin),
         gasLimit: flags.gas,
         block,
         trace: flags.trace ?? false,
@@ -171,7 +170,7 @@ function mountsOf(flags: object): ((k: Kernel) => void) | undefined {
   try {
     mounts = specs.map(parseMount);
   } catch (e) {
-    return die((e as Error).message);
+    return fatal(e);
   }
   const cwd = f.cwd;
   return (k) => {

@@ -11,6 +11,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { mountProvider, setWorkingDirectory, type DirProvider, type Kernel, type ProvidedEntry } from '../kernel/index.js';
 
 export interface MountSpec {
@@ -18,14 +19,14 @@ export interface MountSpec {
   guest: string;
 }
 
-/** Parse HOSTDIR:GUESTDIR (GUESTDIR absolute). */
+/** Parse HOSTDIR:GUESTDIR (GUESTDIR absolute); throws a UserError. */
 export function parseMount(spec: string): MountSpec {
   const i = spec.lastIndexOf(':');
-  if (i <= 0 || i === spec.length - 1) throw new Error(`--mount expects HOSTDIR:GUESTDIR, got "${spec}"`);
+  if (i <= 0 || i === spec.length - 1) throw new UserError(`--mount expects HOSTDIR:GUESTDIR, got "${spec}"`);
   const host = spec.slice(0, i);
   const guest = spec.slice(i + 1);
-  if (!guest.startsWith('/')) throw new Error(`--mount: the guest directory must be absolute, got "${guest}"`);
-  if (!statSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--mount: ${host} is not a directory`);
+  if (!guest.startsWith('/')) throw new UserError(`--mount: the guest directory must be absolute, got "${guest}"`);
+  if (!statSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`--mount: ${host} is not a directory`);
   return { host, guest };
 }
 

@@ -34,7 +34,7 @@ export function mountProvider(kernel: Kernel, path: string, mode: number, dir: D
   kernel.vfs.mount(path, providerNode(sb, mode, dir));
 }
 
-/** Set the program's working directory; throws SysError(ENOTDIR) unless `path` is a directory in the guest. */
+/** Set the program's working directory; throws SysError (ENOENT, ENOTDIR, …) unless `path` is a directory in the guest. */
 export function setWorkingDirectory(kernel: Kernel, path: string): void {
   const l = kernel.vfs.walk(path, [kernel.vfs.rootEntry], { follow: true });
   if (!l.node || l.node.type !== 'dir') throw new SysError(ENOTDIR);

@@ -8,7 +8,7 @@ import type { Memory } from '../../mem/memory.js';
 import { A0, A1, A2, RA, RvCpu, SP, TP } from '../../cpu/riscv64/cpu.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../kernel/types.js';
-import { SA_ONSTACK } from '../../kernel/syscalls/signal.js';
+import { SA_ONSTACK } from '../../kernel/index.js';
 
 /** Address of the rt_sigreturn trampoline page (just above the mmap area, below the stack gap). */
 export const SIGRETURN_TRAMPOLINE = 0x7ffff7fff000;
