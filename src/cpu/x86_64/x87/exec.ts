@@ -603,7 +603,7 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
       switch (i) {
         case 0: unaryOp(x, insn, (ctx, a, out) => f80F2xm1(ctx, a, out)); return;
         case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2x(ctx, st0, st1, out)); return;
-        case 2: fptan(x, insn); return;
+        case 2: fptan(x); return;
         case 3: binaryPop(x, insn, (ctx, st0, st1, out) => f80Atan2(ctx, st1, st0, out)); return;
         case 4: fxtract(x, insn); return;
         case 5: fprem(x, insn, true); return;
@@ -623,7 +623,7 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
         case 0: fprem(x, insn, false); return;
         case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2xp1(ctx, st0, st1, out)); return;
         case 2: unaryOp(x, insn, (ctx, a, out) => f80Sqrt(ctx, a, out)); return;
-        case 3: fsincos(x, insn); return;
+        case 3: fsincos(x); return;
         case 4: unaryOp(x, insn, (ctx, a, out) => f80RoundInt(ctx, a, out)); return;
         case 5: fscale(x, insn); return;
         case 6: trig(x, insn, false); return;
@@ -748,32 +748,32 @@ function twoResultStackFault(x: X87, ctx: FpCtx): boolean {
   return true;
 }
 
-function fsincos(x: X87, insn: Insn): void {
+/**
+ * What FSINCOS and FPTAN share: ST0 := the first result in R (R2: FSINCOS's second), C2 clear.
+ * False when nothing is to be pushed: a stack fault, or an operand out of range (C2 set).
+ */
+function twoResultStart(x: X87, sincos: boolean): boolean {
   const ctx = x.begin();
-  if (twoResultStackFault(x, ctx)) return;
-  const ok = f80SinCos(ctx, x.get(0, A), R, R2);
+  if (twoResultStackFault(x, ctx)) return false;
+  const ok = sincos ? f80SinCos(ctx, x.get(0, A), R, R2) : f80Tan(ctx, x.get(0, A), R);
   if (!ok) {
     setC2(x, true);
     x.end();
-    return;
+    return false;
   }
   setC2(x, false);
   x.put(0, R);
+  return true;
+}
+
+function fsincos(x: X87): void {
+  if (!twoResultStart(x, true)) return;
   x.push(R2);
   x.end();
 }
 
-function fptan(x: X87, insn: Insn): void {
-  const ctx = x.begin();
-  if (twoResultStackFault(x, ctx)) return;
-  const ok = f80Tan(ctx, x.get(0, A), R);
-  if (!ok) {
-    setC2(x, true);
-    x.end();
-    return;
-  }
-  setC2(x, false);
-  x.put(0, R);
+function fptan(x: X87): void {
+  if (!twoResultStart(x, false)) return;
   const c = classify(R.se, R.hi | 0, R.lo | 0);
   // a NaN result is pushed again instead of 1.0
   if (c === FClass.QNaN || c === FClass.SNaN) x.push(R);
