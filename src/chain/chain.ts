@@ -12,6 +12,7 @@ import { decodeEnvelope, EnvelopeError } from './envelope.js';
 import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, storageLeaf } from './merkle.js';
 import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
+import { defineError, QvmError, reportInternalError } from '../errors.js';
 
 export interface ChainOptions {
   /** Directory of the database; null = in memory. */
@@ -124,11 +125,12 @@ export interface RpcReceipt {
 }
 
 /** A rejected transaction or request: JSON-RPC error `code` with a one-line message. */
-export class ChainError extends Error {
-  constructor(message: string, readonly code = -32000, readonly data?: unknown) {
+export class ChainError extends QvmError {
+  constructor(message: string, override readonly code = -32000, readonly data?: unknown) {
     super(message);
   }
 }
+defineError(ChainError, 'ChainError', -32000);
 
 export interface DryRunInput {
   from?: Hex;
@@ -578,7 +580,9 @@ export class Chain {
       else if (derived?.mint) run = { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null };
       else run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, this, derived?.contractAddress);
     } catch (e) {
-      // a VM bug must not take the node down or leave a half-applied transaction
+      // a VM bug must not take the node down or leave a half-applied transaction; the receipt
+      // keeps its one line, the node's log the stack and causes
+      reportInternalError(`transaction ${tx.hash}`, e);
       const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
       run = { exec: record(tx.to === null ? 'deploy' : 'call', null, failure), result: null, contractAddress: null, deployedCode: null };
     }

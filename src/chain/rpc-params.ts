@@ -1,15 +1,17 @@
 /** Parameter checks shared by the JSON-RPC method handlers: each bad value is a -32602 error naming it. */
 import { fromHex, normAddress, type Hex } from './bytes.js';
+import { defineError, QvmError } from '../errors.js';
 import type { ParamSpec, RpcHost } from './rpc-table.js';
 
 export type Params = unknown[];
 
 /** A JSON-RPC error object: `code`, a one-line `message`, optional `data`. */
-export class RpcError extends Error {
-  constructor(readonly code: number, message: string, readonly data?: unknown) {
+export class RpcError extends QvmError {
+  constructor(override readonly code: number, message: string, readonly data?: unknown) {
     super(message);
   }
 }
+defineError(RpcError, 'RpcError', -32603);
 
 export const invalid = (msg: string): RpcError => new RpcError(-32602, msg);
 

@@ -17,6 +17,7 @@ import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
 import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, reverted } from './rpc-call.js';
 import { invoke, type RpcHost } from './rpc-table.js';
+import { reportInternalError } from '../errors.js';
 
 export { CLIENT_VERSION } from './rpc-eth.js';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -54,6 +55,8 @@ function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
     return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
   }
   if (e instanceof ExecutionTimeout) return { jsonrpc: '2.0', id, error: { code: -32000, message: e.message } };
+  // the client gets one line; the node's log keeps the stack and causes
+  reportInternalError('a JSON-RPC request', e);
   return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
 }
 

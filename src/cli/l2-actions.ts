@@ -15,12 +15,7 @@ import { l1Client } from '../l2/l1.js';
 import { L1Sender } from '../l2/l1-sender.js';
 import { L2Node, type SyncStatus } from '../l2/node.js';
 import { progressBar } from './chain-actions.js';
-import { readFile } from './io.js';
-
-function die(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
+import { die, readFile } from './io.js';
 
 const oneLine = (e: unknown): string => ((e as Error).message ?? String(e)).split('\n')[0]!;
 

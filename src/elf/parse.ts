@@ -45,6 +45,7 @@ import {
   PT_PHDR,
   PT_TLS,
 } from './constants.js';
+import { defineError, UserError } from '../errors.js';
 
 export { describeElf } from './describe.js';
 
@@ -54,12 +55,9 @@ export const STATIC_PIE_BASE = 0x555555554000;
 /** Lowest address a segment may occupy (Linux's default vm.mmap_min_addr). */
 export const MIN_SEGMENT_ADDR = 0x10000;
 
-export class ElfError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ElfError';
-  }
-}
+/** A file QVM cannot run: not an ELF, or one it does not support (one-line message; the user's to fix). */
+export class ElfError extends UserError {}
+defineError(ElfError, 'ElfError', 'BAD_ELF');
 
 export type ElfMachine = 'x86_64' | 'riscv64';
 

@@ -15,8 +15,11 @@ import { Stop } from '../cpu/x86_64/cpu.js';
 import type { Memory } from '../mem/memory.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
-import { deliverSignals, hasDeliverable } from '../kernel/syscalls/signal.js';
+import { deliverSignals, hasDeliverable } from '../kernel/index.js';
 import { GAS_PER_PAGE_TOUCHED } from './gas.js';
+import { runEnd, type LoopStop, type ThreadsEnd } from './run-end.js';
+
+export type { ThreadsEnd } from './run-end.js';
 
 /** Instructions a thread runs before another runnable thread gets its turn. */
 export const QUANTUM = 1 << 20;
@@ -24,15 +27,6 @@ export const QUANTUM = 1 << 20;
 const SLICE = 1 << 22;
 /** Idle steps (time jumps) in a row before the loop looks again for a thread to run. */
 const MAX_IDLES = 100_000;
-
-export interface ThreadsEnd {
-  exitCode: number;
-  signal: number | null;
-  reason: string | null;
-  /** Instructions retired by all threads. */
-  instructions: number;
-  gasUsed: number;
-}
 
 /** What the loop needs of a CPU: the retired-instruction count it carries. */
 export interface LoopCpu {
@@ -69,9 +63,7 @@ export function runLoop<C extends LoopCpu>(kernel: Kernel, mem: Memory, main: C,
   let quantumEnd = cpu.icount + QUANTUM;
   const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
 
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
+  let ended: LoopStop | null = null;
 
   for (;;) {
     if (kernel.exited || kernel.killed) break;
@@ -85,7 +77,7 @@ export function runLoop<C extends LoopCpu>(kernel: Kernel, mem: Memory, main: C,
         next = sched.pick(th);
       }
       if (next === null) {
-        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
+        kernel.end('deadlock', `deadlock: every thread is blocked forever (${sched.describeBlocked()})`);
         break;
       }
       if (next !== th) {
@@ -109,8 +101,7 @@ export function runLoop<C extends LoopCpu>(kernel: Kernel, mem: Memory, main: C,
 
     const used = gasUsed();
     if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at ${arch.where(cpu)}`;
-      exitCode = 137;
+      ended = { kind: 'out-of-gas', reason: `out of gas (limit ${gasLimit}) at ${arch.where(cpu)}` };
       break;
     }
     let budget = Math.min(SLICE, gasLimit - used);
@@ -127,17 +118,9 @@ export function runLoop<C extends LoopCpu>(kernel: Kernel, mem: Memory, main: C,
     // Stop.Fault
     const limit = arch.fault(cpu, th);
     if (limit !== null) {
-      reason = limit;
-      exitCode = 137;
+      ended = { kind: 'limit', reason: limit };
       break;
     }
   }
-  if (kernel.exited) {
-    exitCode = kernel.exited.status & 0xff;
-  } else if (kernel.killed && reason === null) {
-    reason = kernel.killed.reason;
-    signal = kernel.killed.signal || null;
-    exitCode = signal ? 128 + signal : 1;
-  }
-  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+  return runEnd(kernel, ended, cpu.icount, Math.min(gasUsed(), gasLimit));
 }

@@ -5,7 +5,7 @@
  */
 import type { Memory } from '../mem/memory.js';
 import type { SignalDelivery, SigReturn } from '../kernel/types.js';
-import { SA_ONSTACK } from '../kernel/syscalls/signal.js';
+import { SA_ONSTACK } from '../kernel/index.js';
 
 const SS_ONSTACK = 1;
 const SS_DISABLE = 2;

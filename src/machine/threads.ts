@@ -17,7 +17,7 @@ import type { Insn } from '../cpu/x86_64/insn.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
-import { forceSignal } from '../kernel/syscalls/signal.js';
+import { forceSignal, SEGV_ACCERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from '../kernel/index.js';
 import { GuestThread, type MachineState } from './guest-thread.js';
 import { get64, put64, readStackT, signalStack, writeSiginfo, writeStackT } from './signal-frame.js';
 import { runLoop, type ArchLoop, type ThreadsEnd } from './run-loop.js';
@@ -196,15 +196,25 @@ function reg(cpu: Cpu, r: number): bigint {
   return (BigInt(cpu.hi[r]!) << 32n) | BigInt(cpu.lo[r]!);
 }
 
+/** x86 exception vectors (sigcontext trapno): divide error, breakpoint, invalid opcode, #GP, #PF. */
+const X86_DE = 0, X86_BP = 3, X86_UD = 6, X86_GP = 13, X86_PF = 14;
+/** Page-fault error code bits: the page was present (a protection fault), user mode. */
+const PF_PROT = 1, PF_USER = 4;
+
 /** Trap number and error code Linux reports in sigcontext for a fault signal. */
 function trapOf(sig: number, code: number): { trapno: number; err: number } {
   switch (sig) {
-    case 11: return { trapno: code === 0x80 ? 13 : 14, err: code === 2 ? 5 : 4 };
-    case 4: return { trapno: 6, err: 0 };
-    case 8: return { trapno: 0, err: 0 };
-    case 5: return { trapno: 3, err: 0 };
+    case SIGSEGV: return { trapno: code === SI_KERNEL ? X86_GP : X86_PF, err: code === SEGV_ACCERR ? PF_USER | PF_PROT : PF_USER };
+    case SIGILL: return { trapno: X86_UD, err: 0 };
+    case SIGFPE: return { trapno: X86_DE, err: 0 };
+    case SIGTRAP: return { trapno: X86_BP, err: 0 };
     default: return { trapno: 0, err: 0 };
   }
+}
+
+/** int3 is a trap, not a fault: Linux reports it (SIGTRAP, SI_KERNEL) with rip after the instruction. */
+function isInt3(sig: number, code: number): boolean {
+  return sig === SIGTRAP && code === SI_KERNEL;
 }
 
 /** The x86-64 part of the run loop (run-loop.ts): one Interpreter (one code cache) switched between the threads' Cpus. */
@@ -238,7 +248,7 @@ function x86Loop(kernel: Kernel, m: MachineState<Cpu>, interp: Interpreter, hook
       if (fault === null) return null; // (no other stop reasons reach here)
       interp.fault = null;
       const sig = fault.signal;
-      if (sig === 5 && fault.code === 0x80) cpu.rip = fault.faultAddr + 1; // int3 is a trap: after it
+      if (isInt3(sig, fault.code)) cpu.rip = fault.faultAddr + 1;
       const t = trapOf(sig, fault.code);
       forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { ...t, addr: fault.faultAddr }, fault.reason);
       return null;

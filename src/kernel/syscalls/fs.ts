@@ -575,7 +575,7 @@ function readiness(f: OpenFile): number {
 
 /** Block "forever": nothing can ever become ready in a single-threaded run, so the run ends. */
 function blockedForever(s: Sys, what: string): number {
-  s.k.kill(`program blocked forever in ${what}`, 0);
+  s.k.end('deadlock', `program blocked forever in ${what}`);
   return 0;
 }
 

@@ -6,7 +6,7 @@
 import { A0, A7, type RvCpu } from '../../cpu/riscv64/cpu.js';
 import { RvInterpreter } from '../../cpu/riscv64/interpreter.js';
 import type { Kernel } from '../../kernel/kernel.js';
-import { forceSignal } from '../../kernel/syscalls/signal.js';
+import { forceSignal } from '../../kernel/index.js';
 import { runLoop, type ArchLoop, type ThreadsEnd } from '../run-loop.js';
 import { RvThread, type RvMachineState } from './thread.js';
 

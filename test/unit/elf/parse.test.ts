@@ -7,28 +7,8 @@ import { join } from 'node:path';
 
 import { ElfError, STATIC_PIE_BASE, describeElf, parseElf } from '../../../src/elf/parse.js';
 import {
-  AT_EXECFN,
-  AT_NULL,
-  AT_PAGESZ,
-  AT_PHDR,
-  AT_PHENT,
-  AT_PHNUM,
-  AT_PLATFORM,
-  AT_RANDOM,
-  AT_ENTRY,
-  EM_AARCH64,
-  EM_X86_64,
-  ET_DYN,
-  ET_EXEC,
-  ET_REL,
-  PF_R,
-  PF_W,
-  PF_X,
-  PT_GNU_STACK,
-  PT_INTERP,
-  PT_LOAD,
-  PT_PHDR,
-  PT_TLS,
+  AT_EXECFN, AT_NULL, AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PLATFORM, AT_RANDOM, AT_ENTRY,
+  EM_AARCH64, EM_X86_64, ET_DYN, ET_EXEC, ET_REL, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_PHDR, PT_TLS,
 } from '../../../src/elf/constants.js';
 import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import {

@@ -50,6 +50,6 @@ describe('kernel: descriptors', () => {
     assert.equal(k.sleptNanos, 1_255_000_000);
     assert.equal(k.killed, null);
     assert.equal(sys('poll', 0, 0, -1), 0n);
-    assert.deepEqual(k.killed, { reason: 'program blocked forever in poll', signal: 0 });
+    assert.deepEqual(k.killed, { kind: 'deadlock', reason: 'program blocked forever in poll', signal: 0 });
   });
 });

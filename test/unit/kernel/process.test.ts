@@ -64,7 +64,7 @@ describe('kernel: identity and process', () => {
     assert.equal(k.killed, null);
     mem.write(BUF, new Uint8Array([0x20, 0, 0, 0, 0, 0, 0, 0])); // SIGABRT bit
     assert.equal(sys('rt_sigprocmask', 1, BUF, 0, 8), 0n); // unblock
-    assert.deepEqual(k.killed, { reason: 'killed by SIGABRT', signal: 6 });
+    assert.deepEqual(k.killed, { kind: 'signal', reason: 'killed by SIGABRT', signal: 6 });
   });
 
   it('rt_sigaction stores and returns handlers; ignored signals do nothing', () => {
@@ -80,6 +80,6 @@ describe('kernel: identity and process', () => {
     assert.equal(sys('rt_sigaction', 9, BUF, 0, 8), -E.INVAL); // SIGKILL
     assert.equal(sys('kill', 4242, 0), -3n); // ESRCH
     assert.equal(sys('kill', 1000, 15), 0n); // SIGTERM, default action
-    assert.deepEqual(k.killed, { reason: 'killed by SIGTERM', signal: 15 });
+    assert.deepEqual(k.killed, { kind: 'signal', reason: 'killed by SIGTERM', signal: 15 });
   });
 });

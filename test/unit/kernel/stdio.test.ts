@@ -54,7 +54,7 @@ describe('kernel: stdio', () => {
     mem.write(BUF, new TextEncoder().encode('0123456789abcdef'));
     assert.equal(sys('write', 1, BUF, 16), 10n);
     assert.equal(dec(k.stdout), '0123456789');
-    assert.deepEqual(k.killed, { reason: 'stdout limit exceeded (10 bytes)', signal: 0 });
+    assert.deepEqual(k.killed, { kind: 'limit', reason: 'stdout limit exceeded (10 bytes)', signal: 0 });
   });
 
   it('/dev/stdout opens the same output', () => {
