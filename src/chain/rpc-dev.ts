@@ -12,10 +12,46 @@ import { method, type MethodTable, type ParamSpec, type RpcHost } from './rpc-ta
 /** eth_maxPriorityFeePerGas and the default tip of eth_sendTransaction: 1 gwei, as anvil. */
 export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
 /**
- * Blocks one anvil_mine may mine: each is a committed block (a few ms), and the node answers
- * nothing else meanwhile, so a larger count is refused rather than stalling the node for minutes.
+ * Blocks one anvil_mine may mine. Empty blocks are written many per database transaction, in
+ * slices of about SLICE_MS with reads served between slices (yieldToReads), so the cap bounds the
+ * database's growth (~1 KB a block) rather than the node's stall.
  */
-const MAX_MINE = 100;
+const MAX_MINE = 10_000;
+/** Target RPC-thread time of one slice of empty blocks. */
+const SLICE_MS = 25;
+
+/** `f` of a value, or of a promised one when it comes. */
+function then<T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> {
+  return v instanceof Promise ? v.then(f) : f(v);
+}
+
+/**
+ * Mines blocks `from`..`count`-1, `interval` seconds apart: a block that runs what waits in the
+ * pool (off the RPC thread with a block executor), else empty blocks, `slice` per transaction
+ * (grown or shrunk toward SLICE_MS).
+ */
+function mineFrom(host: RpcHost, from: number, count: number, interval: bigint, slice = 16): null | Promise<null> {
+  let i = from;
+  while (i < count) {
+    if (host.chain.poolSize() > 0) {
+      if (i > 0 && interval > 0n) host.chain.increaseTime(interval);
+      const b = host.mine();
+      i++;
+      if (b instanceof Promise) return b.then(() => mineFrom(host, i, count, interval, slice));
+      continue;
+    }
+    const n = Math.min(slice, count - i);
+    if (i > 0 && interval > 0n) host.chain.increaseTime(interval);
+    const started = performance.now();
+    for (const b of host.chain.mineEmpty(n, interval)) host.announceBlock(b);
+    const ms = performance.now() - started;
+    slice = ms < SLICE_MS / 2 ? Math.min(slice * 2, 4096) : ms > SLICE_MS * 2 ? Math.max(1, slice >> 1) : slice;
+    i += n;
+    const pause = i < count ? host.yieldToReads() : null;
+    if (pause !== null) return pause.then(() => mineFrom(host, i, count, interval, slice));
+  }
+  return null;
+}
 
 /** The key of an unlocked account, null for an impersonated one; throws for any other. */
 function signer(host: RpcHost, from: Hex): Hex | null {
@@ -141,11 +177,7 @@ const mineBlocks = method([optional(seconds('block count')), optional(seconds('i
   const count = n ?? 1n;
   const interval = every ?? 0n;
   if (count < 1n || count > BigInt(MAX_MINE)) throw invalid(`block count must be 1 to ${MAX_MINE}`);
-  for (let i = 0n; i < count; i++) {
-    if (i > 0n && interval > 0n) host.chain.increaseTime(interval);
-    host.mine();
-  }
-  return null;
+  return mineFrom(host, 0, Number(count), interval);
 });
 
 const getAutomine = method([], (_a, host) => host.automine);
@@ -229,7 +261,7 @@ export const devMethods: MethodTable = {
   anvil_setNextBlockTimestamp: setNextBlockTimestamp,
   evm_mine: method([mineTimestamp], ([t], host) => {
     if (t !== undefined) host.chain.setNextBlockTimestamp(t);
-    return quantity(host.mine().number);
+    return then(host.mine(), (b) => quantity(b.number));
   }),
   anvil_mine: mineBlocks,
   hardhat_mine: mineBlocks,

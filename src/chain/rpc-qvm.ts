@@ -44,5 +44,8 @@ export const qvmMethods: MethodTable = {
     return reexecute ? { ...receiptResult(r), reexecuted: traceOf(host.chain, h) } : receiptResult(r);
   }),
   qvm_stateRoot: method([], (_a, host) => host.chain.stateRoot()),
-  qvm_mine: method([], (_a, host) => quantity(host.mine().number)),
+  qvm_mine: method([], (_a, host) => {
+    const b = host.mine();
+    return b instanceof Promise ? b.then((h) => quantity(h.number)) : quantity(b.number);
+  }),
 };

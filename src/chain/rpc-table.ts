@@ -26,8 +26,18 @@ export interface RpcHost {
   autoImpersonate: boolean;
   /** evm_snapshot ids → the points they name. */
   readonly snapshots: Map<string, StatePoint>;
-  /** Mines a block and tells filters and subscriptions. */
-  mine(maxTxs?: number): BlockHeader;
+  /**
+   * Mines a block and tells filters and subscriptions: at once, or (with a block executor, off
+   * this thread) later. A method that mines is a control method, which holds the write queue.
+   */
+  mine(maxTxs?: number): BlockHeader | Promise<BlockHeader>;
+  /** Tells filters, subscriptions and onBlock of a new block. */
+  announceBlock(b: BlockHeader): void;
+  /**
+   * With a block executor: resolves once pending reads had their turn (a long write, e.g.
+   * anvil_mine of many blocks, goes on in slices). null: the server runs writes to the end.
+   */
+  yieldToReads(): Promise<void> | null;
   /** Pools a raw transaction (tells filters, mines with automine); returns its hash. */
   acceptRaw(raw: Uint8Array, impersonated?: Hex): Hex;
   /** A block tag or EIP-1898 object → block number (head + 1 for a number past the head). */

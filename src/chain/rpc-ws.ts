@@ -15,7 +15,7 @@ export interface WsHost extends RpcHost {
   readonly server: Server;
   readonly blockListeners: Set<(b: BlockHeader) => void>;
   readonly pendingListeners: Set<(hash: Hex) => void>;
-  handle(r: unknown): Record<string, unknown> | null;
+  handleAsync(r: unknown): Promise<Record<string, unknown> | null>;
 }
 
 const MAX_SUBSCRIPTIONS = 100;
@@ -65,7 +65,7 @@ function onMessage(host: WsHost, ws: WebSocket, subs: Subs, data: RawData): void
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the message is not JSON' } }));
     return;
   }
-  const one = (r: unknown): Record<string, unknown> | null => {
+  const one = async (r: unknown): Promise<Record<string, unknown> | null> => {
     const o = r as { id?: unknown; method?: unknown; params?: unknown };
     if (typeof r === 'object' && r !== null && (o.method === 'eth_subscribe' || o.method === 'eth_unsubscribe')) {
       const id = o.id ?? null;
@@ -81,14 +81,23 @@ function onMessage(host: WsHost, ws: WebSocket, subs: Subs, data: RawData): void
         return { jsonrpc: '2.0', id, error: { code: err.code, message: err.message } };
       }
     }
-    return host.handle(r);
+    return host.handleAsync(r);
+  };
+  const send = (reply: unknown): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   };
   if (Array.isArray(body)) {
-    const replies = body.map(one).filter((r) => r !== null);
-    if (replies.length) ws.send(JSON.stringify(replies));
+    void (async () => {
+      // in order: a later request of the batch sees what an earlier one wrote
+      const replies: Array<Record<string, unknown>> = [];
+      for (const r of body) {
+        const reply = await one(r);
+        if (reply) replies.push(reply);
+      }
+      if (replies.length) send(replies);
+    })();
   } else {
-    const reply = one(body);
-    if (reply) ws.send(JSON.stringify(reply));
+    void one(body).then((reply) => reply && send(reply));
   }
 }
 

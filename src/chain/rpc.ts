@@ -18,6 +18,7 @@ import { attachWebSocket } from './rpc-ws.js';
 import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, reverted } from './rpc-call.js';
 import { invoke, type RpcHost } from './rpc-table.js';
 import { reportInternalError } from '../errors.js';
+import { WriteQueue } from './write-queue.js';
 
 export { CLIENT_VERSION } from './rpc-eth.js';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
@@ -46,8 +47,31 @@ export interface RpcOptions {
    * null or absent: on this thread.
    */
   executor?: Executor | null;
+  /**
+   * Runs the transactions of the blocks it mines off the RPC thread (an executor without a time
+   * budget); the server keeps answering reads, which see the last committed block, meanwhile.
+   * null or absent: blocks execute on this thread.
+   */
+  blockExecutor?: Executor | null;
   /** Gas limit of eth_call / eth_estimateGas at most (default: the block gas limit). */
   callGasCap?: bigint;
+}
+
+/**
+ * Methods that change the chain otherwise than by pooling a transaction (the test controls, and
+ * mining): with a block executor they wait in the write queue for the block being built.
+ */
+function isControl(method: string): boolean {
+  return method.startsWith('evm_') || method.startsWith('anvil_') || method.startsWith('hardhat_') || method === 'qvm_mine';
+}
+
+function methodOf(r: unknown): string | null {
+  const m = typeof r === 'object' && r !== null ? (r as { method?: unknown }).method : undefined;
+  return typeof m === 'string' ? m : null;
+}
+
+function isPromise(v: unknown): v is Promise<unknown> {
+  return v instanceof Promise;
 }
 
 function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
@@ -58,6 +82,11 @@ function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
   // the client gets one line; the node's log keeps the stack and causes
   reportInternalError('a JSON-RPC request', e);
   return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+}
+
+function idOf(r: unknown): unknown {
+  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
+  return id === undefined ? null : id;
 }
 
 /** JSON-RPC 2.0: a request without an id is a notification, which gets no reply. */
@@ -79,6 +108,10 @@ export class RpcServer implements RpcHost {
   readonly blockListeners = new Set<(b: BlockHeader) => void>();
   readonly pendingListeners = new Set<(hash: Hex) => void>();
   private readonly closeWebSocket: () => void;
+  /** With a block executor: the order of writes (write-queue.ts). */
+  private readonly writes = new WriteQueue();
+  /** Set by acceptRaw when automine wants a block (with a block executor, mined after the request). */
+  private mineWanted = false;
 
   constructor(readonly chain: Chain, private readonly opts: RpcOptions = {}) {
     this.automine = opts.automine ?? true;
@@ -105,22 +138,20 @@ export class RpcServer implements RpcHost {
    * Mines what the pool held at start (transactions accepted before a crash): with automine one
    * block per transaction, as they would have been.
    */
-  minePending(): void {
-    if (!this.automine) return;
-    for (let n = this.chain.poolSize(); n > 0; n = this.chain.poolSize()) {
-      this.mine(1);
-      if (this.chain.poolSize() >= n) break; // what is left cannot be mined yet
-    }
+  minePending(): Promise<void> {
+    if (!this.automine) return Promise.resolve();
+    return this.writes.exclusive(async () => {
+      for (let n = this.chain.poolSize(); n > 0; n = this.chain.poolSize()) {
+        await this.mine(1);
+        if (this.chain.poolSize() >= n) break; // what is left cannot be mined yet
+      }
+    });
   }
 
   /** Interval mining: a block (possibly empty) every `seconds`. */
   startInterval(seconds: number): void {
     this.timer = setInterval(() => {
-      try {
-        this.mine();
-      } catch (e) {
-        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
-      }
+      this.mineQueued().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
     }, seconds * 1000);
   }
 
@@ -128,14 +159,36 @@ export class RpcServer implements RpcHost {
     if (this.timer) clearInterval(this.timer);
     this.closeWebSocket();
     void this.opts.executor?.close();
+    // a block still executing is abandoned, not committed: its transactions stay in the pool
+    void this.opts.blockExecutor?.close();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  mine(maxTxs = Infinity): BlockHeader {
-    const b = this.chain.mine(maxTxs);
-    this.announceBlock(b);
-    return b;
+  /**
+   * Mines a block and tells filters and subscriptions. With a block executor it runs there and
+   * the caller must hold the write queue (a control method, or mineQueued).
+   */
+  mine(maxTxs = Infinity): BlockHeader | Promise<BlockHeader> {
+    const exec = this.opts.blockExecutor;
+    if (!exec) {
+      const b = this.chain.mine(maxTxs);
+      this.announceBlock(b);
+      return b;
+    }
+    return this.chain.mineWith((job) => exec.run(job), maxTxs).then((b) => {
+      this.announceBlock(b);
+      return b;
+    });
+  }
+
+  yieldToReads(): Promise<void> | null {
+    return this.opts.blockExecutor ? new Promise((resolve) => setImmediate(resolve)) : null;
+  }
+
+  /** A block after every write queued so far. */
+  mineQueued(): Promise<BlockHeader> {
+    return this.writes.exclusive(() => this.mine());
   }
 
   /** Tells filters, subscriptions and onBlock of a new block (one mined elsewhere too: an L2 node's). */
@@ -150,9 +203,11 @@ export class RpcServer implements RpcHost {
     this.filters.onPending(tx.hash);
     for (const l of this.pendingListeners) l(tx.hash);
     if (this.automine) {
-      // inside a batch, the batch's transactions are mined together after it (handleBatch)
-      if (this.batching > 0) this.mineAfterBatch = true;
-      else this.mine();
+      // inside a batch, the batch's transactions are mined together after it (handleBatch);
+      // with a block executor, after the request (answerAsync)
+      if (this.opts.blockExecutor) this.mineWanted = true;
+      else if (this.batching > 0) this.mineAfterBatch = true;
+      else void this.mine();
     }
     return tx.hash;
   }
@@ -218,9 +273,15 @@ export class RpcServer implements RpcHost {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        const replies = this.handleBatch(body).filter((r) => r !== null);
-        if (replies.length === 0) this.noReply(res);
-        else send(200, replies);
+        const reply = (all: Array<Record<string, unknown> | null>): void => {
+          const replies = all.filter((r) => r !== null);
+          if (replies.length === 0) this.noReply(res);
+          else send(200, replies);
+        };
+        if (this.opts.blockExecutor) void this.handleBatchAsync(body).then(reply);
+        else reply(this.handleBatch(body));
+      } else if (this.opts.blockExecutor) {
+        void this.handleAsync(body).then((out) => (out === null ? this.noReply(res) : send(200, out)));
       } else if (this.offloaded(body)) {
         void this.handleOffloaded(body).then((out) => (isNotification(body) ? this.noReply(res) : send(200, out)));
       } else {
@@ -257,12 +318,62 @@ export class RpcServer implements RpcHost {
     if (this.batching === 0 && this.mineAfterBatch) {
       this.mineAfterBatch = false;
       try {
-        this.mine();
+        void this.mine();
       } catch (e) {
         process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
       }
     }
     return out;
+  }
+
+  /**
+   * One request, with a block executor: a control method waits in the write queue; a pooled
+   * transaction is answered once the automine block that includes it is committed; a read is
+   * answered at once, from the last committed block. Null for a notification.
+   */
+  async handleAsync(r: unknown): Promise<Record<string, unknown> | null> {
+    if (!this.opts.blockExecutor) return this.offloaded(r) ? (isNotification(r) ? null : await this.handleOffloaded(r)) : this.handle(r);
+    const reply = await this.answerOne(r);
+    if (this.takeMineWanted()) {
+      try {
+        await this.automineRound();
+      } catch (e) {
+        return isNotification(r) ? null : errorResponse(reply.id ?? null, e);
+      }
+    }
+    return isNotification(r) ? null : reply;
+  }
+
+  /** handleBatch with a block executor: the requests in order, then one automine block for the transactions it pooled. */
+  async handleBatchAsync(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    const out: Array<Record<string, unknown> | null> = [];
+    let mine = false;
+    for (const r of batch) {
+      const reply = await this.answerOne(r);
+      mine = this.takeMineWanted() || mine;
+      out.push(isNotification(r) ? null : reply);
+    }
+    if (mine) await this.automineRound().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
+    return out;
+  }
+
+  /** The reply to one request (notification or not), where it must run. */
+  private answerOne(r: unknown): Promise<Record<string, unknown>> | Record<string, unknown> {
+    const method = methodOf(r);
+    if (method !== null && this.offloaded(r)) return this.handleOffloaded(r);
+    if (method !== null && isControl(method)) return this.writes.exclusive(() => this.answerAsync(r));
+    return this.answer(r);
+  }
+
+  private takeMineWanted(): boolean {
+    const w = this.mineWanted;
+    this.mineWanted = false;
+    return w;
+  }
+
+  /** The automine block for what was pooled (shared by every submission made until it starts). */
+  private automineRound(): Promise<void> {
+    return this.writes.automine(async () => this.mine());
   }
 
   /** True if `body` is one request whose contract run goes to the executor. */
@@ -295,18 +406,34 @@ export class RpcServer implements RpcHost {
   }
 
   private answer(r: unknown): Record<string, unknown> {
-    const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
-    const id = obj.id === undefined ? null : obj.id;
+    const id = idOf(r);
     try {
-      if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
-      const params = obj.params === undefined ? [] : obj.params;
-      if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
-      const own = this.opts.methods?.[obj.method];
-      const result = own ? own(params) : undefined;
-      return { jsonrpc: '2.0', id, result: result !== undefined ? result : this.call(obj.method, params) };
+      const result = this.resultOf(r);
+      if (isPromise(result)) throw new Error('a method that waits for a block was called without the write queue');
+      return { jsonrpc: '2.0', id, result };
     } catch (e) {
       return errorResponse(id, e);
     }
+  }
+
+  /** answer, for a method whose result may come later (one that mines with a block executor). */
+  private async answerAsync(r: unknown): Promise<Record<string, unknown>> {
+    const id = idOf(r);
+    try {
+      return { jsonrpc: '2.0', id, result: await this.resultOf(r) };
+    } catch (e) {
+      return errorResponse(id, e);
+    }
+  }
+
+  private resultOf(r: unknown): unknown {
+    const obj = (typeof r === 'object' && r !== null ? r : {}) as { method?: unknown; params?: unknown };
+    if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
+    const params = obj.params === undefined ? [] : obj.params;
+    if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
+    const own = this.opts.methods?.[obj.method];
+    const result = own ? own(params) : undefined;
+    return result !== undefined ? result : this.call(obj.method, params);
   }
 
   blockNumberOf(tag: unknown): number {

@@ -191,6 +191,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   const server = new RpcServer(chain, {
     host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts,
     executor: new Executor(flags.callTimeout ?? DEFAULT_CALL_TIMEOUT_MS),
+    blockExecutor: new Executor(null),
     ...(flags.callGasCap !== undefined ? { callGasCap: flags.callGasCap } : {}),
   });
   let port: number;
@@ -199,7 +200,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
   }
-  server.minePending();
+  await server.minePending();
   const out: string[] = [];
   out.push('', '  QVM local chain', '', 'Available Accounts', '==================');
   accounts.forEach((a, i) => out.push(`(${i}) ${a.address} (${DEV_BALANCE / 10n ** 18n} ETH)`));
@@ -221,7 +222,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
     if (est.exec.failure) die(`deploy of ${path} fails: ${est.exec.failure.reason}`);
     const signed = await acct.signTransaction({ type: 'eip1559', chainId: Number(chain.chainId), nonce, gas: est.gasUsed * 2n, maxFeePerGas: chain.baseFeePerGas * 2n, maxPriorityFeePerGas: 0n, data: dataHex });
     const tx = chain.submit(Buffer.from(signed.slice(2), 'hex'));
-    server.mine();
+    await server.mineQueued();
     const r = chain.receipt(tx.hash);
     process.stdout.write(`Deployed ${path}${args.length ? ` (${args.join(' ')})` : ''} at ${r?.contractAddress ?? '(failed)'}\n`);
     if (r?.contractAddress) {
