@@ -355,22 +355,18 @@ test('loadProcessImage builds the Linux initial stack', () => {
   let p = r.stackPointer;
   assert.equal(readU64(mem, p), 3);
   p += 8;
-  const argStrings: string[] = [];
-  for (;;) {
-    const a = readU64(mem, p);
+  // a NULL-terminated array of string pointers (argv, then envp)
+  const strings = (): string[] => {
+    const out: string[] = [];
+    for (let a = readU64(mem, p); a !== 0; a = readU64(mem, p)) {
+      out.push(cstr(a));
+      p += 8;
+    }
     p += 8;
-    if (a === 0) break;
-    argStrings.push(cstr(a));
-  }
-  assert.deepEqual(argStrings, ['contract', 'hello', '']);
-  const envStrings: string[] = [];
-  for (;;) {
-    const a = readU64(mem, p);
-    p += 8;
-    if (a === 0) break;
-    envStrings.push(cstr(a));
-  }
-  assert.deepEqual(envStrings, ['A=1', 'PATH=/bin', 'TZ=UTC']);
+    return out;
+  };
+  assert.deepEqual(strings(), ['contract', 'hello', '']);
+  assert.deepEqual(strings(), ['A=1', 'PATH=/bin', 'TZ=UTC']);
   const aux = new Map<number, number>();
   const order: number[] = [];
   for (;;) {
