@@ -1,5 +1,5 @@
 /**
- * The end of a run loop (x86-64 threads.ts and riscv64/threads.ts alike): the typed outcome, and
+ * The end of the run loop (run-loop.ts, for every architecture): the typed outcome, and
  * the exit status and signal of RunResult derived from it.
  */
 import type { Kernel, RunOutcome } from '../kernel/index.js';

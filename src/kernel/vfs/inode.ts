@@ -266,22 +266,22 @@ export class GeneratedFile extends FileNode {
   }
 }
 
-/** A character device (/dev/null, /dev/zero, …): the device object is its own stream. */
-export class CharDevice extends Inode implements Stream {
-  readonly type = 'chr' as const;
-  readonly seek = 'device' as const;
+/** How a device or pipe node reads and writes (no positions); without `available`, nothing is ever waiting. */
+export interface NodeOps {
+  read(len: number): Uint8Array;
+  write(data: Uint8Array): number;
+  available?(): number;
+}
+
+/** A node that is its own stream, reading and writing through its ops: devices and pipes. */
+abstract class OpsNode extends Inode implements Stream {
+  abstract readonly seek: Stream['seek'];
   constructor(
     sb: Superblock,
     init: InodeInit,
-    major: number,
-    minor: number,
-    private readonly ops: {
-      read(len: number): Uint8Array;
-      write(data: Uint8Array): number;
-    },
+    private readonly ops: NodeOps,
   ) {
     super(sb, init);
-    this.rdev = makedev(major, minor);
   }
   read(_pos: number, len: number): Uint8Array {
     return this.ops.read(len);
@@ -290,40 +290,27 @@ export class CharDevice extends Inode implements Stream {
     return this.ops.write(data);
   }
   available(): number {
-    return 0;
+    return this.ops.available?.() ?? 0;
   }
   open(): Stream {
     return this;
   }
 }
 
+/** A character device (/dev/null, /dev/zero, …): the device object is its own stream. */
+export class CharDevice extends OpsNode {
+  readonly type = 'chr' as const;
+  readonly seek = 'device' as const;
+  constructor(sb: Superblock, init: InodeInit, major: number, minor: number, ops: NodeOps) {
+    super(sb, init, ops);
+    this.rdev = makedev(major, minor);
+  }
+}
+
 /** A pipe-like node (the program's stdin/stdout/stderr): no positions, lseek → ESPIPE. */
-export class FifoNode extends Inode implements Stream {
+export class FifoNode extends OpsNode {
   readonly type = 'fifo' as const;
   readonly seek = 'stream' as const;
-  constructor(
-    sb: Superblock,
-    init: InodeInit,
-    private readonly ops: {
-      read(len: number): Uint8Array;
-      write(data: Uint8Array): number;
-      available(): number;
-    },
-  ) {
-    super(sb, init);
-  }
-  read(_pos: number, len: number): Uint8Array {
-    return this.ops.read(len);
-  }
-  write(_pos: number, data: Uint8Array): number {
-    return this.ops.write(data);
-  }
-  available(): number {
-    return this.ops.available();
-  }
-  open(): Stream {
-    return this;
-  }
 }
 
 export class SymlinkNode extends Inode {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Chain, devAccounts, DEV_BALANCE } from '../../../src/chain/index.js';
 import { RpcServer } from '../../../src/chain/rpc.js';
 import { METHODS } from '../../../src/chain/rpc-methods.js';
+import { WebSocket } from 'ws';
 
 const DEV = devAccounts(1);
 const ADDR = DEV[0]!.address;
@@ -82,5 +83,35 @@ describe('RPC method table', () => {
     assert.equal(call('eth_nothing', []).error?.code, -32601);
     assert.equal(call('__proto__', []).error?.code, -32601);
     assert.equal(call('constructor', []).error?.code, -32601);
+  });
+
+  it('over WebSocket, eth_subscribe and eth_unsubscribe check their parameters the same way', async () => {
+    const node = new RpcServer(chain, { port: 0 });
+    const port = await node.listen();
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+    try {
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const ask = (id: number, method: string, params: unknown): Promise<Reply> =>
+        new Promise((resolve) => {
+          ws.on('message', function onReply(d) {
+            const r = JSON.parse(d.toString()) as Reply & { id: number };
+            if (r.id !== id) return;
+            ws.off('message', onReply);
+            resolve(r);
+          });
+          ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+        });
+      assert.match((await ask(1, 'eth_unsubscribe', [])).error?.message ?? '', /^missing parameter 1 \(subscription id\)$/);
+      assert.match((await ask(2, 'eth_subscribe', ['newHeads', {}, 3])).error?.message ?? '', /^too many parameters: eth_subscribe takes at most 2/);
+      assert.equal((await ask(3, 'eth_subscribe', { kind: 'newHeads' })).error?.code, -32602);
+      assert.match((await ask(4, 'eth_subscribe', ['blocks'])).error?.message ?? '', /unknown subscription "blocks"/);
+      const sub = (await ask(5, 'eth_subscribe', ['newHeads'])).result;
+      assert.equal(typeof sub, 'string');
+      assert.equal((await ask(6, 'eth_unsubscribe', [sub])).result, true);
+      assert.equal((await ask(7, 'eth_unsubscribe', [sub])).result, false);
+    } finally {
+      ws.close();
+      await node.close();
+    }
   });
 });

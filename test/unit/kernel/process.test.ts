@@ -36,6 +36,18 @@ describe('kernel: identity and process', () => {
     assert.equal(sys('wait4', -1, 0, 0, 0), -10n); // ECHILD
   });
 
+  it('real-time policies are refused as for an unprivileged process (EPERM); bad ones are EINVAL', () => {
+    const { sys, mem } = setup();
+    mem.write32(BUF, 0);
+    assert.equal(sys('sched_setscheduler', 0, 1, BUF), -1n); // SCHED_FIFO: EPERM
+    assert.equal(sys('sched_setscheduler', 0, 6, BUF), -1n); // SCHED_DEADLINE
+    assert.equal(sys('sched_setscheduler', 0, 3, BUF), 0n); // SCHED_BATCH, priority 0
+    assert.equal(sys('sched_setscheduler', 0, 4, BUF), -E.INVAL);
+    mem.write32(BUF, 1);
+    assert.equal(sys('sched_setscheduler', 0, 0, BUF), -E.INVAL); // SCHED_OTHER takes priority 0 only
+    assert.equal(sys('sched_setscheduler', 0, 2, BUF), -1n); // SCHED_RR: EPERM before the priority
+  });
+
   it('arch_prctl sets and reads FS and GS', () => {
     const { t, sys, mem } = setup();
     assert.equal(sys('arch_prctl', 0x1002, 0x7000_1234_0000), 0n);
