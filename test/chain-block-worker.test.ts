@@ -162,3 +162,29 @@ test('while a block executes in the worker, reads see the last committed block a
     chain.close();
   }
 });
+
+test('eth_sendTransaction without gas estimates it in the call executor, then pools and mines', async () => {
+  const chain = newChain();
+  const rpc = new RpcServer(chain, { automine: true, devAccounts: DEV, executor: new Executor(2000), blockExecutor: new Executor(null) });
+  const call = (id: number, method: string, params: unknown[]): Promise<{ result?: unknown; error?: { message: string } }> =>
+    rpc.handleAsync({ jsonrpc: '2.0', id, method, params }) as Promise<{ result?: unknown; error?: { message: string } }>;
+  try {
+    const from = DEV[0]!.address;
+    const deployed = await call(1, 'eth_sendTransaction', [{ from, data: toHex(encodeDeploy(readFileSync(PROBE), [])) }]);
+    assert.equal(typeof deployed.result, 'string', JSON.stringify(deployed));
+    const probe = chain.receipt(deployed.result as Hex)?.contractAddress;
+    assert.ok(probe, JSON.stringify(deployed));
+    const sent = await call(2, 'eth_sendTransaction', [{ from, to: probe, data: toHex(encodeCall(['writes', '3'])) }]);
+    const r = chain.receipt(sent.result as Hex)!;
+    assert.equal(r.status, '0x1');
+    assert.deepEqual(['K0', 'K1', 'K2'].map((k) => chain.storageOf(probe).has(k)), [true, true, true]);
+    // an estimate that never ends meets the executor's time budget (on this thread it would run 10^9 gas)
+    const endless = await call(3, 'eth_sendTransaction', [{ from, to: probe, data: toHex(encodeCall(['loop'])) }]);
+    assert.match(endless.error?.message ?? '', /ran longer than the 2000 ms budget of a call/);
+    assert.equal(chain.poolSize(), 0);
+    assert.equal(chain.latest().number, 2);
+  } finally {
+    await rpc.close();
+    chain.close();
+  }
+});

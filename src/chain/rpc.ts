@@ -343,8 +343,8 @@ export class RpcServer implements RpcHost {
    */
   async handleAsync(r: unknown): Promise<Record<string, unknown> | null> {
     if (!this.opts.blockExecutor) return this.offloaded(r) ? (isNotification(r) ? null : await this.handleOffloaded(r)) : this.handle(r);
-    const reply = await this.answerOne(r);
-    if (this.takeMineWanted()) {
+    const { reply, mine } = await this.answerOne(r);
+    if (mine) {
       try {
         await this.automineRound();
       } catch (e) {
@@ -359,20 +359,55 @@ export class RpcServer implements RpcHost {
     const out: Array<Record<string, unknown> | null> = [];
     let mine = false;
     for (const r of batch) {
-      const reply = await this.answerOne(r);
-      mine = this.takeMineWanted() || mine;
-      out.push(isNotification(r) ? null : reply);
+      const one = await this.answerOne(r);
+      mine = one.mine || mine;
+      out.push(isNotification(r) ? null : one.reply);
     }
     if (mine) await this.automineRound().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
     return out;
   }
 
-  /** The reply to one request (notification or not), where it must run. */
-  private answerOne(r: unknown): Promise<Record<string, unknown>> | Record<string, unknown> {
+  /**
+   * The reply to one request (notification or not), where it must run, and whether it pooled a
+   * transaction that automine must mine (read in the same synchronous step as the answer, so no
+   * other request's answer can take it).
+   */
+  private async answerOne(r: unknown): Promise<{ reply: Record<string, unknown>; mine: boolean }> {
     const method = methodOf(r);
-    if (method !== null && this.offloaded(r)) return this.handleOffloaded(r);
-    if (method !== null && isControl(method)) return this.writes.exclusive(() => this.answerAsync(r));
-    return this.answer(r);
+    if (method !== null && this.offloaded(r)) return { reply: await this.handleOffloaded(r), mine: false };
+    if (method !== null && isControl(method)) return { reply: await this.writes.exclusive(() => this.answerAsync(r)), mine: false };
+    const filled = method === 'eth_sendTransaction' ? await this.withEstimatedGas(r) : { request: r };
+    if ('error' in filled) return { reply: filled.error, mine: false };
+    const reply = this.answer(filled.request);
+    return { reply, mine: this.takeMineWanted() };
+  }
+
+  /**
+   * eth_sendTransaction without `gas`: its estimate runs in the executor first (as eth_estimateGas
+   * does), so that the request then signs and pools without running a contract here.
+   */
+  private async withEstimatedGas(r: unknown): Promise<{ request: unknown } | { error: Record<string, unknown> }> {
+    const exec = this.opts.executor;
+    const params = (r as { params?: unknown }).params;
+    const t = Array.isArray(params) ? params[0] : undefined;
+    if (!exec || typeof t !== 'object' || t === null || ((t as { gas?: unknown }).gas ?? null) !== null) return { request: r };
+    let input: DryRunInput;
+    try {
+      const from = address((t as { from?: unknown }).from, 'from');
+      // no key: the request itself answers that, before any estimate (as on the RPC thread)
+      if (!this.devKeys.has(from) && !this.autoImpersonate && !this.impersonated.has(from)) return { request: r };
+      input = this.dryInput({ ...t, from });
+    } catch {
+      return { request: r }; // the request itself reports what is wrong with it
+    }
+    try {
+      const est = await this.chain.dryRunWith(input, (job) => exec.run(job));
+      if (est.exec.failure) throw reverted(est.exec);
+      const gas = quantity(this.estimateFrom(est));
+      return { request: { ...(r as object), params: [{ ...t, gas }, ...(params as unknown[]).slice(1)] } };
+    } catch (e) {
+      return { error: errorResponse(idOf(r), e) };
+    }
   }
 
   private takeMineWanted(): boolean {
