@@ -58,7 +58,7 @@ export interface RpcOptions {
 }
 
 /** Methods whose contract run goes to the executor. */
-const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
+const OFFLOADED = new Set(['eth_call', 'eth_estimateGas', 'qvm_call']);
 
 /**
  * Methods that change the chain otherwise than by pooling a transaction (the test controls, and
@@ -430,6 +430,11 @@ export class RpcServer implements RpcHost {
     return { input, atBlock };
   }
 
+  /** The dry run of qvm_call (its gas as asked, up to the block gas limit) and the block whose state it reads. */
+  private qvmCall(params: Params): [DryRunInput, number | undefined] {
+    return [this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])];
+  }
+
   /** The answer of eth_call / eth_estimateGas from its dry run. */
   private dryAnswer(method: string, r: DryRunResult): unknown {
     if (r.exec.failure) throw reverted(r.exec);
@@ -452,9 +457,10 @@ export class RpcServer implements RpcHost {
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
+      const run = (input: DryRunInput, atBlock: number | undefined): Promise<DryRunResult> => this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
+      if (obj.method === 'qvm_call') return { jsonrpc: '2.0', id, result: dryRunResult(await run(...this.qvmCall(params))) };
       const { input, atBlock } = this.dryCall(obj.method, params);
-      const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
-      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, result) };
+      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, await run(input, atBlock)) };
     } catch (e) {
       return errorResponse(id, e);
     }
@@ -693,7 +699,7 @@ export class RpcServer implements RpcHost {
         return this.dryAnswer(method, c.dryRun(input, atBlock));
       }
       case 'qvm_call':
-        return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));
+        return dryRunResult(c.dryRun(...this.qvmCall(params)));
       case 'qvm_getStorage': {
         const a = address(param(params, 0, 'address'), 'address');
         const st = this.stateAt(params[2]).storageOf(a);
