@@ -11,6 +11,7 @@ import { decodeEnvelope, EnvelopeError } from './envelope.js';
 import { accountLeaf, bloomAdd, emptyBloom, storageLeaf } from './merkle.js';
 import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
+import { defineError, QvmError, reportInternalError } from '../errors.js';
 import { BlockState } from './block-state.js';
 import { sealHeader, storedTxs, type BlockContents } from './block-header.js';
 import { ChainStore, type StoredBlock } from './store.js';
@@ -127,11 +128,12 @@ export interface RpcReceipt {
 }
 
 /** A rejected transaction or request: JSON-RPC error `code` with a one-line message. */
-export class ChainError extends Error {
-  constructor(message: string, readonly code = -32000, readonly data?: unknown) {
+export class ChainError extends QvmError {
+  constructor(message: string, override readonly code = -32000, readonly data?: unknown) {
     super(message);
   }
 }
+defineError(ChainError, 'ChainError', -32000);
 
 export interface DryRunInput {
   from?: Hex;
@@ -630,7 +632,9 @@ export class Chain {
         run = 'done' in p ? p.done : p.finish(yield p.job);
       }
     } catch (e) {
-      // a VM bug must not take the node down or leave a half-applied transaction
+      // a VM bug must not take the node down or leave a half-applied transaction; the receipt
+      // keeps its one line, the node's log the stack and causes
+      reportInternalError(`transaction ${tx.hash}`, e);
       const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
       run = { exec: record(tx.to === null ? 'deploy' : 'call', null, failure), result: null, contractAddress: null, deployedCode: null };
     }
@@ -780,9 +784,12 @@ export class Chain {
       value: input.value ?? 0n,
     };
     const p = this.plan({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
-    const out = (r: RunOutcome): DryRunResult => (
-      { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress }
-    );
+    const out = (r: RunOutcome): DryRunResult => ({
+      gasUsed: intrinsic + BigInt(r.exec.vmGasUsed),
+      exec: { ...r.exec, intrinsicGas: Number(intrinsic) },
+      result: r.result,
+      contractAddress: r.contractAddress,
+    });
     return 'done' in p ? { done: out(p.done) } : { job: p.job, finish: (res) => out(p.finish(res)) };
   }
 

@@ -12,12 +12,15 @@
 import { Worker } from 'node:worker_threads';
 import type { CallResult } from '../contract/index.js';
 import type { VmJob } from './chain.js';
+import { defineError, QvmError } from '../errors.js';
 import { StepsAbandoned } from './steps.js';
 
 /** Default wall-clock budget of one eth_call / eth_estimateGas run (geth's RPC EVM timeout). */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 
-export class ExecutionTimeout extends Error {}
+/** An eth_call / eth_estimateGas run that took longer than its wall-clock budget. */
+export class ExecutionTimeout extends QvmError {}
+defineError(ExecutionTimeout, 'ExecutionTimeout', 'EXECUTION_TIMEOUT');
 
 interface Pending {
   id: number;

@@ -5,22 +5,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint, type StateReader } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint } from './chain.js';
 import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
-import { reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { serveWeb } from './web-server.js';
-import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
+import { address, hash32, hexBytes, invalid, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
 import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
-import { dryRunResult, receiptResult, stderrLine } from './result-json.js';
-import type { RpcHost } from './rpc-table.js';
+import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, qvmCallArgs, reverted } from './rpc-call.js';
+import { dryRunResult } from './result-json.js';
+import { invoke, type RpcHost } from './rpc-table.js';
+import { reportInternalError } from '../errors.js';
 import { WriteQueue } from './write-queue.js';
 
-export const CLIENT_VERSION = 'qvm/0.1.0';
+export { CLIENT_VERSION } from './rpc-eth.js';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
 export const DEFAULT_MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 const MAX_BATCH = 1000;
@@ -57,9 +58,6 @@ export interface RpcOptions {
   callGasCap?: bigint;
 }
 
-/** Methods whose contract run goes to the executor. */
-const OFFLOADED = new Set(['eth_call', 'eth_estimateGas', 'qvm_call']);
-
 /**
  * Methods that change the chain otherwise than by pooling a transaction (the test controls, and
  * mining): with a block executor they wait in the write queue for the block being built.
@@ -77,16 +75,13 @@ function isPromise(v: unknown): v is Promise<unknown> {
   return v instanceof Promise;
 }
 
-function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = stderrLine(exec.stderr);
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
-}
-
 function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
   if (e instanceof RpcError || e instanceof ChainError) {
     return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
   }
   if (e instanceof ExecutionTimeout) return { jsonrpc: '2.0', id, error: { code: -32000, message: e.message } };
+  // the client gets one line; the node's log keeps the stack and causes
+  reportInternalError('a JSON-RPC request', e);
   return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
 }
 
@@ -225,15 +220,11 @@ export class RpcServer implements RpcHost {
   estimateGas(input: DryRunInput): bigint {
     const r = this.chain.dryRun(input);
     if (r.exec.failure) throw reverted(r.exec);
-    return this.estimateFrom(r);
+    return estimateFrom(this.chain, r);
   }
 
-  /** A gas estimate from a dry run that succeeded. */
-  private estimateFrom(r: DryRunResult): bigint {
-    if (r.exec.kind === 'transfer') return r.gasUsed;
-    // the block context of the real run differs (number, time, tx hash): leave a margin
-    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-    return est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est;
+  get callGasCap(): bigint {
+    return this.opts.callGasCap ?? this.chain.blockGasLimit;
   }
 
 
@@ -403,7 +394,7 @@ export class RpcServer implements RpcHost {
     try {
       const est = await this.chain.dryRunWith(input, (job) => exec.run(job));
       if (est.exec.failure) throw reverted(est.exec);
-      const gas = quantity(this.estimateFrom(est));
+      const gas = quantity(estimateFrom(this.chain, est));
       return { request: { ...(r as object), params: [{ ...t, gas }, ...(params as unknown[]).slice(1)] } };
     } catch (e) {
       return { error: errorResponse(idOf(r), e) };
@@ -419,27 +410,6 @@ export class RpcServer implements RpcHost {
   /** The automine block for what was pooled (shared by every submission made until it starts). */
   private automineRound(): Promise<void> {
     return this.writes.automine(async () => this.mine());
-  }
-
-  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap), and the block whose state it reads. */
-  private dryCall(method: string, params: Params): { input: DryRunInput; atBlock: number | undefined } {
-    const input = this.dryInput(param(params, 0, 'call'));
-    const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
-    if (input.gas === undefined || input.gas > cap) input.gas = cap;
-    const atBlock = method === 'eth_call' || params[1] !== undefined ? this.blockNumberOf(params[1]) : undefined;
-    return { input, atBlock };
-  }
-
-  /** The dry run of qvm_call (its gas as asked, up to the block gas limit) and the block whose state it reads. */
-  private qvmCall(params: Params): [DryRunInput, number | undefined] {
-    return [this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])];
-  }
-
-  /** The answer of eth_call / eth_estimateGas from its dry run. */
-  private dryAnswer(method: string, r: DryRunResult): unknown {
-    if (r.exec.failure) throw reverted(r.exec);
-    if (method === 'eth_call') return r.exec.stdout;
-    return quantity(this.estimateFrom(r));
   }
 
   /** True if `body` is one request whose contract run goes to the executor. */
@@ -458,9 +428,9 @@ export class RpcServer implements RpcHost {
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
       const run = (input: DryRunInput, atBlock: number | undefined): Promise<DryRunResult> => this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
-      if (obj.method === 'qvm_call') return { jsonrpc: '2.0', id, result: dryRunResult(await run(...this.qvmCall(params))) };
-      const { input, atBlock } = this.dryCall(obj.method, params);
-      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, await run(input, atBlock)) };
+      if (obj.method === 'qvm_call') return { jsonrpc: '2.0', id, result: dryRunResult(await run(...qvmCallArgs(params, this))) };
+      const { input, atBlock } = dryCall(obj.method, dryArgs(obj.method, params, this), this);
+      return { jsonrpc: '2.0', id, result: dryAnswer(obj.method, await run(input, atBlock), this) };
     } catch (e) {
       return errorResponse(id, e);
     }
@@ -515,11 +485,6 @@ export class RpcServer implements RpcHost {
     }
     const n = qty(tag, 'block number');
     return n > BigInt(head) ? head + 1 : Number(n);
-  }
-
-  /** The state after the block a tag names (latest when absent; EIP-1898 objects too). */
-  private stateAt(tag: unknown): StateReader {
-    return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
   blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
@@ -611,131 +576,10 @@ export class RpcServer implements RpcHost {
     };
   }
 
-  private call(method: string, params: Params): unknown {
-    const c = this.chain;
-    const m = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (m) return m(params, this);
-    switch (method) {
-      case 'web3_clientVersion':
-        return CLIENT_VERSION;
-      case 'net_version':
-        return c.chainId.toString();
-      case 'net_listening':
-        return true;
-      case 'net_peerCount':
-        return '0x0';
-      case 'eth_syncing':
-        return false;
-      case 'eth_mining':
-        return true;
-      case 'eth_chainId':
-        return quantity(c.chainId);
-      case 'eth_blockNumber':
-        return quantity(c.latest().number);
-      case 'eth_gasPrice':
-        return quantity(c.baseFeePerGas);
-      case 'eth_feeHistory': {
-        const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
-        const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
-        const percentiles = Array.isArray(params[2]) ? params[2] : [];
-        const oldest = Math.max(0, newest - count + 1);
-        const n = newest - oldest + 1;
-        const ratio: number[] = [];
-        for (let i = oldest; i <= newest; i++) {
-          const b = c.blockByNumber(i);
-          ratio.push(b ? Number(b.gasUsed) / Number(b.gasLimit) : 0);
-        }
-        return {
-          oldestBlock: quantity(oldest),
-          baseFeePerGas: Array.from({ length: n + 1 }, () => quantity(c.baseFeePerGas)),
-          gasUsedRatio: ratio,
-          ...(percentiles.length ? { reward: Array.from({ length: n }, () => percentiles.map(() => '0x0')) } : {}),
-        };
-      }
-      case 'eth_getBlockByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockByHash': {
-        const b = c.blockByHash(hash32(param(params, 0, 'block hash'), 'block hash'));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockTransactionCountByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? quantity(b.transactions.length) : null;
-      }
-      case 'eth_getTransactionByHash': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const t = c.transaction(h);
-        if (t) return this.txJson(t.tx, c.blockByNumber(t.block), t.index);
-        const p = c.pendingTransaction(h);
-        return p ? this.txJson(p, null, null) : null;
-      }
-      case 'eth_getTransactionReceipt':
-        return c.receipt(hash32(param(params, 0, 'transaction hash'), 'transaction hash'));
-      case 'eth_getLogs':
-        return this.getLogs(param(params, 0, 'filter'));
-      case 'eth_sendRawTransaction': {
-        const rawHex = param(params, 0, 'transaction');
-        if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
-          throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
-        }
-        return this.acceptRaw(hexBytes(rawHex, 'transaction'));
-      }
-      case 'eth_getBalance':
-        return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
-      case 'eth_getTransactionCount': {
-        const a = address(param(params, 0, 'address'), 'address');
-        if (params[1] === 'pending') return quantity(c.pendingNonce(a));
-        return quantity(this.stateAt(params[1]).account(a).nonce);
-      }
-      case 'eth_getCode': {
-        const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
-        return toHex(code ?? new Uint8Array(0));
-      }
-      case 'eth_call':
-      case 'eth_estimateGas': {
-        const { input, atBlock } = this.dryCall(method, params);
-        return this.dryAnswer(method, c.dryRun(input, atBlock));
-      }
-      case 'qvm_call':
-        return dryRunResult(c.dryRun(...this.qvmCall(params)));
-      case 'qvm_getStorage': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const st = this.stateAt(params[2]).storageOf(a);
-        const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
-        if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
-        if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
-        const out: Record<string, Hex | null> = {};
-        for (const k of keys as string[]) {
-          const v = st.get(k);
-          out[k] = v === undefined ? null : toHex(v);
-        }
-        return out;
-      }
-      case 'qvm_getContract': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const view = this.stateAt(params[1]);
-        const info = view.contract(a);
-        if (!info) return null;
-        return { ...info, storageKeys: view.storageOf(a).size, balance: quantity(view.account(a).balance) };
-      }
-      case 'qvm_traceTransaction': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const r = c.receipt(h);
-        if (!r) return null;
-        // { reexecute: true }: run it again for what the receipt does not keep (rpc-explorer.ts)
-        return reexecuteAsked(params[1]) ? { ...receiptResult(r), reexecuted: traceOf(c, h) } : receiptResult(r);
-      }
-      case 'qvm_stateRoot':
-        return c.stateRoot();
-      case 'qvm_mine': {
-        const b = this.mine();
-        return isPromise(b) ? b.then((h) => quantity(h.number)) : quantity(b.number);
-      }
-      default:
-        throw new RpcError(-32601, `method ${method} is not supported`);
-    }
+  private call(name: string, params: Params): unknown {
+    const m = Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+    if (!m) throw new RpcError(-32601, `method ${name} is not supported`);
+    return invoke(name, m, params, this);
   }
 
   getLogs(f: unknown): RpcLog[] {

@@ -15,12 +15,7 @@ import { l1Client } from '../l2/l1.js';
 import { L1Sender } from '../l2/l1-sender.js';
 import { L2Node, type SyncStatus } from '../l2/node.js';
 import { progressBar } from './chain-actions.js';
-import { readFile } from './io.js';
-
-function die(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
+import { die, readFile } from './io.js';
 
 const oneLine = (e: unknown): string => ((e as Error).message ?? String(e)).split('\n')[0]!;
 
@@ -225,7 +220,7 @@ export async function devnet(flags: { port: number; l1Port: number; deploy: stri
     anvil.proc.kill('SIGTERM');
   };
   try {
-    const [a0, a1] = devAccounts(2);
+    const [, a1] = devAccounts(2);
     const d = await deployL1(sender(anvil.url, DEV_KEY_0));
     const start = async (port: number, extra: { sequencerKey?: Hex; proposeKey?: Hex }): Promise<{ node: L2Node; url: string }> => {
       const node = await L2Node.start({ l1: anvil.url, inbox: d.inbox, oracle: d.oracle, dataDir: null, port, pollMs: 250, log: (l) => process.stdout.write(`[${extra.sequencerKey ? 'sequencer' : 'follower'}] ${l}\n`), ...extra });

@@ -87,9 +87,10 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
 }
 
 function result(kernel: Kernel, end: ThreadsEnd & { profile?: GasProfile }): RunResult {
-  const { exitCode, signal, reason, instructions, gasUsed, profile } = end;
+  const { outcome, exitCode, signal, reason, instructions, gasUsed, profile } = end;
   return {
     ...(profile ? { profile } : {}),
+    outcome,
     exitCode,
     signal,
     reason,

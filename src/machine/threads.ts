@@ -25,8 +25,11 @@ import type { Insn } from '../cpu/x86_64/insn.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
-import { deliverSignals, forceSignal, hasDeliverable, SA_ONSTACK } from '../kernel/syscalls/signal.js';
+import { deliverSignals, forceSignal, hasDeliverable, SA_ONSTACK, SEGV_ACCERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from '../kernel/index.js';
 import { GAS_PER_PAGE_TOUCHED } from './gas.js';
+import { runEnd, type LoopStop, type ThreadsEnd } from './run-end.js';
+
+export type { ThreadsEnd } from './run-end.js';
 
 /** Instructions a thread runs before another runnable thread gets its turn. */
 export const QUANTUM = 1 << 20;
@@ -250,28 +253,29 @@ export interface RunHooks {
   switched(cpu: Cpu): void;
 }
 
-export interface ThreadsEnd {
-  exitCode: number;
-  signal: number | null;
-  reason: string | null;
-  /** Instructions retired by all threads. */
-  instructions: number;
-  gasUsed: number;
-}
-
 function reg(cpu: Cpu, r: number): bigint {
   return (BigInt(cpu.hi[r]!) << 32n) | BigInt(cpu.lo[r]!);
 }
 
+/** x86 exception vectors (sigcontext trapno): divide error, breakpoint, invalid opcode, #GP, #PF. */
+const X86_DE = 0, X86_BP = 3, X86_UD = 6, X86_GP = 13, X86_PF = 14;
+/** Page-fault error code bits: the page was present (a protection fault), user mode. */
+const PF_PROT = 1, PF_USER = 4;
+
 /** Trap number and error code Linux reports in sigcontext for a fault signal. */
 function trapOf(sig: number, code: number): { trapno: number; err: number } {
   switch (sig) {
-    case 11: return { trapno: code === 0x80 ? 13 : 14, err: code === 2 ? 5 : 4 };
-    case 4: return { trapno: 6, err: 0 };
-    case 8: return { trapno: 0, err: 0 };
-    case 5: return { trapno: 3, err: 0 };
+    case SIGSEGV: return { trapno: code === SI_KERNEL ? X86_GP : X86_PF, err: code === SEGV_ACCERR ? PF_USER | PF_PROT : PF_USER };
+    case SIGILL: return { trapno: X86_UD, err: 0 };
+    case SIGFPE: return { trapno: X86_DE, err: 0 };
+    case SIGTRAP: return { trapno: X86_BP, err: 0 };
     default: return { trapno: 0, err: 0 };
   }
+}
+
+/** int3 is a trap, not a fault: Linux reports it (SIGTRAP, SI_KERNEL) with rip after the instruction. */
+function isInt3(sig: number, code: number): boolean {
+  return sig === SIGTRAP && code === SI_KERNEL;
 }
 
 /**
@@ -291,9 +295,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: Sh
   let quantumEnd = cpu.icount + QUANTUM;
   const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
 
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
+  let ended: LoopStop | null = null;
 
   for (;;) {
     if (kernel.exited || kernel.killed) break;
@@ -307,7 +309,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: Sh
         next = sched.pick(th);
       }
       if (next === null) {
-        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
+        kernel.end('deadlock', `deadlock: every thread is blocked forever (${sched.describeBlocked()})`);
         break;
       }
       if (next !== th) {
@@ -337,8 +339,7 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: Sh
 
     const used = gasUsed();
     if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at rip 0x${cpu.rip.toString(16)}`;
-      exitCode = 137;
+      ended = { kind: 'out-of-gas', reason: `out of gas (limit ${gasLimit}) at rip 0x${cpu.rip.toString(16)}` };
       break;
     }
     let budget = Math.min(SLICE, gasLimit - used);
@@ -359,27 +360,19 @@ export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: Sh
     }
     // Stop.Fault
     if (interp.limitError) {
-      reason = interp.limitError.message;
-      exitCode = 137;
+      ended = { kind: 'limit', reason: interp.limitError.message };
       break;
     }
     const fault = interp.fault;
     if (fault === null) continue; // (no other stop reasons reach here)
     interp.fault = null;
     const sig = fault.signal;
-    if (sig === 5 && fault.code === 0x80) cpu.rip = fault.faultAddr + 1; // int3 is a trap: after it
+    if (isInt3(sig, fault.code)) cpu.rip = fault.faultAddr + 1;
     const t = trapOf(sig, fault.code);
     forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { ...t, addr: fault.faultAddr }, fault.reason);
   }
-  if (kernel.exited) {
-    exitCode = kernel.exited.status & 0xff;
-  } else if (kernel.killed && reason === null) {
-    reason = kernel.killed.reason;
-    signal = kernel.killed.signal || null;
-    exitCode = signal ? 128 + signal : 1;
-  }
   interp.retire();
-  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+  return runEnd(kernel, ended, cpu.icount, Math.min(gasUsed(), gasLimit));
 }
 
 /** The last system call number of each thread (to run it again after a restartable wait). */

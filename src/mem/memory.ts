@@ -21,6 +21,7 @@
  */
 import { defaultFramePool, type FramePool } from './frames.js';
 import type { PristineImage } from './image.js';
+import { defineError, QvmError } from '../errors.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -34,7 +35,7 @@ export const USER_LIMIT = 2 ** 47;
 
 export type AccessKind = 'read' | 'write' | 'exec';
 
-export class MemoryFault extends Error {
+export class MemoryFault extends QvmError {
   constructor(
     readonly addr: number,
     readonly access: AccessKind,
@@ -45,12 +46,15 @@ export class MemoryFault extends Error {
   }
 }
 
+defineError(MemoryFault, 'MemoryFault', 'MEMORY_FAULT');
+
 /** Raised when materialising a page would exceed the memory limit. */
-export class MemoryLimitExceeded extends Error {
+export class MemoryLimitExceeded extends QvmError {
   constructor(readonly limitBytes: number) {
     super(`memory limit exceeded (${limitBytes} bytes)`);
   }
 }
+defineError(MemoryLimitExceeded, 'MemoryLimitExceeded', 'MEMORY_LIMIT');
 
 export interface Mapping {
   start: number;

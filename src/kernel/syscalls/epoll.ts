@@ -133,6 +133,7 @@ class EventFd extends FifoNode implements Pollable {
   count: bigint;
   gen = 0;
   constructor(k: Kernel, init: bigint, semaphore: boolean) {
+    // The node's callbacks are built before `this` exists (they are super's arguments).
     let self: EventFd | null = null;
     super(k.vfs.pipeSb, { mode: 0o600, uid: UID, gid: UID }, {
       available: () => {
@@ -160,6 +161,7 @@ class EventFd extends FifoNode implements Pollable {
         return 8;
       },
     });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see the constructor's first line
     self = this;
     this.count = init;
   }
@@ -373,17 +375,17 @@ function epoll_pwait2(s: Sys, a: readonly bigint[]): number {
 }
 
 export const epollSyscalls: SyscallGroup = {
-  pipe: (s, a) => pipe2(s, [a[0]!, 0n]),
-  pipe2,
-  eventfd: (s, a) => eventfd2(s, [a[0]!, 0n]),
-  eventfd2,
-  epoll_create: (s, a) => {
+  pipe: [(s, a) => pipe2(s, [a[0]!, 0n]), 'p'],
+  pipe2: [pipe2, 'px'],
+  eventfd: [(s, a) => eventfd2(s, [a[0]!, 0n]), 'u'],
+  eventfd2: [eventfd2, 'ux'],
+  epoll_create: [(s, a) => {
     if (int(a[0]!) <= 0) throw new SysError(EINVAL);
     return epoll_create1(s, [0n]);
-  },
-  epoll_create1,
-  epoll_ctl,
-  epoll_wait: (s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_wait'),
-  epoll_pwait: (s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_pwait'),
-  epoll_pwait2,
+  }, 'd'],
+  epoll_create1: [epoll_create1, 'x'],
+  epoll_ctl: [epoll_ctl, 'dddp'],
+  epoll_wait: [(s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_wait'), 'dpdd'],
+  epoll_pwait: [(s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_pwait'), 'dpddpu'],
+  epoll_pwait2: [epoll_pwait2, 'dpdppu'],
 };

@@ -9,9 +9,10 @@ import { RvInterpreter } from '../../cpu/riscv64/interpreter.js';
 import { Stop } from '../../cpu/x86_64/cpu.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { KThread } from '../../kernel/thread.js';
-import { deliverSignals, forceSignal, hasDeliverable } from '../../kernel/syscalls/signal.js';
+import { deliverSignals, forceSignal, hasDeliverable } from '../../kernel/index.js';
 import { GAS_PER_PAGE_TOUCHED } from '../gas.js';
-import { QUANTUM, type ThreadsEnd } from '../threads.js';
+import { runEnd, type LoopStop, type ThreadsEnd } from '../run-end.js';
+import { QUANTUM } from '../threads.js';
 import { RvThread, type RvMachineState } from './thread.js';
 
 const SLICE = 1 << 22;
@@ -31,9 +32,7 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
   const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
   const args: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
 
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
+  let ended: LoopStop | null = null;
 
   for (;;) {
     if (kernel.exited || kernel.killed) break;
@@ -46,7 +45,7 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
         next = sched.pick(th);
       }
       if (next === null) {
-        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
+        kernel.end('deadlock', `deadlock: every thread is blocked forever (${sched.describeBlocked()})`);
         break;
       }
       if (next !== th) {
@@ -78,8 +77,7 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
 
     const used = gasUsed();
     if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at pc 0x${cpu.pc.toString(16)}`;
-      exitCode = 137;
+      ended = { kind: 'out-of-gas', reason: `out of gas (limit ${gasLimit}) at pc 0x${cpu.pc.toString(16)}` };
       break;
     }
     let budget = Math.min(SLICE, gasLimit - used);
@@ -102,8 +100,7 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
       continue;
     }
     if (interp.limitError) {
-      reason = interp.limitError.message;
-      exitCode = 137;
+      ended = { kind: 'limit', reason: interp.limitError.message };
       break;
     }
     const fault = interp.fault;
@@ -112,12 +109,5 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
     const sig = fault.signal;
     forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { trapno: 0, err: 0, addr: fault.faultAddr }, fault.reason);
   }
-  if (kernel.exited) {
-    exitCode = kernel.exited.status & 0xff;
-  } else if (kernel.killed && reason === null) {
-    reason = kernel.killed.reason;
-    signal = kernel.killed.signal || null;
-    exitCode = signal ? 128 + signal : 1;
-  }
-  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+  return runEnd(kernel, ended, cpu.icount, Math.min(gasUsed(), gasLimit));
 }

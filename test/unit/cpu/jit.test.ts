@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cpu, Stop, FlagOp } from '../src/cpu/x86_64/cpu.js';
-import { Interpreter } from '../src/cpu/x86_64/interpreter.js';
-import { condExpr, jitConfig } from '../src/cpu/x86_64/jit.js';
-import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../src/mem/memory.js';
+import { Cpu, Stop, FlagOp } from '../../../src/cpu/x86_64/cpu.js';
+import { Interpreter } from '../../../src/cpu/x86_64/interpreter.js';
+import { condExpr, jitConfig } from '../../../src/cpu/x86_64/jit.js';
+import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 
 test('jit: conditions from inline flag producers agree with Cpu.cond', () => {
   const cpu = new Cpu(new Memory({ maxResidentBytes: 1 << 20, maxMappedBytes: 1 << 20 }));

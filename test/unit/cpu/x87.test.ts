@@ -17,17 +17,17 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Memory } from '../../src/mem/memory.js';
-import { hostCpu, hostFollowsQvmVendor, VendorSkips } from '../host-cpu.js';
-import { Cpu, CpuException } from '../../src/cpu/x86_64/cpu.js';
-import { Insn, NO_REG } from '../../src/cpu/x86_64/insn.js';
-import { execX87 } from '../../src/cpu/x86_64/x87/exec.js';
+import { Memory } from '../../../src/mem/memory.js';
+import { hostCpu, hostFollowsQvmVendor, VendorSkips } from '../../host-cpu.js';
+import { Cpu, CpuException } from '../../../src/cpu/x86_64/cpu.js';
+import { Insn, NO_REG } from '../../../src/cpu/x86_64/insn.js';
+import { execX87 } from '../../../src/cpu/x86_64/x87/exec.js';
 import {
   F80, FpCtx, f80Add, f80Div, f80FromF64, f80FromI64, f80Mul, f80Sqrt, f80Sub, f80ToF64, f80ToInt, IE, PE,
-} from '../../src/cpu/x86_64/x87/float80.js';
+} from '../../../src/cpu/x86_64/x87/float80.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../../..');
+const ROOT = resolve(HERE, '../../../..');
 const BUF = 0x10000;
 
 // ---------------------------------------------------------------------------------------------

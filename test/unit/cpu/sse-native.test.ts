@@ -9,7 +9,7 @@
  * run through both the handler (Insn built by hand) and the native harness and compared bit for bit.
  *
  * Skipped when not on x86-64 or when gcc is unavailable. RCPPS/RSQRTPS are excluded: their
- * approximation tables differ between vendors (see test/unit/sse.test.ts and docs/sse.md).
+ * approximation tables differ between vendors (see test/unit/cpu/sse.test.ts and docs/sse.md).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,12 +19,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Cpu } from '../../src/cpu/x86_64/cpu.js';
-import { Insn, NO_REG } from '../../src/cpu/x86_64/insn.js';
-import { Memory, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
-import { sseOpcodes } from '../../src/cpu/x86_64/sse/index.js';
+import { Cpu } from '../../../src/cpu/x86_64/cpu.js';
+import { Insn, NO_REG } from '../../../src/cpu/x86_64/insn.js';
+import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
+import { sseOpcodes } from '../../../src/cpu/x86_64/sse/index.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SRC = join(ROOT, 'test/native/sseref.c');
 
 // ------------------------------------------------------------------ deterministic PRNG
@@ -350,7 +350,9 @@ function encode(s: Spec, imm: number): number[] {
 }
 
 function genCase(s: Spec): Case {
-  const imm = s.imm ? (s.op === 0xc2 ? (rint(8) === 0 ? rnd() & 0xff : rint(8)) : s.op >= 0x71 && s.op <= 0x73 ? (rint(4) === 0 ? rnd() & 0xff : rint(70)) : rnd() & 0xff) : 0;
+  const cmpImm = () => (rint(8) === 0 ? rnd() & 0xff : rint(8));
+  const shiftImm = () => (rint(4) === 0 ? rnd() & 0xff : rint(70));
+  const imm = !s.imm ? 0 : s.op === 0xc2 ? cmpImm() : s.op >= 0x71 && s.op <= 0x73 ? shiftImm() : rnd() & 0xff;
   const x0 = genLanes(s.kind);
   const x1 = genLanes(s.srcKind ?? s.kind);
   if (!s.srcKind) relate(s.kind, x0, x1);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { divU128, divS128, divResult, mul64, imul64, wide } from '../../src/cpu/x86_64/ops/arith.js';
+import { divU128, divS128, divResult, mul64, imul64, wide } from '../../../src/cpu/x86_64/ops/arith.js';
 
 const M64 = (1n << 64n) - 1n;
 let seed = 0x243f6a8885a308d3n;

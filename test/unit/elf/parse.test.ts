@@ -5,38 +5,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ElfError, STATIC_PIE_BASE, describeElf, parseElf } from '../../src/elf/parse.js';
+import { ElfError, STATIC_PIE_BASE, describeElf, parseElf } from '../../../src/elf/parse.js';
 import {
-  AT_EXECFN,
-  AT_NULL,
-  AT_PAGESZ,
-  AT_PHDR,
-  AT_PHENT,
-  AT_PHNUM,
-  AT_PLATFORM,
-  AT_RANDOM,
-  AT_ENTRY,
-  EM_AARCH64,
-  EM_X86_64,
-  ET_DYN,
-  ET_EXEC,
-  ET_REL,
-  PF_R,
-  PF_W,
-  PF_X,
-  PT_GNU_STACK,
-  PT_INTERP,
-  PT_LOAD,
-  PT_PHDR,
-  PT_TLS,
-} from '../../src/elf/constants.js';
-import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
+  AT_EXECFN, AT_NULL, AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PLATFORM, AT_RANDOM, AT_ENTRY,
+  EM_AARCH64, EM_X86_64, ET_DYN, ET_EXEC, ET_REL, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_PHDR, PT_TLS,
+} from '../../../src/elf/constants.js';
+import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import {
   GUEST_EXE_PATH,
   MAX_ARG_BYTES,
   STACK_TOP,
   loadProcessImage,
-} from '../../src/machine/process-image.js';
+} from '../../../src/machine/process-image.js';
 
 // ------------------------------------------------------------------ a tiny ELF assembler
 
@@ -539,7 +519,7 @@ test('real musl-gcc static binary', { skip: !existsSync('/usr/bin/musl-gcc') && 
     const src = join(dir, 'm.c');
     writeFileSync(src, 'int main(void) { return 0; }\n');
     execFileSync('/usr/bin/musl-gcc', ['-static', '-O2', '-o', join(dir, 'm'), src], { stdio: 'pipe' });
-    const bytes = new Uint8Array(readFileSync(join(dir, "m")));
+    const bytes = new Uint8Array(readFileSync(join(dir, 'm')));
     const img = parseElf(bytes);
     assert.ok(img.type === 'exec' || img.type === 'static-pie');
     assert.ok(describeElf(img).length > 5);
@@ -547,4 +527,3 @@ test('real musl-gcc static binary', { skip: !existsSync('/usr/bin/musl-gcc') && 
     rmSync(dir, { recursive: true, force: true });
   }
 });
-

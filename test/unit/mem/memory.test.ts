@@ -1,7 +1,7 @@
 /** Guest memory: mappings, lazy pages, permissions, faults that leave memory unchanged, limits. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Memory, MemoryFault, MemoryLimitExceeded, PROT_READ, PROT_WRITE, PROT_EXEC, PAGE_SIZE } from '../../src/mem/memory.js';
+import { Memory, MemoryFault, MemoryLimitExceeded, PROT_READ, PROT_WRITE, PROT_EXEC, PAGE_SIZE } from '../../../src/mem/memory.js';
 
 const RW = PROT_READ | PROT_WRITE;
 const mk = (resident = 1 << 24, mapped = 1 << 30): Memory => new Memory({ maxResidentBytes: resident, maxMappedBytes: mapped });

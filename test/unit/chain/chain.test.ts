@@ -22,15 +22,16 @@ import {
   merkleRoot,
   toHex,
   type Hex,
-} from '../src/chain/index.js';
-import { example } from './chain-helpers.js';
+} from '../../../src/chain/index.js';
+import { example } from '../../chain-helpers.js';
 
 const DEV = devAccounts(3);
 const alloc = DEV.map((a) => ({ address: a.address, balance: DEV_BALANCE }));
 const hexOf = (b: Uint8Array): Hex => toHex(b);
 const rawOf = (h: Hex): Uint8Array => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
 
-async function sign(key: Hex, nonce: number, to: Hex | null, data: Uint8Array, opts: { value?: bigint; gas?: bigint; legacy?: boolean } = {}): Promise<Uint8Array> {
+type SignOptions = { value?: bigint; gas?: bigint; legacy?: boolean };
+async function sign(key: Hex, nonce: number, to: Hex | null, data: Uint8Array, opts: SignOptions = {}): Promise<Uint8Array> {
   const a = privateKeyToAccount(key);
   const common = { chainId: 1337, nonce, gas: opts.gas ?? 50_000_000n, value: opts.value ?? 0n, data: hexOf(data), ...(to ? { to } : {}) };
   const signed = opts.legacy

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { StateTrie, accountPath, slotPath } from '../src/chain/state-trie.js';
+import { StateTrie, accountPath, slotPath } from '../../../src/chain/state-trie.js';
 
 const ZERO = new Uint8Array(32);
 const bitOf = (p: Uint8Array, d: number): number => (p[d >> 3]! >> (7 - (d & 7))) & 1;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionSymbols, symbolIndexAt } from '../../src/elf/symbols.js';
-import { BUILD } from '../helpers.js';
+import { functionSymbols, symbolIndexAt } from '../../../src/elf/symbols.js';
+import { BUILD } from '../../helpers.js';
 
 const path = join(BUILD, 'qsort_bsearch.musl.O2');
 

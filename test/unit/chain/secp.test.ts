@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { privateKeyToAccount } from 'viem/accounts';
-import { recoverPublicKey, recoverPublicKeyJs, secpBackend } from '../src/chain/secp.js';
-import { decodeTx } from '../src/chain/tx.js';
-import { devAccounts } from '../src/chain/index.js';
+import { recoverPublicKey, recoverPublicKeyJs, secpBackend } from '../../../src/chain/secp.js';
+import { decodeTx } from '../../../src/chain/tx.js';
+import { devAccounts } from '../../../src/chain/index.js';
 
 test('the native binding loads on this platform', () => {
   assert.equal(secpBackend, 'native');

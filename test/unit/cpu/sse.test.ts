@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { CF, Cpu, CpuException, PF, ZF } from '../../src/cpu/x86_64/cpu.js';
-import { Insn, NO_REG } from '../../src/cpu/x86_64/insn.js';
-import { Memory, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
-import { sseOpcodes } from '../../src/cpu/x86_64/sse/index.js';
+import { CF, Cpu, CpuException, PF, ZF } from '../../../src/cpu/x86_64/cpu.js';
+import { Insn, NO_REG } from '../../../src/cpu/x86_64/insn.js';
+import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
+import { sseOpcodes } from '../../../src/cpu/x86_64/sse/index.js';
 
 const MEM = 0x20000;
 

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { renderCpuDoc } from '../../src/cpu/x86_64/cpu-doc.js';
-import { implementedOpcodes } from '../../src/cpu/x86_64/opcodes.js';
+import { renderCpuDoc } from '../../../src/cpu/x86_64/cpu-doc.js';
+import { implementedOpcodes } from '../../../src/cpu/x86_64/opcodes.js';
 
-const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'cpu.md');
+const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'cpu.md');
 
 test('docs/cpu.md: generated CPUID table and instruction list equal the code', () => {
   const doc = readFileSync(file, 'utf8');

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuid, CPU_VENDOR } from '../../src/cpu/x86_64/cpuid.js';
-import { DATA, runQvm, type Case } from '../difftest/harness.js';
+import { cpuid, CPU_VENDOR } from '../../../src/cpu/x86_64/cpuid.js';
+import { DATA, runQvm, type Case } from '../../difftest/harness.js';
 
 function vendorString(): string {
   const [, ebx, ecx, edx] = cpuid(0, 0);

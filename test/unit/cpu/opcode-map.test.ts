@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../src/cpu/x86_64/extensions.js';
-import { OPCODES } from '../../src/cpu/x86_64/opcodes.js';
-import { decode } from '../../src/cpu/x86_64/decode.js';
-import { illegal } from '../../src/cpu/x86_64/ops/system.js';
-import { Memory } from '../../src/mem/memory.js';
+import '../../../src/cpu/x86_64/extensions.js';
+import { OPCODES } from '../../../src/cpu/x86_64/opcodes.js';
+import { decode } from '../../../src/cpu/x86_64/decode.js';
+import { illegal } from '../../../src/cpu/x86_64/ops/system.js';
+import { Memory } from '../../../src/mem/memory.js';
 
 test('every opcode outside the map decodes to SIGILL; every opcode in it to a real handler', () => {
   const mem = new Memory({ maxResidentBytes: 1 << 20, maxMappedBytes: 1 << 24 });

@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Memory, MemoryLimitExceeded, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
-import { captureImage } from '../../src/mem/image.js';
-import { FramePool } from '../../src/mem/frames.js';
+import { Memory, MemoryLimitExceeded, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
+import { captureImage } from '../../../src/mem/image.js';
+import { FramePool } from '../../../src/mem/frames.js';
 
 const RW = PROT_READ | PROT_WRITE;
 const BASE = 0x400000;

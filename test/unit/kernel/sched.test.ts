@@ -5,11 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { Memory, PROT_READ, PROT_WRITE } from '../../src/mem/memory.js';
-import { Kernel } from '../../src/kernel/kernel.js';
-import { syscallNumber } from '../../src/kernel/arch/index.js';
-import type { ThreadContext } from '../../src/kernel/types.js';
-import { DEFAULT_LIMITS } from '../../src/machine/types.js';
+import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
+import { Kernel } from '../../../src/kernel/kernel.js';
+import { syscallNumber } from '../../../src/kernel/arch/index.js';
+import type { ThreadContext } from '../../../src/kernel/types.js';
+import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
 
 const BUF = 0x10000;
 
