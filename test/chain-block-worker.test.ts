@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
+import WebSocket from 'ws';
 import { Chain, devAccounts, DEV_BALANCE, encodeCall, encodeDeploy, toHex, type Hex } from '../src/chain/index.js';
 import { Executor } from '../src/chain/executor.js';
 import { RpcServer } from '../src/chain/rpc.js';
@@ -184,6 +185,30 @@ test('eth_sendTransaction without gas estimates it in the call executor, then po
     assert.equal(chain.poolSize(), 0);
     assert.equal(chain.latest().number, 2);
   } finally {
+    await rpc.close();
+    chain.close();
+  }
+});
+
+test('a WebSocket batch of transactions is mined as one block after it, as over HTTP', async () => {
+  const chain = newChain();
+  const rpc = new RpcServer(chain, { port: 0, automine: true, blockExecutor: new Executor(null) });
+  const port = await rpc.listen();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const raws = [await sign(DEV[0]!.privateKey, 0, DEV[2]!.address, new Uint8Array(0), 21_000n, 1n),
+      await sign(DEV[0]!.privateKey, 1, DEV[2]!.address, new Uint8Array(0), 21_000n, 2n),
+      await sign(DEV[1]!.privateKey, 0, DEV[2]!.address, new Uint8Array(0), 21_000n, 3n)];
+    const reply = new Promise<Array<{ id: number; result?: Hex }>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Array<{ id: number; result?: Hex }>)));
+    ws.send(JSON.stringify(raws.map((raw, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'eth_sendRawTransaction', params: [raw] }))));
+    const out = await reply;
+    assert.deepEqual(out.map((r) => r.id), [1, 2, 3]);
+    assert.equal(chain.latest().number, 1, 'one block for the batch, committed before the reply');
+    assert.deepEqual(chain.latest().transactions, out.map((r) => r.result));
+    assert.equal(chain.account(DEV[2]!.address).balance, DEV_BALANCE + 6n);
+  } finally {
+    ws.close();
     await rpc.close();
     chain.close();
   }

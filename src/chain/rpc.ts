@@ -279,8 +279,7 @@ export class RpcServer implements RpcHost {
           if (replies.length === 0) this.noReply(res);
           else send(200, replies);
         };
-        if (this.opts.blockExecutor) void this.handleBatchAsync(body).then(reply);
-        else reply(this.handleBatch(body));
+        void this.handleBatchAny(body).then(reply);
       } else if (this.opts.blockExecutor) {
         void this.handleAsync(body).then((out) => (out === null ? this.noReply(res) : send(200, out)));
       } else if (this.offloaded(body)) {
@@ -343,6 +342,11 @@ export class RpcServer implements RpcHost {
       }
     }
     return isNotification(r) ? null : reply;
+  }
+
+  /** A batch (HTTP or WebSocket): off this thread with a block executor, else handleBatch. */
+  handleBatchAny(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    return this.opts.blockExecutor ? this.handleBatchAsync(batch) : Promise.resolve(this.handleBatch(batch));
   }
 
   /** handleBatch with a block executor: the requests in order, then one automine block for the transactions it pooled. */
