@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
+import WebSocket from 'ws';
 import { Chain, devAccounts, DEV_BALANCE, encodeCall, encodeDeploy, toHex, type Hex } from '../src/chain/index.js';
 import { Executor } from '../src/chain/executor.js';
 import { RpcServer } from '../src/chain/rpc.js';
@@ -158,6 +159,56 @@ test('while a block executes in the worker, reads see the last committed block a
     assert.equal(t.block, 3);
     assert.equal(chain.account(DEV[2]!.address).balance, DEV_BALANCE + 7n);
   } finally {
+    await rpc.close();
+    chain.close();
+  }
+});
+
+test('eth_sendTransaction without gas estimates it in the call executor, then pools and mines', async () => {
+  const chain = newChain();
+  const rpc = new RpcServer(chain, { automine: true, devAccounts: DEV, executor: new Executor(2000), blockExecutor: new Executor(null) });
+  const call = (id: number, method: string, params: unknown[]): Promise<{ result?: unknown; error?: { message: string } }> =>
+    rpc.handleAsync({ jsonrpc: '2.0', id, method, params }) as Promise<{ result?: unknown; error?: { message: string } }>;
+  try {
+    const from = DEV[0]!.address;
+    const deployed = await call(1, 'eth_sendTransaction', [{ from, data: toHex(encodeDeploy(readFileSync(PROBE), [])) }]);
+    assert.equal(typeof deployed.result, 'string', JSON.stringify(deployed));
+    const probe = chain.receipt(deployed.result as Hex)?.contractAddress;
+    assert.ok(probe, JSON.stringify(deployed));
+    const sent = await call(2, 'eth_sendTransaction', [{ from, to: probe, data: toHex(encodeCall(['writes', '3'])) }]);
+    const r = chain.receipt(sent.result as Hex)!;
+    assert.equal(r.status, '0x1');
+    assert.deepEqual(['K0', 'K1', 'K2'].map((k) => chain.storageOf(probe).has(k)), [true, true, true]);
+    // an estimate that never ends meets the executor's time budget (on this thread it would run 10^9 gas)
+    const endless = await call(3, 'eth_sendTransaction', [{ from, to: probe, data: toHex(encodeCall(['loop'])) }]);
+    assert.match(endless.error?.message ?? '', /ran longer than the 2000 ms budget of a call/);
+    assert.equal(chain.poolSize(), 0);
+    assert.equal(chain.latest().number, 2);
+  } finally {
+    await rpc.close();
+    chain.close();
+  }
+});
+
+test('a WebSocket batch of transactions is mined as one block after it, as over HTTP', async () => {
+  const chain = newChain();
+  const rpc = new RpcServer(chain, { port: 0, automine: true, blockExecutor: new Executor(null) });
+  const port = await rpc.listen();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const raws = [await sign(DEV[0]!.privateKey, 0, DEV[2]!.address, new Uint8Array(0), 21_000n, 1n),
+      await sign(DEV[0]!.privateKey, 1, DEV[2]!.address, new Uint8Array(0), 21_000n, 2n),
+      await sign(DEV[1]!.privateKey, 0, DEV[2]!.address, new Uint8Array(0), 21_000n, 3n)];
+    const reply = new Promise<Array<{ id: number; result?: Hex }>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Array<{ id: number; result?: Hex }>)));
+    ws.send(JSON.stringify(raws.map((raw, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'eth_sendRawTransaction', params: [raw] }))));
+    const out = await reply;
+    assert.deepEqual(out.map((r) => r.id), [1, 2, 3]);
+    assert.equal(chain.latest().number, 1, 'one block for the batch, committed before the reply');
+    assert.deepEqual(chain.latest().transactions, out.map((r) => r.result));
+    assert.equal(chain.account(DEV[2]!.address).balance, DEV_BALANCE + 6n);
+  } finally {
+    ws.close();
     await rpc.close();
     chain.close();
   }

@@ -784,9 +784,12 @@ export class Chain {
       value: input.value ?? 0n,
     };
     const p = this.plan({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
-    const out = (r: RunOutcome): DryRunResult => (
-      { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress }
-    );
+    const out = (r: RunOutcome): DryRunResult => ({
+      gasUsed: intrinsic + BigInt(r.exec.vmGasUsed),
+      exec: { ...r.exec, intrinsicGas: Number(intrinsic) },
+      result: r.result,
+      contractAddress: r.contractAddress,
+    });
     return 'done' in p ? { done: out(p.done) } : { job: p.job, finish: (res) => out(p.finish(res)) };
   }
 

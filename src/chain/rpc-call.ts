@@ -1,6 +1,6 @@
 /**
- * eth_call, eth_estimateGas and qvm_call: dry runs of a call object. The RPC server runs the first two
- * off its thread when it has an executor (rpc.ts handleOffloaded), with the same parameter checks.
+ * eth_call, eth_estimateGas and qvm_call: dry runs of a call object. The RPC server runs them off
+ * its thread when it has an executor (rpc.ts handleOffloaded), with the same parameter checks.
  */
 import { quantity, type Hex } from './bytes.js';
 import type { Chain, DryRunInput, DryRunResult } from './chain.js';
@@ -9,7 +9,7 @@ import { checkArgs, method, type Args, type MethodTable, type ParamSpec, type Rp
 import { dryRunResult, stderrLine } from './result-json.js';
 
 /** Methods whose contract run the server may give to its executor. */
-export const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
+export const OFFLOADED = new Set(['eth_call', 'eth_estimateGas', 'qvm_call']);
 
 /** A failed run as JSON-RPC error 3, with the contract's stderr as data (as a revert's data in geth). */
 export function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
@@ -63,8 +63,15 @@ const dry = (name: string) =>
     return dryAnswer(name, host.chain.dryRun(input, atBlock), host);
   });
 
+const qvmCallParams = [p.call(), optional(p.block())] as const;
+
+/** The checked parameters of qvm_call (for the server's executor path): its gas as asked, and the block. */
+export function qvmCallArgs(params: Params, host: RpcHost): Args<typeof qvmCallParams> {
+  return checkArgs('qvm_call', callMethods.qvm_call!, params, host) as Args<typeof qvmCallParams>;
+}
+
 export const callMethods: MethodTable = {
   eth_call: dry('eth_call'),
   eth_estimateGas: dry('eth_estimateGas'),
-  qvm_call: method([p.call(), optional(p.block())], ([input, block], host) => dryRunResult(host.chain.dryRun(input, block))),
+  qvm_call: method(qvmCallParams, ([input, block], host) => dryRunResult(host.chain.dryRun(input, block))),
 };

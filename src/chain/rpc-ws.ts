@@ -16,7 +16,13 @@ export interface WsHost extends RpcHost {
   readonly blockListeners: Set<(b: BlockHeader) => void>;
   readonly pendingListeners: Set<(hash: Hex) => void>;
   handleAsync(r: unknown): Promise<Record<string, unknown> | null>;
+  handleBatchAny(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>>;
 }
+
+const isSubscription = (r: unknown): boolean => {
+  const m = typeof r === 'object' && r !== null ? (r as { method?: unknown }).method : undefined;
+  return m === 'eth_subscribe' || m === 'eth_unsubscribe';
+};
 
 const MAX_SUBSCRIPTIONS = 100;
 
@@ -99,7 +105,13 @@ function onMessage(host: WsHost, own: MethodTable, ws: WebSocket, data: RawData)
   const send = (reply: unknown): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   };
-  if (Array.isArray(body)) {
+  if (Array.isArray(body) && !body.some(isSubscription)) {
+    // as over HTTP: with automine, the batch's transactions go into one block after it
+    void host.handleBatchAny(body).then((all) => {
+      const replies = all.filter((r) => r !== null);
+      if (replies.length) send(replies);
+    });
+  } else if (Array.isArray(body)) {
     void (async () => {
       // in order: a later request of the batch sees what an earlier one wrote
       const replies: Array<Record<string, unknown>> = [];

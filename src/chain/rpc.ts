@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type RpcLog, type StatePoint } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint } from './chain.js';
 import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
@@ -15,7 +15,8 @@ import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
 import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
-import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, reverted } from './rpc-call.js';
+import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, qvmCallArgs, reverted } from './rpc-call.js';
+import { dryRunResult } from './result-json.js';
 import { invoke, type RpcHost } from './rpc-table.js';
 import { reportInternalError } from '../errors.js';
 import { WriteQueue } from './write-queue.js';
@@ -278,8 +279,7 @@ export class RpcServer implements RpcHost {
           if (replies.length === 0) this.noReply(res);
           else send(200, replies);
         };
-        if (this.opts.blockExecutor) void this.handleBatchAsync(body).then(reply);
-        else reply(this.handleBatch(body));
+        void this.handleBatchAny(body).then(reply);
       } else if (this.opts.blockExecutor) {
         void this.handleAsync(body).then((out) => (out === null ? this.noReply(res) : send(200, out)));
       } else if (this.offloaded(body)) {
@@ -333,8 +333,8 @@ export class RpcServer implements RpcHost {
    */
   async handleAsync(r: unknown): Promise<Record<string, unknown> | null> {
     if (!this.opts.blockExecutor) return this.offloaded(r) ? (isNotification(r) ? null : await this.handleOffloaded(r)) : this.handle(r);
-    const reply = await this.answerOne(r);
-    if (this.takeMineWanted()) {
+    const { reply, mine } = await this.answerOne(r);
+    if (mine) {
       try {
         await this.automineRound();
       } catch (e) {
@@ -344,25 +344,65 @@ export class RpcServer implements RpcHost {
     return isNotification(r) ? null : reply;
   }
 
+  /** A batch (HTTP or WebSocket): off this thread with a block executor, else handleBatch. */
+  handleBatchAny(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    return this.opts.blockExecutor ? this.handleBatchAsync(batch) : Promise.resolve(this.handleBatch(batch));
+  }
+
   /** handleBatch with a block executor: the requests in order, then one automine block for the transactions it pooled. */
   async handleBatchAsync(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
     const out: Array<Record<string, unknown> | null> = [];
     let mine = false;
     for (const r of batch) {
-      const reply = await this.answerOne(r);
-      mine = this.takeMineWanted() || mine;
-      out.push(isNotification(r) ? null : reply);
+      const one = await this.answerOne(r);
+      mine = one.mine || mine;
+      out.push(isNotification(r) ? null : one.reply);
     }
     if (mine) await this.automineRound().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
     return out;
   }
 
-  /** The reply to one request (notification or not), where it must run. */
-  private answerOne(r: unknown): Promise<Record<string, unknown>> | Record<string, unknown> {
+  /**
+   * The reply to one request (notification or not), where it must run, and whether it pooled a
+   * transaction that automine must mine (read in the same synchronous step as the answer, so no
+   * other request's answer can take it).
+   */
+  private async answerOne(r: unknown): Promise<{ reply: Record<string, unknown>; mine: boolean }> {
     const method = methodOf(r);
-    if (method !== null && this.offloaded(r)) return this.handleOffloaded(r);
-    if (method !== null && isControl(method)) return this.writes.exclusive(() => this.answerAsync(r));
-    return this.answer(r);
+    if (method !== null && this.offloaded(r)) return { reply: await this.handleOffloaded(r), mine: false };
+    if (method !== null && isControl(method)) return { reply: await this.writes.exclusive(() => this.answerAsync(r)), mine: false };
+    const filled = method === 'eth_sendTransaction' ? await this.withEstimatedGas(r) : { request: r };
+    if ('error' in filled) return { reply: filled.error, mine: false };
+    const reply = this.answer(filled.request);
+    return { reply, mine: this.takeMineWanted() };
+  }
+
+  /**
+   * eth_sendTransaction without `gas`: its estimate runs in the executor first (as eth_estimateGas
+   * does), so that the request then signs and pools without running a contract here.
+   */
+  private async withEstimatedGas(r: unknown): Promise<{ request: unknown } | { error: Record<string, unknown> }> {
+    const exec = this.opts.executor;
+    const params = (r as { params?: unknown }).params;
+    const t = Array.isArray(params) ? params[0] : undefined;
+    if (!exec || typeof t !== 'object' || t === null || ((t as { gas?: unknown }).gas ?? null) !== null) return { request: r };
+    let input: DryRunInput;
+    try {
+      const from = address((t as { from?: unknown }).from, 'from');
+      // no key: the request itself answers that, before any estimate (as on the RPC thread)
+      if (!this.devKeys.has(from) && !this.autoImpersonate && !this.impersonated.has(from)) return { request: r };
+      input = this.dryInput({ ...t, from });
+    } catch {
+      return { request: r }; // the request itself reports what is wrong with it
+    }
+    try {
+      const est = await this.chain.dryRunWith(input, (job) => exec.run(job));
+      if (est.exec.failure) throw reverted(est.exec);
+      const gas = quantity(estimateFrom(this.chain, est));
+      return { request: { ...(r as object), params: [{ ...t, gas }, ...(params as unknown[]).slice(1)] } };
+    } catch (e) {
+      return { error: errorResponse(idOf(r), e) };
+    }
   }
 
   private takeMineWanted(): boolean {
@@ -391,9 +431,10 @@ export class RpcServer implements RpcHost {
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
+      const run = (input: DryRunInput, atBlock: number | undefined): Promise<DryRunResult> => this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
+      if (obj.method === 'qvm_call') return { jsonrpc: '2.0', id, result: dryRunResult(await run(...qvmCallArgs(params, this))) };
       const { input, atBlock } = dryCall(obj.method, dryArgs(obj.method, params, this), this);
-      const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
-      return { jsonrpc: '2.0', id, result: dryAnswer(obj.method, result, this) };
+      return { jsonrpc: '2.0', id, result: dryAnswer(obj.method, await run(input, atBlock), this) };
     } catch (e) {
       return errorResponse(id, e);
     }

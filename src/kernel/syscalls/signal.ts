@@ -55,10 +55,10 @@ import { readTimespec } from './time.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 export interface SigAction {
-  handler: bigint;
-  flags: bigint;
-  restorer: bigint;
-  mask: bigint;
+  readonly handler: bigint;
+  readonly flags: bigint;
+  readonly restorer: bigint;
+  readonly mask: bigint;
 }
 
 export interface SignalState {
@@ -69,10 +69,15 @@ export interface SignalState {
   readonly pendingInfo: Map<number, SigInfo>;
 }
 
+/**
+ * The default action, shared by every signal of every run: an action is never changed in place
+ * (rt_sigaction and SA_RESETHAND put a new object in the table), so one frozen object serves, and
+ * a run allocates no 65 objects for it.
+ */
+const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
+
 export function newSignalState(): SignalState {
-  const actions: SigAction[] = [];
-  for (let i = 0; i <= NSIG; i++) actions.push({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
-  return { actions, pending: 0n, pendingInfo: new Map() };
+  return { actions: new Array<SigAction>(NSIG + 1).fill(DEFAULT_ACTION), pending: 0n, pendingInfo: new Map() };
 }
 
 export const SA_SIGINFO = 0x4n;
