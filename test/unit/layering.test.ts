@@ -39,7 +39,8 @@ const LAYERS: Readonly<Record<Layer, Rule>> = {
   cpu: { may: ['mem'], packages: [], is: 'the CPUs, x86-64 and riscv64' },
   kernel: { may: ['mem'], packages: ['@noble/hashes'], is: 'the synthetic Linux kernel' },
   machine: { may: ['cpu', 'kernel', 'mem', 'elf'], packages: ['@noble/hashes'], is: 'one run of one binary' },
-  contract: { may: ['machine', 'cpu', 'kernel', 'mem', 'elf'], packages: ['@noble/hashes'], is: 'the contract ABI' },
+  // (viem: isAddress for the addresses of a call's context, pure and browser-safe, as issue 16 asks)
+  contract: { may: ['machine', 'cpu', 'kernel', 'mem', 'elf'], packages: ['@noble/hashes', 'viem'], is: 'the contract ABI' },
   chain: { may: ['contract', 'machine', 'cpu', 'kernel', 'mem', 'elf'], packages: 'any', is: 'blocks, state, JSON-RPC' },
   l2: { may: ['chain', 'contract', 'machine', 'cpu', 'kernel', 'mem', 'elf'], packages: 'any', is: 'the L2 follower' },
   viem: { may: ['chain'], packages: 'any', is: 'the viem extension qvm/viem' },

@@ -1,12 +1,13 @@
 /**
  * Drives the kernel without a CPU: a fake thread context (virtual time = instructions retired +
  * time slept), guest memory with a scratch area, and `sys(name, …args)` to make a system call by its
- * x86-64 name. Shared by the kernel unit tests; defines only, runs nothing at import.
+ * name (x86-64 unless the test asks for riscv64). Shared by the kernel unit tests; defines only,
+ * runs nothing at import.
  */
 import { strict as assert } from 'node:assert';
 import { Memory, PROT_READ, PROT_WRITE } from '../../../src/mem/memory.js';
 import { Kernel } from '../../../src/kernel/kernel.js';
-import { syscallNumber } from '../../../src/kernel/arch/index.js';
+import { type Arch, syscallNumber } from '../../../src/kernel/arch/index.js';
 import type { KThread } from '../../../src/kernel/thread.js';
 import type { BlockContext, Limits, SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../../src/kernel/types.js';
 import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
@@ -143,6 +144,8 @@ export interface SetupOptions {
   trace?: boolean;
   /** The main thread has ThreadOps (signal frames, clone, blocking sleeps). */
   threaded?: boolean;
+  /** The kernel's architecture (default x86_64); `sys` takes the names of its table. */
+  arch?: Arch;
 }
 
 /** The six raw argument registers of a call: unsigned 64-bit, missing ones zero. */
@@ -152,9 +155,10 @@ export function rawArgs(args: ReadonlyArray<number | bigint>): bigint[] {
   return raw;
 }
 
-export function x86Number(name: string): number {
-  const nr = syscallNumber('x86_64', name);
-  assert.notEqual(nr, undefined, `no syscall ${name}`);
+/** The number of a system call by name on an architecture (the test fails on an unknown name). */
+export function syscallNr(name: string, arch: Arch = 'x86_64'): number {
+  const nr = syscallNumber(arch, name);
+  assert.notEqual(nr, undefined, `no ${arch} syscall ${name}`);
   return nr as number;
 }
 
@@ -164,7 +168,7 @@ export function setup(opts: SetupOptions = {}): Setup {
   const t = opts.threaded ? new OpsThread(mem) : new FakeThread(mem);
   const k = new Kernel({
     mem,
-    arch: 'x86_64',
+    arch: opts.arch ?? 'x86_64',
     block: block(opts.prev, opts.tx),
     stdin: new TextEncoder().encode(opts.stdin ?? ''),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
@@ -179,8 +183,8 @@ export function setup(opts: SetupOptions = {}): Setup {
     k,
     t,
     mem,
-    sys: (name, ...args) => k.syscall(x86Number(name), rawArgs(args), t),
-    sysAs: (thread, name, ...args) => k.syscall(x86Number(name), rawArgs(args), thread),
+    sys: (name, ...args) => k.syscall(syscallNr(name, opts.arch), rawArgs(args), t),
+    sysAs: (thread, name, ...args) => k.syscall(syscallNr(name, opts.arch), rawArgs(args), thread),
     main: () => k.thread(t), // the first context the kernel sees is the main thread
     spawn() {
       assert.ok(t instanceof OpsThread, 'spawn needs setup({ threaded: true })');

@@ -346,3 +346,24 @@ describe('sigaltstack', () => {
     assert.deepEqual(readStack(s), [0x500000n, SS.AUTODISARM, 0x4000n]);
   });
 });
+
+describe('struct sigaction per architecture', () => {
+  it('x86-64 has sa_restorer (32 bytes: handler, flags, restorer, mask); riscv64 has none (24 bytes: handler, flags, mask)', () => {
+    for (const [arch, size, maskAt] of [['x86_64', 32, 24], ['riscv64', 24, 16]] as const) {
+      const s = setup({ arch, threaded: true });
+      const act = new DataView(new ArrayBuffer(size));
+      act.setBigUint64(0, HANDLER, true);
+      act.setBigUint64(8, SA.RESTART, true);
+      act.setBigUint64(maskAt, bit(SIG.USR2), true);
+      s.mem.write(ACT, new Uint8Array(act.buffer));
+      assert.equal(s.sys('rt_sigaction', SIG.USR1, ACT, 0, 8), 0n, arch);
+      s.mem.write(OLD, new Uint8Array(40).fill(0xee));
+      assert.equal(s.sys('rt_sigaction', SIG.USR1, 0, OLD, 8), 0n, arch);
+      const old = new DataView(s.mem.read(OLD, 40).buffer);
+      assert.equal(old.getBigUint64(0, true), HANDLER, arch);
+      assert.equal(old.getBigUint64(8, true), SA.RESTART, arch);
+      assert.equal(old.getBigUint64(maskAt, true), bit(SIG.USR2), `${arch}: sa_mask at ${maskAt}`);
+      assert.equal(old.getUint8(size), 0xee, `${arch}: nothing written past ${size} bytes`);
+    }
+  });
+});
