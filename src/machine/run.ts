@@ -104,7 +104,10 @@ function result(kernel: Kernel, end: ThreadsEnd & { profile?: GasProfile }): Run
   };
 }
 
-function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd & { profile?: GasProfile } {
+function startX86(
+  kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits,
+  cached: ProgramEntry | null,
+): ThreadsEnd & { profile?: GasProfile } {
   const load: LoadOptions = {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),

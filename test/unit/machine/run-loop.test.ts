@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { Stop } from '../../../src/cpu/x86_64/cpu.js';
 import type { KThread } from '../../../src/kernel/thread.js';
 import { runLoop, type ArchLoop, type LoopCpu, type ThreadsEnd } from '../../../src/machine/run-loop.js';
-import { rawArgs, setup, x86Number } from '../kernel/harness.js';
+import { rawArgs, setup, syscallNr } from '../kernel/harness.js';
 
 interface ScriptCpu extends LoopCpu {
   pc: number;
@@ -37,7 +37,7 @@ function run(script: Step[], gasLimit: number): { end: ThreadsEnd; budgets: numb
     },
     syscall(_c, th: KThread) {
       if (step?.stop !== Stop.Syscall) throw new Error('not at a system call');
-      k.syscall(x86Number(step.call), rawArgs(step.args ?? []), th.ctx);
+      k.syscall(syscallNr(step.call), rawArgs(step.args ?? []), th.ctx);
     },
     fault: () => (step?.stop === Stop.Fault ? step.limit : null),
     where: (c) => `pc 0x${c.pc.toString(16)}`,
