@@ -5,6 +5,7 @@
  */
 import { Memory, MemoryLimitExceeded } from '../mem/memory.js';
 import { parseElf, ElfError, type ElfImage } from '../elf/parse.js';
+import { isUserError } from '../errors.js';
 import { Cpu, RSP } from '../cpu/x86_64/cpu.js';
 import { cpuid } from '../cpu/x86_64/cpuid.js';
 import { Kernel } from '../kernel/kernel.js';
@@ -42,8 +43,9 @@ export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
     // the cached decoded code is x86-64's; a riscv64 run decodes its own
     return runImage(entry.elf, bytes, opts, entry.elf.machine === 'riscv64' ? null : entry);
   } catch (e) {
-    // an error that escaped the run loop may have left its decoded code half-updated
-    if (!(e instanceof ElfError)) cache.forget(entry);
+    // an error that escaped the run loop may have left its decoded code half-updated (a user
+    // error — a bad ELF, arguments over the limit — is refused before the program runs)
+    if (!isUserError(e)) cache.forget(entry);
     throw e;
   }
 }
