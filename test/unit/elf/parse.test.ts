@@ -16,6 +16,7 @@ import {
   MAX_ARG_BYTES,
   STACK_TOP,
   loadProcessImage,
+  type LoadOptions,
 } from '../../../src/machine/process-image.js';
 
 // ------------------------------------------------------------------ a tiny ELF assembler
@@ -107,6 +108,11 @@ function validSpec(): ElfSpec {
   };
 }
 
+/** loadProcessImage's options: no arguments or environment, zero random bytes, x86-64, unless given. */
+function loadOptions(o: Partial<LoadOptions> = {}): LoadOptions {
+  return { argv: [], env: [], random: new Uint8Array(16), execfn: GUEST_EXE_PATH, platform: 'x86_64', hwcap: 0, ...o };
+}
+
 function newMemory(): Memory {
   return new Memory({ maxResidentBytes: 256 * 1024 * 1024, maxMappedBytes: 2 ** 40 });
 }
@@ -193,14 +199,7 @@ test('segments sharing a page (without overlapping bytes) are accepted', () => {
   assert.equal(img.segments.length, 2);
 
   const mem = newMemory();
-  const r = loadProcessImage(mem, img, bytes, {
-    argv: [],
-    env: [],
-    random: new Uint8Array(16),
-    execfn: GUEST_EXE_PATH,
-    platform: 'x86_64',
-    hwcap: 0,
-  });
+  const r = loadProcessImage(mem, img, bytes, loadOptions());
   // The shared page has the union of both segments' permissions; both segments' bytes survive.
   const shared = mem.findMapping(0x400000)!;
   assert.equal(shared.prot, PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -405,14 +404,11 @@ test('loadProcessImage stays 16-byte aligned for any argument count', () => {
   for (let n = 0; n < 6; n++) {
     for (let m = 0; m < 3; m++) {
       const mem = newMemory();
-      const r = loadProcessImage(mem, img, bytes, {
+      const r = loadProcessImage(mem, img, bytes, loadOptions({
         argv: Array.from({ length: n }, (_, i) => new TextEncoder().encode('x'.repeat(i))),
         env: Array.from({ length: m }, () => new TextEncoder().encode('K=V')),
-        random: new Uint8Array(16),
         execfn: 'c',
-        platform: 'x86_64',
-        hwcap: 0,
-      });
+      }));
       assert.equal(r.stackPointer % 16, 0);
       assert.equal(readU64(mem, r.stackPointer), n);
     }
@@ -424,14 +420,7 @@ test('loadProcessImage refuses oversized arguments', () => {
   const img = parseElf(bytes);
   assert.throws(
     () =>
-      loadProcessImage(newMemory(), img, bytes, {
-        argv: [new Uint8Array(MAX_ARG_BYTES).fill(0x41)],
-        env: [],
-        random: new Uint8Array(16),
-        execfn: 'c',
-        platform: 'x86_64',
-        hwcap: 0,
-      }),
+      loadProcessImage(newMemory(), img, bytes, loadOptions({ argv: [new Uint8Array(MAX_ARG_BYTES).fill(0x41)], execfn: 'c' })),
     /argument list too long/,
   );
 });
@@ -462,14 +451,7 @@ test('real gcc binaries: static, static-pie, dynamic', { skip: !haveGcc && 'gcc 
       assert.equal(img.machine, 'x86_64');
       assert.ok(img.tls, 'has PT_TLS');
       const mem = newMemory();
-      const r = loadProcessImage(mem, img, stat, {
-        argv: [new TextEncoder().encode('contract')],
-        env: [],
-        random: new Uint8Array(16),
-        execfn: GUEST_EXE_PATH,
-        platform: 'x86_64',
-        hwcap: 0,
-      });
+      const r = loadProcessImage(mem, img, stat, loadOptions({ argv: [new TextEncoder().encode('contract')] }));
       // the program headers are visible at AT_PHDR
       const phoff = Number(new DataView(stat.buffer, stat.byteOffset).getBigUint64(32, true));
       assert.deepEqual(mem.read(img.phdrAddr, img.phnum * 56), stat.subarray(phoff, phoff + img.phnum * 56));
@@ -484,14 +466,7 @@ test('real gcc binaries: static, static-pie, dynamic', { skip: !haveGcc && 'gcc 
       const img = parseElf(pie);
       assert.equal(img.type, 'static-pie');
       assert.ok(img.entry > STATIC_PIE_BASE);
-      loadProcessImage(newMemory(), img, pie, {
-        argv: [],
-        env: [],
-        random: new Uint8Array(16),
-        execfn: GUEST_EXE_PATH,
-        platform: 'x86_64',
-        hwcap: 0,
-      });
+      loadProcessImage(newMemory(), img, pie, loadOptions());
     }
 
     const dyn = build('dyn', ['-O2']);
