@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { Memory } from '../../../src/mem/memory.js';
 import { Kernel, mountProvider, setWorkingDirectory, SysError, type DirProvider, type ProvidedEntry } from '../../../src/kernel/index.js';
 import { RAMFS_MAGIC } from '../../../src/kernel/vfs/vfs.js';
-import { DEFAULT_LIMITS } from '../../../src/machine/types.js';
-import { DEFAULT_BLOCK } from '../../../src/machine/run.js';
+import { block, DEFAULT_LIMITS } from './harness.js';
 
 const ENOENT = 2;
 const ENOTDIR = 20;
 const te = new TextEncoder();
 
 function kernel(): Kernel {
-  return new Kernel({ mem: new Memory({ maxResidentBytes: DEFAULT_LIMITS.memoryBytes, maxMappedBytes: DEFAULT_LIMITS.addressSpaceBytes }), arch: 'x86_64', block: DEFAULT_BLOCK, stdin: new Uint8Array(0), limits: DEFAULT_LIMITS, brkStart: 0x600000, mmapBase: 0x7ffff7fff000 });
+  return new Kernel({ mem: new Memory({ maxResidentBytes: DEFAULT_LIMITS.memoryBytes, maxMappedBytes: DEFAULT_LIMITS.addressSpaceBytes }), arch: 'x86_64', block: block(), stdin: new Uint8Array(0), limits: DEFAULT_LIMITS, brkStart: 0x600000, mmapBase: 0x7ffff7fff000 });
 }
 
 /** A provider over a fixed table that counts lookups per name. */
