@@ -3,6 +3,7 @@
  * result, so everything the executor needs is precomputed here (no re-parsing of bytes).
  */
 import type { Cpu } from './cpu.js';
+import type { Region } from './wasm/region.js';
 
 export type Handler = (cpu: Cpu, insn: Insn) => void;
 
@@ -86,6 +87,8 @@ export class Insn {
   block: ((cpu: Cpu) => void) | null = null;
   blockLen = 0;
   blockTail: Insn | null = null;
+  /** WebAssembly region starting here (wasm/region.ts). */
+  region: Region | null = null;
 
   constructor(exec: Handler) {
     this.exec = exec;

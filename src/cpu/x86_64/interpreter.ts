@@ -15,6 +15,7 @@ import type { Insn } from './insn.js';
 import { decode } from './decode.js';
 import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
 import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
+import { compileRegion, runRegion, wasmAvailable } from './wasm/region.js';
 
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
@@ -75,10 +76,32 @@ export class Interpreter {
   /** Blocks compiled so far (statistics, tests). */
   blocksCompiled = 0;
   /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
-  jit = true;
+  jit = globalThis.process?.env?.["QVM_JIT"] !== "off";
 
-  /** Translate the straight-line run starting at head into a block. */
+  /** Regions compiled so far (statistics, tests). */
+  regionsCompiled = 0;
+
+  /** Translate the code at a hot head: a wasm region where available, else a JavaScript block. */
   private compile(head: Insn): void {
+    if (jitConfig.wasm && wasmAvailable(this.cpu)) {
+      const r = compileRegion(head, (a) => {
+        try {
+          return this.fetch(a);
+        } catch {
+          return null;
+        }
+      });
+      if (r !== null) {
+        head.region = r;
+        this.regionsCompiled++;
+      }
+      return;
+    }
+    this.compileBlock(head);
+  }
+
+  /** Translate the straight-line run starting at head into a JavaScript block. */
+  private compileBlock(head: Insn): void {
     const pn = Math.floor(head.addr / PAGE_SIZE);
     const list: Insn[] = [head];
     let cur = head;
@@ -163,8 +186,20 @@ export class Interpreter {
       let head = this.jit;
       for (;;) {
         if (head) {
+          const reg = insn.region;
           const blk = insn.block;
-          if (blk !== null) {
+          if (reg !== null) {
+            if (cpu.icountLimit - cpu.icount >= reg.headLen) {
+              cpu.curAddr = insn.addr;
+              if (runRegion(cpu, reg) !== 0) {
+                const s: Stop = cpu.stop as Stop;
+                cpu.stop = Stop.None;
+                if (s !== Stop.Refetch && s !== Stop.None) return s;
+              }
+              insn = this.fetch(cpu.rip);
+              continue;
+            }
+          } else if (blk !== null) {
             if (cpu.icountLimit - cpu.icount >= insn.blockLen) {
               blk(cpu);
               insn = insn.blockTail!;

@@ -27,7 +27,14 @@ import type { Cpu } from './cpu.js';
  * those the compile cost (new functions start in V8's bytecode interpreter) exceeds the gain, so
  * only long runs pay it and profit from it.
  */
-export const jitConfig = { hot: 200, warmup: 2_000_000 };
+const env = globalThis.process?.env ?? {};
+const force = env['QVM_JIT_FORCE'] === '1';
+/**
+ * wasm: translate to WebAssembly regions (wasm/region.ts) rather than JavaScript blocks.
+ * Environment: QVM_JIT=js uses the JavaScript blocks, QVM_JIT_FORCE=1 translates from the first
+ * execution of a head (tests: whether code is translated must never change a result).
+ */
+export const jitConfig = { hot: force ? 1 : 200, warmup: force ? 0 : 2_000_000, wasm: env['QVM_JIT'] !== 'js' };
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */
