@@ -91,7 +91,7 @@ export class FrameArena {
 export const arena = new FrameArena(globalThis.process?.env?.['QVM_NO_WASM_ARENA'] === undefined);
 
 /** Bytes of a CPU register file in the arena (see Cpu: registers, then the translator's exchange area). */
-export const REGISTER_FILE = 256;
+export const REGISTER_FILE = 512;
 
 const fileFinalizer = new FinalizationRegistry<number>((off) => arena.give(off, REGISTER_FILE));
 

@@ -72,10 +72,11 @@ const TWO32 = 4294967296;
 
 /**
  * Layout of a Cpu's register file in the frame arena, which translated code reads and writes
- * (src/cpu/x86_64/wasm): low halves, high halves, then the exchange area through which the lazy
- * flags and a region's exit state cross between JavaScript and wasm (X_* int32 indices).
+ * (src/cpu/x86_64/wasm): low halves, high halves, the exchange area through which the lazy
+ * flags and a region's exit state cross between JavaScript and wasm (X_* int32 indices), then
+ * xmm0-15.
  */
-export const FILE_LO = 0, FILE_HI = 64, FILE_X = 128;
+export const FILE_LO = 0, FILE_HI = 64, FILE_X = 128, FILE_XMM = 256;
 export const X_FOP = 0, X_FSIZE = 1, X_FA = 2, X_FB = 4, X_FRES = 6, X_FCIN = 8, X_EFLAGS = 9;
 /** Exit of a region: RIP (lo, hi), instructions retired. */
 export const X_RIP = 10, X_COUNT = 12;
@@ -109,7 +110,7 @@ export class Cpu {
 
   // --- SSE
   /** xmm0-15, four uint32 lanes each (raw bits: no float canonicalisation). */
-  readonly xmm = new Uint32Array(64);
+  readonly xmm: Uint32Array;
   mxcsr = 0x1f80;
 
   // --- x87
@@ -132,10 +133,12 @@ export class Cpu {
       this.lo = new Uint32Array(buf, file + FILE_LO, 16);
       this.hi = new Uint32Array(buf, file + FILE_HI, 16);
       this.x = new Int32Array(buf, file + FILE_X, 32);
+      this.xmm = new Uint32Array(buf, file + FILE_XMM, 64);
     } else {
       this.lo = new Uint32Array(16);
       this.hi = new Uint32Array(16);
       this.x = new Int32Array(32);
+      this.xmm = new Uint32Array(64);
     }
   }
 

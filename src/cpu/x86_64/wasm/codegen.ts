@@ -14,7 +14,60 @@ import { BASE_RIP, NO_REG, SEG_FS, type Insn } from '../insn.js';
 export const X_FS = 16, X_GS = 18;
 
 /** Function indices of the imports (order of IMPORTS in region.ts). */
-export const enum Imp { Rd = 0, Wr = 1, H = 2, Cond = 3, Flags = 4, Hp = 5 }
+export const enum Imp { Rd = 0, Wr = 1, H = 2, Hp = 3 }
+/** Function index of the flags helper (flagsFn), after the imports and the region function. */
+export const FLAGS_FN = 5;
+
+/**
+ * The helper deriving the six arithmetic flags from the lazy state, step for step as Cpu's flag
+ * getters: (fop, fsize, fa, fb, fres, fcin, eflags) -> RFLAGS bits.
+ */
+export function flagsFn(): Fn {
+  const f = new Fn([T.I32, T.I32, T.I64, T.I64, T.I64, T.I32, T.I32], [T.I32]);
+  const [fop, fsize, fa, fb, fres, fcin, efl] = [0, 1, 2, 3, 4, 5, 6];
+  const m = f.local(T.I64), a = f.local(T.I64), b = f.local(T.I64), r = f.local(T.I64), sh = f.local(T.I64), out = f.local(T.I32);
+  f.get(fop).op(Op.I32Eqz).if().get(efl).op(Op.Return).end();
+  // size mask and sign-bit position
+  f.get(fsize).i32(3).op(Op.I32Shl).op(Op.I64ExtendI32U).set(sh);
+  f.i64(-1, -1).get(fsize).i32(8).op(Op.I32Eq).if(T.I64).i64(0, 0).else().i64(-1, -1).get(sh).op(Op.I64Shl).end().op(Op.I64Xor).set(m);
+  f.get(fa).get(m).op(Op.I64And).set(a);
+  f.get(fb).get(m).op(Op.I64And).set(b);
+  f.get(fres).get(m).op(Op.I64And).set(r);
+  // ZF, SF, PF
+  f.get(r).op(Op.I64Eqz).i32(6).op(Op.I32Shl);
+  f.get(r).get(sh).i64(1, 0).op(Op.I64Sub).op(Op.I64ShrU).op(Op.I32WrapI64).i32(7).op(Op.I32Shl).op(Op.I32Or);
+  f.get(fres).op(Op.I32WrapI64).i32(0xff).op(Op.I32And).op(Op.I32Popcnt).i32(1).op(Op.I32And).i32(1).op(Op.I32Xor).i32(2).op(Op.I32Shl).op(Op.I32Or);
+  f.set(out);
+  f.get(fop).i32(FlagOp.Logic).op(Op.I32Eq).if().get(out).op(Op.Return).end();
+  // AF
+  f.get(fa).get(fb).op(Op.I64Xor).get(fres).op(Op.I64Xor).op(Op.I32WrapI64).i32(0x10).op(Op.I32And).get(out).op(Op.I32Or).set(out);
+  // OF: sign of (a^r)&(b^r) for the additions, (a^b)&(a^r) for the subtractions
+  const sign = (): void => { f.get(sh).i64(1, 0).op(Op.I64Sub).op(Op.I64ShrU).op(Op.I32WrapI64).i32(1).op(Op.I32And).i32(11).op(Op.I32Shl); };
+  const isAdd = (): void => {
+    f.get(fop).i32(FlagOp.Add).op(Op.I32Eq).get(fop).i32(FlagOp.Adc).op(Op.I32Eq).op(Op.I32Or).get(fop).i32(FlagOp.Inc).op(Op.I32Eq).op(Op.I32Or);
+  };
+  isAdd();
+  f.if(T.I64);
+  f.get(fa).get(fres).op(Op.I64Xor).get(fb).get(fres).op(Op.I64Xor).op(Op.I64And);
+  f.else();
+  f.get(fa).get(fb).op(Op.I64Xor).get(fa).get(fres).op(Op.I64Xor).op(Op.I64And);
+  f.end();
+  sign();
+  f.get(out).op(Op.I32Or).set(out);
+  // CF
+  f.get(fop).i32(FlagOp.Inc).op(Op.I32Eq).get(fop).i32(FlagOp.Dec).op(Op.I32Eq).op(Op.I32Or);
+  f.if(T.I32).get(fcin).i32(0).op(Op.I32Ne);
+  f.else();
+  f.get(fop).i32(FlagOp.Add).op(Op.I32Eq).get(fop).i32(FlagOp.Adc).op(Op.I32Eq).op(Op.I32Or);
+  f.if(T.I32);
+  f.get(r).get(a).op(Op.I64LtU).get(fop).i32(FlagOp.Adc).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(r).get(a).op(Op.I64Eq).op(Op.I32And).op(Op.I32Or);
+  f.else();
+  f.get(a).get(b).op(Op.I64LtU).get(fop).i32(FlagOp.Sbb).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(a).get(b).op(Op.I64Eq).op(Op.I32And).op(Op.I32Or);
+  f.end();
+  f.end();
+  f.get(out).op(Op.I32Or);
+  return f;
+}
 
 const TWO32 = 4294967296;
 
@@ -324,17 +377,20 @@ export class Gen {
       if ((cc & 1) !== 0) f.op(Op.I32Eqz);
       return;
     }
-    this.storeFlags();
-    f.i32(cc).call(Imp.Cond);
+    // from the materialised flags, as Cpu.cond's general path
+    this.arithFlags();
+    f.set(this.s);
+    this.condInline({ op: FlagOp.Eager, size: 0 }, cc >> 1, this.s);
+    if ((cc & 1) !== 0) f.op(Op.I32Eqz);
   }
 
   /** Base condition (cc >> 1) from known flags, or false. */
-  private condInline(k: Known, c: number): boolean {
+  private condInline(k: Known, c: number, efl = this.efl): boolean {
     const f = this.f;
     if (k.op === FlagOp.Eager) {
-      const bit = (m: number): void => { f.get(this.efl).i32(m).op(Op.I32And).i32(0).op(Op.I32Ne); };
+      const bit = (m: number): void => { f.get(efl).i32(m).op(Op.I32And).i32(0).op(Op.I32Ne); };
       const sfof = (): void => {
-        f.get(this.efl).i32(7).op(Op.I32ShrU).get(this.efl).i32(11).op(Op.I32ShrU).op(Op.I32Xor).i32(1).op(Op.I32And);
+        f.get(efl).i32(7).op(Op.I32ShrU).get(efl).i32(11).op(Op.I32ShrU).op(Op.I32Xor).i32(1).op(Op.I32And);
       };
       switch (c) {
         case 0: bit(0x800); return true;
@@ -378,11 +434,11 @@ export class Gen {
     return false;
   }
 
-  /** The six arithmetic flags (i32 RFLAGS bits) on the stack. */
+  /** The six arithmetic flags (i32 RFLAGS bits) on the stack, as Cpu.arithFlags derives them. */
   arithFlags(): void {
-    if (this.known?.op === FlagOp.Eager) { this.f.get(this.efl); return; }
-    this.storeFlags();
-    this.f.call(Imp.Flags);
+    const f = this.f;
+    if (this.known?.op === FlagOp.Eager) { f.get(this.efl); return; }
+    f.get(this.fop).get(this.fsize).get(this.fa).get(this.fb).get(this.fres).get(this.fcin).get(this.efl).call(FLAGS_FN);
   }
 
   /** PF | ZF | SF of the i64 result in `v` at `size` (i32 on the stack), as shift.ts resultFlags. */

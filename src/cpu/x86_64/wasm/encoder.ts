@@ -35,6 +35,15 @@ export const enum Op {
   I32Extend8S = 0xc0, I32Extend16S = 0xc1, I64Extend8S = 0xc2, I64Extend16S = 0xc3, I64Extend32S = 0xc4,
 }
 
+/** SIMD opcodes (after the 0xFD prefix) the translator uses. */
+export const enum Simd {
+  Load = 0x00, Store = 0x0b, Shuffle = 0x0d,
+  And = 0x4e, AndNot = 0x4f, Or = 0x50, Xor = 0x51,
+  I8Add = 0x6e, I8Sub = 0x71, I16Shl = 0x8b, I16ShrS = 0x8c, I16ShrU = 0x8d, I16Add = 0x8e, I16Sub = 0x91,
+  I32Shl = 0xab, I32ShrS = 0xac, I32ShrU = 0xad, I32Add = 0xae, I32Sub = 0xb1,
+  I64Shl = 0xcb, I64ShrS = 0xcc, I64ShrU = 0xcd, I64Add = 0xce, I64Sub = 0xd1,
+}
+
 /** A growing byte buffer with LEB128 writers. */
 export class Bytes {
   private buf = new Uint8Array(256);
@@ -140,6 +149,12 @@ export class Fn {
     return this;
   }
   call(f: number): this { this.code.byte(Op.Call); this.code.u32(f); return this; }
+  /** A SIMD (0xFD-prefixed) instruction without immediates. */
+  simd(o: Simd): this { this.code.byte(0xfd); this.code.u32(o); return this; }
+  /** v128.load / v128.store with a static offset. */
+  simdMem(o: Simd, offset: number): this { this.code.byte(0xfd); this.code.u32(o); this.code.u32(0); this.code.u32(offset); return this; }
+  /** i8x16.shuffle with its 16 lane indices. */
+  shuffle(lanes: readonly number[]): this { this.code.byte(0xfd); this.code.u32(Simd.Shuffle); this.code.bytes(lanes); return this; }
 
   /** The function body as it goes into the code section. */
   body(): Bytes {

@@ -15,6 +15,7 @@ import { MAP_0F, type Insn } from '../insn.js';
 import { OPCODES } from '../opcodes.js';
 import { specialize } from '../ops/fast.js';
 import { illegal } from '../ops/system.js';
+import { SSE_EMIT } from './forms-sse.js';
 import { ALU_ADD, ALU_AND, ALU_CMP, ALU_OR, ALU_SUB, ALU_XOR } from '../ops/arith.js';
 
 /** Emits instruction i (at g.k / g.pos); returns false to have the handler called instead. */
@@ -43,7 +44,7 @@ function generalHandler(i: Insn): unknown {
 export function emitForm(g: Gen, i: Insn): boolean {
   if (i.lock || i.exec === illegal) return false;
   if (i.exec !== generalHandler(i) && i.exec !== specialize(i)) return false;
-  const e = EMIT.get(i.op);
+  const e = EMIT.get(i.op) ?? SSE_EMIT.get(i.op);
   return e !== undefined && e(g, i);
 }
 
@@ -223,15 +224,34 @@ const testAcc: Emit = (g, i) => {
 EMIT.set(0xa8, testAcc);
 EMIT.set(0xa9, testAcc);
 
-// F6/F7 /0: TEST Ev, imm (the other /digits: handler)
+// F6/F7 /0 /1: TEST Ev, imm; /2 NOT; /3 NEG (a subtraction from zero); multiply, divide: handler
 const group3: Emit = (g, i) => {
-  if (i.regOp !== 0 && i.regOp !== 1) return false;
   const size = i.opSize;
-  readRM(g, i, size);
-  imm(g, i, size);
-  g.f.op(Op.I64And).set(g.v);
-  g.setLazy(FlagOp.Logic, size, null, null);
-  return true;
+  const f = g.f;
+  switch (i.regOp) {
+    case 0: case 1:
+      readRM(g, i, size);
+      imm(g, i, size);
+      f.op(Op.I64And).set(g.v);
+      g.setLazy(FlagOp.Logic, size, null, null);
+      return true;
+    case 2:
+      readRM(g, i, size);
+      f.i64(-1, -1).op(Op.I64Xor);
+      g.mask(size);
+      writeRM(g, i, size);
+      return true;
+    case 3:
+      readRM(g, i, size);
+      f.set(g.lb);
+      f.i64(0, 0).set(g.la);
+      alu(g, ALU_SUB, size);
+      f.get(g.v);
+      writeRM(g, i, size);
+      return true;
+    default:
+      return false;
+  }
 };
 EMIT.set(0xf6, group3);
 EMIT.set(0xf7, group3);

@@ -17,7 +17,7 @@
  * A region never spans pages: invalidating its page kills its head, so it can no longer be entered.
  */
 import { encodeModule, T, Op, type FuncImport } from './encoder.js';
-import { Gen, X_FS, X_GS, halves } from './codegen.js';
+import { Gen, X_FS, X_GS, flagsFn, halves } from './codegen.js';
 import { branchOf, emitBranchEffects, emitForm, pureHandler } from './forms.js';
 import { Exit, flagsIn, flagsOut, runtime } from './runtime.js';
 import { arena } from '../../../mem/arena.js';
@@ -29,8 +29,6 @@ const IMPORTS: FuncImport[] = [
   { name: 'rd', params: [T.I32, T.I32, T.I32, T.I32], results: [T.I32] },
   { name: 'wr', params: [T.I32, T.I32, T.I32, T.I32, T.I32, T.I32], results: [T.I32] },
   { name: 'h', params: [T.I32, T.I32], results: [T.I32] },
-  { name: 'cond', params: [T.I32], results: [T.I32] },
-  { name: 'flags', params: [], results: [T.I32] },
   { name: 'hp', params: [T.I32, T.I32], results: [T.I32] },
 ];
 
@@ -193,7 +191,7 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
   g.epilogue();
   const mem = arena.memory;
   if (mem === null) return null;
-  const bytes = encodeModule(IMPORTS, [f], 65536);
+  const bytes = encodeModule(IMPORTS, [f, flagsFn()], 65536);
   try {
     const module = new WebAssembly.Module(bytes);
     const inst = new WebAssembly.Instance(module, { env: { mem, ...runtime.imports } });

@@ -145,18 +145,6 @@ export class Runtime {
      * registers (stored by wasm) and no arithmetic flag (forms.ts pureHandler): no state moves.
      */
     hp: (k: number, count: number): number => this.exec(k, count),
-    /** Condition cc from the flags in the exchange area (1 or 0). */
-    cond: (cc: number): number => {
-      const cpu = this.cpu!;
-      flagsIn(cpu);
-      return cpu.cond(cc) ? 1 : 0;
-    },
-    /** The six arithmetic flags as RFLAGS bits, from the exchange area. */
-    flags: (): number => {
-      const cpu = this.cpu!;
-      flagsIn(cpu);
-      return cpu.arithFlags();
-    },
   };
 }
 
