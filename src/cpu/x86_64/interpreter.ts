@@ -78,8 +78,9 @@ export class Interpreter {
   /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
   jit = globalThis.process?.env?.["QVM_JIT"] !== "off";
 
-  /** Regions compiled so far (statistics, tests). */
+  /** Regions compiled so far, and compiled but left for a JavaScript block (statistics, tests). */
   regionsCompiled = 0;
+  regionsRejected = 0;
 
   /** Translate the code at a hot head: a wasm region where available, else a JavaScript block. */
   private compile(head: Insn): void {
@@ -91,11 +92,15 @@ export class Interpreter {
           return null;
         }
       });
-      if (r !== null) {
+      // a call of a handler from wasm costs more than the interpreter's direct call: a region
+      // with many of them (x87, SSE floating point) is slower than a JavaScript block
+      if (r !== null && r.called * 3 <= r.inlined) {
         head.region = r;
         this.regionsCompiled++;
+        return;
       }
-      return;
+      if (r === null) return;
+      this.regionsRejected++;
     }
     this.compileBlock(head);
   }

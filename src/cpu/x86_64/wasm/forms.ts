@@ -504,12 +504,29 @@ for (let b = 0x51; b <= 0x6d; b++) PURE_SSE.add(b);
 for (let b = 0x6f; b <= 0x76; b++) PURE_SSE.add(b);
 for (let b = 0xd1; b <= 0xff; b++) if (b !== 0xd6 && b !== 0xd7) PURE_SSE.add(b);
 
+/**
+ * x87 forms (D8-DF) touch no general register and no arithmetic flag except fnstsw ax (DF E0),
+ * fcomi/fucomi[p] (DB/DF F0-FF: they set ZF PF CF) and fcmovcc (DA/DB C0-DF: they read flags).
+ */
+function pureX87(i: Insn): boolean {
+  if (i.mod !== 3) return true;
+  if (i.op === 0xdf && i.regOp === 4) return false;
+  if ((i.op === 0xdb || i.op === 0xdf) && (i.regOp === 5 || i.regOp === 6)) return false;
+  if ((i.op === 0xda || i.op === 0xdb) && i.regOp <= 3) return false;
+  return true;
+}
+
 /** Registers a handler call of i must see (see runtime.ts hp), or null when it needs all state. */
 export function pureHandler(i: Insn): number[] | null {
-  if ((i.op >> 8) !== 0x0f) return null;
-  const b = i.op & 0xff;
   const memOperand = i.hasModRM && i.mod !== 3;
-  if (!PURE_SSE.has(b) && !((b === 0x6e || b === 0x7e) && memOperand)) return null;
+  const b = i.op & 0xff;
+  if (i.op >= 0xd8 && i.op <= 0xdf) {
+    if (!pureX87(i)) return null;
+  } else if ((i.op >> 8) !== 0x0f) {
+    return null;
+  } else if (!PURE_SSE.has(b) && !((b === 0x6e || b === 0x7e) && memOperand)) {
+    return null;
+  }
   const regs: number[] = [];
   if (memOperand) {
     if (i.base >= 0 && i.base < 16) regs.push(i.base);
