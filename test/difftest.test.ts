@@ -39,13 +39,15 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU when tra
   const saved = jitConfig.hot;
   const savedWarmup = jitConfig.warmup;
   const savedWasm = jitConfig.wasm;
+  const savedRatio = jitConfig.callRatio;
+  jitConfig.callRatio = 0; // also the forms run as handler calls from wasm
   jitConfig.warmup = 0;
   jitConfig.hot = 1;
   jitConfig.wasm = engine === 'wasm';
   const regionsBefore = wasmStats.regions;
   try {
     const res = runCampaign(SEED + (engine === 'wasm' ? 2 : 1), CASES, { maxReports: 10 });
-    if (engine === 'wasm') assert.ok(wasmStats.regions - regionsBefore > CASES / 2, `only ${wasmStats.regions - regionsBefore} regions compiled`);
+    if (engine === 'wasm') assert.ok(wasmStats.regions - regionsBefore > CASES * 0.9, `only ${wasmStats.regions - regionsBefore} regions compiled`);
     t.diagnostic(res.vendorSkips.summary());
     const failed = [...res.stats.values()].reduce((s, c) => s + c.failures, 0);
     if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
@@ -53,6 +55,7 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU when tra
     jitConfig.hot = saved;
     jitConfig.warmup = savedWarmup;
     jitConfig.wasm = savedWasm;
+    jitConfig.callRatio = savedRatio;
   }
 });
 }

@@ -36,7 +36,7 @@ function runMode(bytes: Uint8Array, mode: Mode): RunResult {
   const saved = { ...jitConfig };
   try {
     if (mode === 'off') jitConfig.warmup = Number.MAX_SAFE_INTEGER;
-    else if (mode !== 'warm') { jitConfig.hot = 1; jitConfig.warmup = 0; jitConfig.wasm = mode === 'wasm'; }
+    else if (mode !== 'warm') { jitConfig.hot = 1; jitConfig.warmup = 0; jitConfig.wasm = mode === 'wasm'; jitConfig.callRatio = 0; }
     // no program cache: each mode decodes and translates afresh
     return runElf(bytes, { argv: ARGV, env: ENV, stdin: STDIN, gasLimit: GAS, cache: null });
   } finally {

@@ -94,7 +94,7 @@ export class Interpreter {
       });
       // a call of a handler from wasm costs more than the interpreter's direct call: a region
       // with many of them (x87, SSE floating point) is slower than a JavaScript block
-      if (r !== null && r.called * 3 <= r.inlined) {
+      if (r !== null && r.called * jitConfig.callRatio <= r.inlined) {
         head.region = r;
         this.regionsCompiled++;
         return;

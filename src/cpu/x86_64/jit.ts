@@ -34,7 +34,16 @@ const force = env['QVM_JIT_FORCE'] === '1';
  * Environment: QVM_JIT=js uses the JavaScript blocks, QVM_JIT_FORCE=1 translates from the first
  * execution of a head (tests: whether code is translated must never change a result).
  */
-export const jitConfig = { hot: force ? 1 : 200, warmup: force ? 0 : 2_000_000, wasm: env['QVM_JIT'] !== 'js' };
+export const jitConfig = {
+  hot: force ? 1 : 200,
+  warmup: force ? 0 : 2_000_000,
+  wasm: env['QVM_JIT'] !== 'js',
+  /**
+   * A region is kept only if it emits at least this many instructions inline per handler call
+   * (0: keep every region, for tests); otherwise its head gets a JavaScript block.
+   */
+  callRatio: force ? 0 : 3,
+};
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */

@@ -62,7 +62,7 @@ function snapshot(cpu: Cpu, stop: Stop, interp: Interpreter): State {
 /** Run with the translator forced on (wasm) or off, in slices of `slice` instructions. */
 function runIt(mem: () => Memory, wasm: boolean, slice: number, threads = 1): State[] {
   const saved = { ...jitConfig };
-  Object.assign(jitConfig, { hot: 1, warmup: wasm ? 0 : Number.MAX_SAFE_INTEGER, wasm: true });
+  Object.assign(jitConfig, { hot: 1, warmup: wasm ? 0 : Number.MAX_SAFE_INTEGER, wasm: true, callRatio: 0 });
   try {
     const m = mem();
     const cpus: Cpu[] = [];
@@ -126,7 +126,7 @@ test('wasm region: a write into the running region\'s page stops it and the new 
 
 test('wasm region: mprotect of a compiled page invalidates it (the next fetch faults)', () => {
   const saved = { ...jitConfig };
-  Object.assign(jitConfig, { hot: 1, warmup: 0, wasm: true });
+  Object.assign(jitConfig, { hot: 1, warmup: 0, wasm: true, callRatio: 0 });
   try {
     const mem = setup(LOOP);
     const cpu = new Cpu(mem);
