@@ -15,6 +15,12 @@
  */
 
 const WASM_PAGE = 65536;
+
+/** An environment variable of the host process (undefined in a browser). */
+export function hostEnv(name: string): string | undefined {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env?.[name];
+}
 /** Upper bound of the arena (wasm32 addresses): 4 GiB of virtual reservation, committed as used. */
 const MAX_WASM_PAGES = 65536;
 
@@ -88,7 +94,7 @@ export class FrameArena {
 }
 
 /** The arena of this realm (one per worker thread, like the frame pool and the program cache). */
-export const arena = new FrameArena(globalThis.process?.env?.['QVM_NO_WASM_ARENA'] === undefined);
+export const arena = new FrameArena(hostEnv('QVM_NO_WASM_ARENA') === undefined);
 
 /** Bytes of a CPU register file in the arena (see Cpu: registers, then the translator's exchange area). */
 export const REGISTER_FILE = 512;

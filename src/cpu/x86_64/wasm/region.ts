@@ -20,7 +20,7 @@ import { encodeModule, T, Op, type FuncImport } from './encoder.js';
 import { Gen, X_FS, X_GS, flagsFn, halves } from './codegen.js';
 import { branchOf, emitBranchEffects, emitForm, pureHandler } from './forms.js';
 import { Exit, flagsIn, flagsOut, runtime } from './runtime.js';
-import { arena } from '../../../mem/arena.js';
+import { arena, hostEnv } from '../../../mem/arena.js';
 import { PAGE_SIZE } from '../../../mem/memory.js';
 import { Cpu, X_COUNT, X_RIP } from '../cpu.js';
 import type { Insn } from '../insn.js';
@@ -200,7 +200,7 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
     return new Region(fn, insns, plans[0]!.insns.length, inlined, called);
   } catch (e) {
     wasmStats.failed++;
-    if (globalThis.process?.env?.['QVM_WASM_DEBUG'] !== undefined) throw e;
+    if (hostEnv('QVM_WASM_DEBUG') !== undefined) throw e;
     return null;
   }
 }
