@@ -24,6 +24,13 @@ export function hostEnv(name: string): string | undefined {
 /** Upper bound of the arena (wasm32 addresses): 4 GiB of virtual reservation, committed as used. */
 const MAX_WASM_PAGES = 65536;
 
+/** Raised when materialising a page would exceed a memory limit (a run's, or the arena's). */
+export class MemoryLimitExceeded extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`memory limit exceeded (${limitBytes} bytes)`);
+  }
+}
+
 export class FrameArena {
   /** The shared wasm memory holding every frame, or null when unavailable. */
   readonly memory: WebAssembly.Memory | null;
@@ -51,7 +58,13 @@ export class FrameArena {
   take(bytes: number): { buffer: ArrayBufferLike; offset: number } {
     if (this.memory === null) return { buffer: new ArrayBuffer(bytes), offset: 0 };
     const pages = Math.ceil(bytes / WASM_PAGE);
-    const old = this.memory.grow(pages);
+    let old: number;
+    try {
+      old = this.memory.grow(pages);
+    } catch {
+      // every frame of this realm is in use: the run that asked fails like one over its limit
+      throw new MemoryLimitExceeded(MAX_WASM_PAGES * WASM_PAGE);
+    }
     this.view = new Uint8Array(this.memory.buffer);
     return { buffer: this.memory.buffer, offset: old * WASM_PAGE };
   }

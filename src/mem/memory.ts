@@ -21,7 +21,7 @@
  */
 import { defaultFramePool, type FramePool } from './frames.js';
 import type { PristineImage } from './image.js';
-import { arena } from './arena.js';
+import { arena, MemoryLimitExceeded } from './arena.js';
 
 /**
  * The TLB that translated code reads inline (docs/architecture.md): a copy of the read and write
@@ -39,6 +39,15 @@ const TLB_TAG_INTS = 1024; // both tag arrays, as int32 pairs
 
 /** Returns a memory's arena block when the Memory is collected without release(). */
 const tlbFinalizer = new FinalizationRegistry<number>((off) => arena.give(off, TLB_BLOCK));
+
+/**
+ * Returns the private frames of a Memory collected without release() (arena frames are not
+ * reclaimed by garbage collection). Cleanup runs between event-loop tasks: loops that create many
+ * memories without yielding must release them.
+ */
+const frameFinalizer = new FinalizationRegistry<{ pages: Map<number, Page>; frames: FramePool }>(({ pages, frames }) => {
+  for (const p of pages.values()) if (!p.shared) frames.release(p.data);
+});
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -63,12 +72,7 @@ export class MemoryFault extends Error {
   }
 }
 
-/** Raised when materialising a page would exceed the memory limit. */
-export class MemoryLimitExceeded extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`memory limit exceeded (${limitBytes} bytes)`);
-  }
-}
+export { MemoryLimitExceeded };
 
 export interface Mapping {
   start: number;
@@ -116,6 +120,8 @@ export class Memory {
   private readonly wTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
   private readonly wData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(EMPTY_FRAME);
 
+  /** The pristine image this memory's shared pages come from (kept alive while they are used). */
+  private image: PristineImage | null = null;
   /** Arena offset of the translated code's TLB, or -1 until asked for (wasmTlb). */
   private tlbOff = -1;
   private t32: Int32Array | null = null;
@@ -126,7 +132,14 @@ export class Memory {
   constructor(
     readonly options: MemoryOptions,
     private readonly frames: FramePool = defaultFramePool,
-  ) {}
+  ) {
+    frameFinalizer.register(this, { pages: this.pages, frames }, this);
+  }
+
+  /** The frames now belong to someone else (a pristine image): collecting this memory keeps them. */
+  keepFrames(): void {
+    frameFinalizer.unregister(this);
+  }
 
   // ---------------------------------------------------------------- pristine images
 
@@ -140,6 +153,8 @@ export class Memory {
     if (img.mappedBytes > this.options.maxMappedBytes) throw new MemoryLimitExceeded(this.options.maxMappedBytes);
     this.maps = img.maps.map((m) => ({ ...m }));
     this.mappedBytes = img.mappedBytes;
+    // the image's frames go back to the arena when the image is collected: not while we share them
+    this.image = img;
     for (const p of img.pages) this.pages.set(p.pn, new Page(p.prot, p.data, true));
     this.residentPages += img.pages.length;
     this.touchedPagesTotal += img.pages.length;
@@ -193,8 +208,10 @@ export class Memory {
 
   /** End of the run: hand the private frames back to the pool. The memory must not be used after. */
   release(): void {
+    frameFinalizer.unregister(this);
     for (const p of this.pages.values()) if (!p.shared) this.frames.release(p.data);
     this.pages.clear();
+    this.image = null;
     this.flushTlb();
     if (this.tlbOff >= 0) {
       tlbFinalizer.unregister(this);

@@ -87,8 +87,10 @@ export class Insn {
   block: ((cpu: Cpu) => void) | null = null;
   blockLen = 0;
   blockTail: Insn | null = null;
-  /** WebAssembly region starting here (wasm/region.ts). */
+  /** WebAssembly region entered here (wasm/region.ts), the block it enters at and that block's length. */
   region: Region | null = null;
+  regionEntry = 0;
+  regionLen = 0;
 
   constructor(exec: Handler) {
     this.exec = exec;

@@ -15,7 +15,7 @@ import type { Insn } from './insn.js';
 import { decode } from './decode.js';
 import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
 import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
-import { compileRegion, runRegion, wasmAvailable } from './wasm/region.js';
+import { compileRegion, runRegion, wasmAvailable, type Region } from './wasm/region.js';
 import { hostEnv } from '../../mem/arena.js';
 
 export class Interpreter {
@@ -86,6 +86,14 @@ export class Interpreter {
   /** Translate the code at a hot head: a wasm region where available, else a JavaScript block. */
   private compile(head: Insn): void {
     if (jitConfig.wasm && wasmAvailable(this.cpu)) {
+      const pn = Math.floor(head.addr / PAGE_SIZE);
+      const page = this.pages.get(pn);
+      const known = page?.region?.entries.get(head.addr);
+      if (page !== undefined && page.region !== null && known !== undefined) {
+        // a block of the page's region starts here: enter it there
+        this.enterAt(head, page.region, known);
+        return;
+      }
       const r = compileRegion(head, (a) => {
         try {
           return this.fetch(a);
@@ -96,7 +104,8 @@ export class Interpreter {
       // a call of a handler from wasm costs more than the interpreter's direct call: a region
       // with many of them (x87, SSE floating point) is slower than a JavaScript block
       if (r !== null && r.called * jitConfig.callRatio <= r.inlined) {
-        head.region = r;
+        this.enterAt(head, r, 0);
+        if (page !== undefined) page.region = r;
         this.regionsCompiled++;
         return;
       }
@@ -104,6 +113,12 @@ export class Interpreter {
       this.regionsRejected++;
     }
     this.compileBlock(head);
+  }
+
+  private enterAt(head: Insn, r: Region, block: number): void {
+    head.region = r;
+    head.regionEntry = block;
+    head.regionLen = r.blockLens[block]!;
   }
 
   /** Translate the straight-line run starting at head into a JavaScript block. */
@@ -195,9 +210,9 @@ export class Interpreter {
           const reg = insn.region;
           const blk = insn.block;
           if (reg !== null) {
-            if (cpu.icountLimit - cpu.icount >= reg.headLen) {
+            if (cpu.icountLimit - cpu.icount >= insn.regionLen) {
               cpu.curAddr = insn.addr;
-              if (runRegion(cpu, reg) !== 0) {
+              if (runRegion(cpu, reg, insn.regionEntry) !== 0) {
                 const s: Stop = cpu.stop as Stop;
                 cpu.stop = Stop.None;
                 if (s !== Stop.Refetch && s !== Stop.None) return s;

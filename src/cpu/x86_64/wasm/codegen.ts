@@ -84,10 +84,12 @@ export interface Known {
 }
 
 export class Gen {
-  readonly f = new Fn([T.I32, T.I32, T.I32], [T.I32]);
+  readonly f = new Fn([T.I32, T.I32, T.I32, T.I32], [T.I32]);
   readonly file = 0;
   readonly tlb = 1;
   readonly budget = 2;
+  /** Parameter: the block to start at (regions are entered at any of their hot block heads). */
+  readonly entry = 3;
   readonly r: number[] = [];
   readonly fop: number; readonly fsize: number; readonly fa: number; readonly fb: number; readonly fres: number;
   readonly fcin: number; readonly efl: number;

@@ -39,15 +39,17 @@ const MAX_INSNS = 1024;
 
 const TWO32 = 4294967296;
 
-type RegionFn = (file: number, tlb: number, budget: number) => number;
+type RegionFn = (file: number, tlb: number, budget: number, entry: number) => number;
 
 export class Region {
   constructor(
     readonly fn: RegionFn,
     /** Instructions handler calls and slow paths name by index. */
     readonly insns: readonly Insn[],
-    /** Instructions of the head block: entering needs at least this much budget. */
-    readonly headLen: number,
+    /** Block index by start address: where the region can be entered. */
+    readonly entries: ReadonlyMap<number, number>,
+    /** Instructions per block: entering at a block needs at least this much budget. */
+    readonly blockLens: readonly number[],
     /** Instructions emitted inline / as handler calls (statistics). */
     readonly inlined: number,
     readonly called: number,
@@ -123,6 +125,7 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
   const insns: Insn[] = [];
   let inlined = 0, called = 0;
   g.loadState();
+  f.get(g.entry).set(g.pc);
   g.exitLabel = g.open('block');
   const top = g.open('loop');
   const n = plans.length;
@@ -197,7 +200,7 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
     const inst = new WebAssembly.Instance(module, { env: { mem, ...runtime.imports } });
     const fn = inst.exports['run'] as RegionFn;
     wasmStats.regions++;
-    return new Region(fn, insns, plans[0]!.insns.length, inlined, called);
+    return new Region(fn, insns, index, plans.map((p) => p.insns.length), inlined, called);
   } catch (e) {
     wasmStats.failed++;
     if (hostEnv('QVM_WASM_DEBUG') !== undefined) throw e;
@@ -209,7 +212,7 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
  * Run a region on cpu: returns Exit.Ok (cpu.rip is where to go on) or Exit.Stop (cpu.stop says
  * why); a fault is rethrown with cpu.curAddr and cpu.rip at the faulting instruction.
  */
-export function runRegion(cpu: Cpu, r: Region): number {
+export function runRegion(cpu: Cpu, r: Region, entry: number): number {
   const x = cpu.x;
   runtime.cpu = cpu;
   runtime.insns = r.insns;
@@ -221,7 +224,7 @@ export function runRegion(cpu: Cpu, r: Region): number {
   [lo, hi] = halves(cpu.gsBase);
   x[X_GS] = lo; x[X_GS + 1] = hi;
   const left = cpu.icountLimit - cpu.icount;
-  const code = r.fn(cpu.file, cpu.mem.wasmTlb, left > 0x40000000 ? 0x40000000 : left);
+  const code = r.fn(cpu.file, cpu.mem.wasmTlb, left > 0x40000000 ? 0x40000000 : left, entry);
   flagsIn(cpu);
   const count = x[X_COUNT]!;
   cpu.icount = base + count;
