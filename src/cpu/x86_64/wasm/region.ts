@@ -17,7 +17,7 @@
  * A region never spans pages: invalidating its page kills its head, so it can no longer be entered.
  */
 import { encodeModule, T, Op, type FuncImport } from './encoder.js';
-import { Gen, X_FS, X_GS, flagsFn, halves } from './codegen.js';
+import { Gen, X_FS, X_GS, flagsFn } from './codegen.js';
 import { branchOf, emitBranchEffects, emitForm, pureHandler } from './forms.js';
 import { Exit, flagsIn, flagsOut, runtime } from './runtime.js';
 import { arena, hostEnv } from '../../../mem/arena.js';
@@ -219,10 +219,9 @@ export function runRegion(cpu: Cpu, r: Region, entry: number): number {
   const base = cpu.icount;
   runtime.base = base;
   flagsOut(cpu);
-  let [lo, hi] = halves(cpu.fsBase);
-  x[X_FS] = lo; x[X_FS + 1] = hi;
-  [lo, hi] = halves(cpu.gsBase);
-  x[X_GS] = lo; x[X_GS + 1] = hi;
+  // segment bases are non-negative numbers (arch_prctl keeps them below 2^47)
+  x[X_FS] = cpu.fsBase % TWO32; x[X_FS + 1] = Math.floor(cpu.fsBase / TWO32);
+  x[X_GS] = cpu.gsBase % TWO32; x[X_GS + 1] = Math.floor(cpu.gsBase / TWO32);
   const left = cpu.icountLimit - cpu.icount;
   const code = r.fn(cpu.file, cpu.mem.wasmTlb, left > 0x40000000 ? 0x40000000 : left, entry);
   flagsIn(cpu);
