@@ -129,6 +129,12 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
   g.exitLabel = g.open('block');
   const top = g.open('loop');
   const n = plans.length;
+  // return addresses of the region's calls that are blocks of the region
+  const returnSites: number[] = [];
+  for (const p of plans) {
+    const last = p.insns[p.insns.length - 1]!;
+    if (p.branch && last.op === 0xe8 && index.has(last.nextAddr) && !returnSites.includes(last.nextAddr)) returnSites.push(last.nextAddr);
+  }
   for (let b = n - 1; b >= 0; b--) g.open('block');
   f.get(g.pc);
   f.brTable(plans.map((_, b) => b), n);
@@ -171,8 +177,19 @@ function emitRegion(plans: BlockPlan[], index: Map<number, number>): Region | nu
     const br = branchOf(i)!;
     emitBranchEffects(g, i);
     if (br.target === null) {
-      // ret: the target is on the stack
+      // ret: the target is on the stack; a return to a call site of this region stays in it
       f.get(g.cnt).i32(len).op(Op.I32Add).set(g.cnt);
+      f.set(g.exitRip);
+      for (const site of returnSites) {
+        f.get(g.exitRip);
+        g.i64n(site);
+        f.op(Op.I64Eq);
+        g.open('if');
+        f.i32(index.get(site)!).set(g.pc);
+        g.br(top);
+        g.close();
+      }
+      f.get(g.exitRip);
       g.exitDynamic(0);
       continue;
     }
