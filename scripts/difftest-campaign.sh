@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long instruction-level differential campaign: QVM's interpreter against the host CPU.
 #
-#   scripts/difftest-campaign.sh [cases] [seed] [reports] [--jit]
+#   scripts/difftest-campaign.sh [cases] [seed] [reports] [--jit | --jit-js]
 #
 # Defaults: 1,000,000 cases, seed 1, the first 20 failures described. Generates encodings of
 # every implemented instruction form (integer, SSE/SSE2, x87) with random and edge operands, runs

@@ -13,6 +13,14 @@
 /** Bytes per frame: the guest page size (memory.ts PAGE_SIZE). */
 const PAGE_SIZE = 4096;
 
+import { arena } from './arena.js';
+
+/**
+ * Frames that pools dropped (beyond their maxFree): arena space cannot be returned to the host,
+ * so they wait here for the next pool that needs frames. Not zeroed.
+ */
+const spare: Uint8Array[] = [];
+
 /** Frames per arena chunk (256 KiB). */
 const CHUNK_FRAMES = 64;
 /** Default number of free frames a pool keeps (64 MiB); frames released beyond it are dropped. */
@@ -30,7 +38,7 @@ export class FramePool {
   /** A zero-filled frame. */
   take(): Uint8Array {
     this.taken++;
-    const f = this.free.pop();
+    const f = this.free.pop() ?? spare.pop();
     if (f !== undefined) {
       f.fill(0);
       return f;
@@ -41,7 +49,7 @@ export class FramePool {
   /** A frame holding a copy of `src` (copy-on-write of a shared frame). */
   copyOf(src: Uint8Array): Uint8Array {
     this.taken++;
-    const f = this.free.pop() ?? this.refill();
+    const f = this.free.pop() ?? spare.pop() ?? this.refill();
     f.set(src);
     return f;
   }
@@ -49,6 +57,7 @@ export class FramePool {
   /** Give frames back; the caller must hold no reference to them afterwards. */
   release(frame: Uint8Array): void {
     if (this.free.length < this.maxFree) this.free.push(frame);
+    else if (arena.holds(frame)) spare.push(frame);
   }
 
   get freeFrames(): number {
@@ -56,10 +65,11 @@ export class FramePool {
   }
 
   private refill(): Uint8Array {
-    const chunk = new ArrayBuffer(CHUNK_FRAMES * PAGE_SIZE);
-    for (let i = 1; i < CHUNK_FRAMES; i++) this.free.push(new Uint8Array(chunk, i * PAGE_SIZE, PAGE_SIZE));
+    // a new chunk of the arena is zero (fresh wasm pages)
+    const { buffer, offset } = arena.take(CHUNK_FRAMES * PAGE_SIZE);
+    for (let i = 1; i < CHUNK_FRAMES; i++) this.free.push(new Uint8Array(buffer, offset + i * PAGE_SIZE, PAGE_SIZE));
     this.allocated += CHUNK_FRAMES;
-    return new Uint8Array(chunk, 0, PAGE_SIZE);
+    return new Uint8Array(buffer, offset, PAGE_SIZE);
   }
 }
 

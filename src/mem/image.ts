@@ -7,7 +7,7 @@
  * Nothing ever writes these frames after capture, so an image is the same for every run and every
  * node; it depends only on the program's bytes.
  */
-import { FramePool } from './frames.js';
+import { FramePool, defaultFramePool } from './frames.js';
 import { Memory, PAGE_SIZE, type Mapping } from './memory.js';
 
 export interface PristinePage {
@@ -17,12 +17,19 @@ export interface PristinePage {
   readonly data: Uint8Array;
 }
 
+/** An image dropped by its cache gives its frames back to the arena's spare frames. */
+const imageFinalizer = new FinalizationRegistry<readonly Uint8Array[]>((frames) => {
+  for (const f of frames) defaultFramePool.release(f);
+});
+
 export class PristineImage {
   constructor(
     readonly maps: readonly Mapping[],
     readonly pages: readonly PristinePage[],
     readonly mappedBytes: number,
-  ) {}
+  ) {
+    imageFinalizer.register(this, pages.map((p) => p.data));
+  }
 
   /** Bytes held by the image's frames. */
   get bytes(): number {
@@ -37,5 +44,6 @@ export class PristineImage {
 export function captureImage(load: (mem: Memory) => void): PristineImage {
   const mem = new Memory({ maxResidentBytes: Infinity, maxMappedBytes: Infinity }, new FramePool(0));
   load(mem);
+  mem.keepFrames();
   return new PristineImage(mem.mappings().map((m) => ({ ...m })), mem.residentPageList(), mem.mappedTotal);
 }

@@ -22,6 +22,33 @@
 import { defaultFramePool, type FramePool } from './frames.js';
 import type { PristineImage } from './image.js';
 import { defineError, QvmError } from '../errors.js';
+import { arena, MemoryLimitExceeded } from './arena.js';
+
+/**
+ * The TLB that translated code reads inline (docs/architecture.md): a copy of the read and write
+ * TLBs below in this memory's arena block, as byte offsets in the block. Tags are page numbers as
+ * i64 (-1: empty), frames are arena byte offsets (i32). A slot is filled and cleared exactly when
+ * the JavaScript TLB's is, so both always agree.
+ */
+export const TLB_R_TAG = 0;
+export const TLB_W_TAG = 2048;
+export const TLB_R_FRAME = 4096;
+export const TLB_W_FRAME = 5120;
+/** Bytes of a memory's arena block. */
+export const TLB_BLOCK = 8192;
+const TLB_TAG_INTS = 1024; // both tag arrays, as int32 pairs
+
+/** Returns a memory's arena block when the Memory is collected without release(). */
+const tlbFinalizer = new FinalizationRegistry<number>((off) => arena.give(off, TLB_BLOCK));
+
+/**
+ * Returns the private frames of a Memory collected without release() (arena frames are not
+ * reclaimed by garbage collection). Cleanup runs between event-loop tasks: loops that create many
+ * memories without yielding must release them.
+ */
+const frameFinalizer = new FinalizationRegistry<{ pages: Map<number, Page>; frames: FramePool }>(({ pages, frames }) => {
+  for (const p of pages.values()) if (!p.shared) frames.release(p.data);
+});
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -48,13 +75,7 @@ export class MemoryFault extends QvmError {
 
 defineError(MemoryFault, 'MemoryFault', 'MEMORY_FAULT');
 
-/** Raised when materialising a page would exceed the memory limit. */
-export class MemoryLimitExceeded extends QvmError {
-  constructor(readonly limitBytes: number) {
-    super(`memory limit exceeded (${limitBytes} bytes)`);
-  }
-}
-defineError(MemoryLimitExceeded, 'MemoryLimitExceeded', 'MEMORY_LIMIT');
+export { MemoryLimitExceeded };
 
 export interface Mapping {
   start: number;
@@ -102,13 +123,26 @@ export class Memory {
   private readonly wTag = new Float64Array(TLB_SIZE).fill(NO_PAGE);
   private readonly wData: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(EMPTY_FRAME);
 
+  /** The pristine image this memory's shared pages come from (kept alive while they are used). */
+  private image: PristineImage | null = null;
+  /** Arena offset of the translated code's TLB, or -1 until asked for (wasmTlb). */
+  private tlbOff = -1;
+  private t32: Int32Array | null = null;
+
   /** Called with a page number when a write hits a page that holds decoded code. */
   onCodeWrite: (pageNumber: number) => void = () => {};
 
   constructor(
     readonly options: MemoryOptions,
     private readonly frames: FramePool = defaultFramePool,
-  ) {}
+  ) {
+    frameFinalizer.register(this, { pages: this.pages, frames }, this);
+  }
+
+  /** The frames now belong to someone else (a pristine image): collecting this memory keeps them. */
+  keepFrames(): void {
+    frameFinalizer.unregister(this);
+  }
 
   // ---------------------------------------------------------------- pristine images
 
@@ -122,6 +156,8 @@ export class Memory {
     if (img.mappedBytes > this.options.maxMappedBytes) throw new MemoryLimitExceeded(this.options.maxMappedBytes);
     this.maps = img.maps.map((m) => ({ ...m }));
     this.mappedBytes = img.mappedBytes;
+    // the image's frames go back to the arena when the image is collected: not while we share them
+    this.image = img;
     for (const p of img.pages) this.pages.set(p.pn, new Page(p.prot, p.data, true));
     this.residentPages += img.pages.length;
     this.touchedPagesTotal += img.pages.length;
@@ -137,11 +173,55 @@ export class Memory {
     return [...this.pages.entries()].sort((a, b) => a[0] - b[0]).map(([pn, p]) => ({ pn, prot: p.prot, data: p.data }));
   }
 
+  /**
+   * Arena offset of this memory's TLB block for translated code (allocated on first use), or -1
+   * when there is no wasm arena or a frame is not in it.
+   */
+  get wasmTlb(): number {
+    if (this.tlbOff < 0 && arena.memory !== null) {
+      const off = arena.takeSmall(TLB_BLOCK);
+      this.tlbOff = off;
+      this.t32 = new Int32Array(arena.memory.buffer, off, TLB_BLOCK / 4);
+      this.t32.fill(-1, 0, TLB_TAG_INTS);
+      tlbFinalizer.register(this, off, this);
+      // the JavaScript TLB is cleared too, so both start empty and are filled together
+      this.rTag.fill(NO_PAGE);
+      this.wTag.fill(NO_PAGE);
+    }
+    return this.tlbOff;
+  }
+
+  private mirror(tagAt: number, frameAt: number, slot: number, pn: number, data: Uint8Array): void {
+    const t = this.t32!;
+    if (!arena.holds(data)) {
+      t[(tagAt >> 2) + slot * 2] = -1;
+      t[(tagAt >> 2) + slot * 2 + 1] = -1;
+      return;
+    }
+    t[(tagAt >> 2) + slot * 2] = pn | 0;
+    t[(tagAt >> 2) + slot * 2 + 1] = Math.floor(pn / 4294967296);
+    t[(frameAt >> 2) + slot] = data.byteOffset;
+  }
+
+  private unmirror(tagAt: number, slot: number): void {
+    const t = this.t32!;
+    t[(tagAt >> 2) + slot * 2] = -1;
+    t[(tagAt >> 2) + slot * 2 + 1] = -1;
+  }
+
   /** End of the run: hand the private frames back to the pool. The memory must not be used after. */
   release(): void {
+    frameFinalizer.unregister(this);
     for (const p of this.pages.values()) if (!p.shared) this.frames.release(p.data);
     this.pages.clear();
+    this.image = null;
     this.flushTlb();
+    if (this.tlbOff >= 0) {
+      tlbFinalizer.unregister(this);
+      arena.give(this.tlbOff, TLB_BLOCK);
+      this.tlbOff = -1;
+      this.t32 = null;
+    }
     this.rData.fill(EMPTY_FRAME);
     this.wData.fill(EMPTY_FRAME);
   }
@@ -151,7 +231,10 @@ export class Memory {
     page.data = this.frames.copyOf(page.data);
     page.shared = false;
     const slot = pn & TLB_MASK;
-    if (this.rTag[slot] === pn) this.rData[slot] = page.data;
+    if (this.rTag[slot] === pn) {
+      this.rData[slot] = page.data;
+      if (this.t32 !== null) this.mirror(TLB_R_TAG, TLB_R_FRAME, slot, pn, page.data);
+    }
   }
 
   // ---------------------------------------------------------------- mappings
@@ -314,6 +397,7 @@ export class Memory {
     const slot = pn & TLB_MASK;
     this.rTag[slot] = pn;
     this.rData[slot] = page.data;
+    if (this.t32 !== null) this.mirror(TLB_R_TAG, TLB_R_FRAME, slot, pn, page.data);
     return page.data;
   }
 
@@ -327,6 +411,7 @@ export class Memory {
     const slot = pn & TLB_MASK;
     this.wTag[slot] = pn;
     this.wData[slot] = page.data;
+    if (this.t32 !== null) this.mirror(TLB_W_TAG, TLB_W_FRAME, slot, pn, page.data);
     return page.data;
   }
 
@@ -335,12 +420,16 @@ export class Memory {
     const page = this.pages.get(pageNumber);
     if (page) page.hasCode = true;
     const slot = pageNumber & TLB_MASK;
-    if (this.wTag[slot] === pageNumber) this.wTag[slot] = NO_PAGE;
+    if (this.wTag[slot] === pageNumber) {
+      this.wTag[slot] = NO_PAGE;
+      if (this.t32 !== null) this.unmirror(TLB_W_TAG, slot);
+    }
   }
 
   flushTlb(): void {
     this.rTag.fill(NO_PAGE);
     this.wTag.fill(NO_PAGE);
+    if (this.t32 !== null) this.t32.fill(-1, 0, TLB_TAG_INTS);
   }
 
   // ---------------------------------------------------------------- fast paths (CPU)

@@ -1,7 +1,7 @@
 /**
  * Long differential campaigns (scripts/difftest-campaign.sh):
  *
- *   node dist/test/difftest/campaign.js --run [--cases N] [--seed S] [--reports K]
+ *   node dist/test/difftest/campaign.js --run [--cases N] [--seed S] [--reports K] [--jit | --jit-js]
  *
  * Prints the counts per instruction class and the first K failures (encoding, input state and
  * both outputs); exits 1 when anything differs. Without --run it does nothing (node --test may
@@ -28,10 +28,13 @@ if (process.argv.includes('--run')) {
   const cases = arg('--cases', 1_000_000);
   const seed = arg('--seed', 1);
   const reports = arg('--reports', 20);
-  // --jit: compile each case at its first execution (the instruction and the int3 after it form a block)
-  if (process.argv.includes('--jit')) {
+  // --jit: translate each case at its first execution, to a wasm region (every region kept, also
+  // those that only call a handler); --jit-js: to a JavaScript block (the case and its int3)
+  if (process.argv.includes('--jit') || process.argv.includes('--jit-js')) {
     jitConfig.hot = 1;
     jitConfig.warmup = 0;
+    jitConfig.callRatio = 0;
+    jitConfig.wasm = !process.argv.includes('--jit-js');
   }
   const t0 = Date.now();
   let last = 0;

@@ -215,6 +215,9 @@ export function runQvm(c: Case): string {
   fx[24] = mx & 0xff; fx[25] = (mx >>> 8) & 0xff; fx[26] = (mx >>> 16) & 0xff; fx[27] = mx >>> 24;
   fx.set(xb, 160);
   const outMem = mem.read(DATA, PAGE);
+  // frames live in the wasm arena, which garbage collection does not shrink: give them back
+  interp.retire();
+  mem.release();
   return describe(status, cpu.rip, st, gpr, cpu.getRflags(), fx, outMem);
 }
 

@@ -13,11 +13,14 @@
  *    no link from a shared instruction can lead a later run into them.
  */
 import type { Insn } from './insn.js';
+import type { Region } from './wasm/region.js';
 
 export class CodePage {
   readonly insns = new Map<number, Insn>();
   /** Some instruction of this page ends on the next page (a write there must evict this page too). */
   straddles = false;
+  /** The page's latest wasm region: later hot heads inside it enter it rather than compile anew. */
+  region: Region | null = null;
   constructor(readonly shared: boolean) {}
 
   kill(): void {

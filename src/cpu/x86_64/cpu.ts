@@ -9,6 +9,7 @@
  * individual flags are derived only when something reads them (jcc, setcc, pushf, adc...).
  */
 import { Memory } from '../../mem/memory.js';
+import { arena, takeRegisterFile } from '../../mem/arena.js';
 import { BASE_RIP, NO_REG, SEG_FS, type Insn } from './insn.js';
 import { X87 } from './x87/state.js';
 import { defineError, QvmError } from '../../errors.js';
@@ -71,9 +72,24 @@ for (let i = 0; i < 256; i++) {
 
 const TWO32 = 4294967296;
 
+/**
+ * Layout of a Cpu's register file in the frame arena, which translated code reads and writes
+ * (src/cpu/x86_64/wasm): low halves, high halves, the exchange area through which the lazy
+ * flags and a region's exit state cross between JavaScript and wasm (X_* int32 indices), then
+ * xmm0-15.
+ */
+export const FILE_LO = 0, FILE_HI = 64, FILE_X = 128, FILE_XMM = 256;
+export const X_FOP = 0, X_FSIZE = 1, X_FA = 2, X_FB = 4, X_FRES = 6, X_FCIN = 8, X_EFLAGS = 9;
+/** Exit of a region: RIP (lo, hi), instructions retired. */
+export const X_RIP = 10, X_COUNT = 12;
+
 export class Cpu {
-  readonly lo = new Uint32Array(16);
-  readonly hi = new Uint32Array(16);
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+  /** Arena offset of the register file, or -1 when the registers are ordinary arrays (no translator). */
+  readonly file: number;
+  /** The register file's exchange area (int32 view), or an ordinary array. */
+  readonly x: Int32Array;
   rip = 0;
   fsBase = 0;
   gsBase = 0;
@@ -96,7 +112,7 @@ export class Cpu {
 
   // --- SSE
   /** xmm0-15, four uint32 lanes each (raw bits: no float canonicalisation). */
-  readonly xmm = new Uint32Array(64);
+  readonly xmm: Uint32Array;
   mxcsr = 0x1f80;
 
   // --- x87
@@ -111,7 +127,22 @@ export class Cpu {
   /** Address of the instruction being executed (for faults and syscalls). */
   curAddr = 0;
 
-  constructor(readonly mem: Memory) {}
+  constructor(readonly mem: Memory) {
+    const file = takeRegisterFile(this);
+    this.file = file;
+    if (file >= 0 && arena.memory !== null) {
+      const buf = arena.memory.buffer;
+      this.lo = new Uint32Array(buf, file + FILE_LO, 16);
+      this.hi = new Uint32Array(buf, file + FILE_HI, 16);
+      this.x = new Int32Array(buf, file + FILE_X, 32);
+      this.xmm = new Uint32Array(buf, file + FILE_XMM, 64);
+    } else {
+      this.lo = new Uint32Array(16);
+      this.hi = new Uint32Array(16);
+      this.x = new Int32Array(32);
+      this.xmm = new Uint32Array(64);
+    }
+  }
 
   // ------------------------------------------------------------------ registers
 

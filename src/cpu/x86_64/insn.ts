@@ -3,6 +3,7 @@
  * result, so everything the executor needs is precomputed here (no re-parsing of bytes).
  */
 import type { Cpu } from './cpu.js';
+import type { Region } from './wasm/region.js';
 
 export type Handler = (cpu: Cpu, insn: Insn) => void;
 
@@ -86,6 +87,10 @@ export class Insn {
   block: ((cpu: Cpu) => void) | null = null;
   blockLen = 0;
   blockTail: Insn | null = null;
+  /** WebAssembly region entered here (wasm/region.ts), the block it enters at and that block's length. */
+  region: Region | null = null;
+  regionEntry = 0;
+  regionLen = 0;
 
   constructor(exec: Handler) {
     this.exec = exec;

@@ -15,6 +15,8 @@ import type { Insn } from './insn.js';
 import { decode } from './decode.js';
 import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
 import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
+import { compileRegion, runRegion, wasmAvailable, type Region } from './wasm/region.js';
+import { hostEnv } from '../../mem/arena.js';
 
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
@@ -75,10 +77,52 @@ export class Interpreter {
   /** Blocks compiled so far (statistics, tests). */
   blocksCompiled = 0;
   /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
-  jit = true;
+  jit = hostEnv('QVM_JIT') !== 'off';
 
-  /** Translate the straight-line run starting at head into a block. */
+  /** Regions compiled so far, and compiled but left for a JavaScript block (statistics, tests). */
+  regionsCompiled = 0;
+  regionsRejected = 0;
+
+  /** Translate the code at a hot head: a wasm region where available, else a JavaScript block. */
   private compile(head: Insn): void {
+    if (jitConfig.wasm && wasmAvailable(this.cpu)) {
+      const pn = Math.floor(head.addr / PAGE_SIZE);
+      const page = this.pages.get(pn);
+      const known = page?.region?.entries.get(head.addr);
+      if (page !== undefined && page.region !== null && known !== undefined) {
+        // a block of the page's region starts here: enter it there
+        this.enterAt(head, page.region, known);
+        return;
+      }
+      const r = compileRegion(head, (a) => {
+        try {
+          return this.fetch(a);
+        } catch {
+          return null;
+        }
+      });
+      // a call of a handler from wasm costs more than the interpreter's direct call: a region
+      // with many of them (x87, SSE floating point) is slower than a JavaScript block
+      if (r !== null && r.called * jitConfig.callRatio <= r.inlined) {
+        this.enterAt(head, r, 0);
+        if (page !== undefined) page.region = r;
+        this.regionsCompiled++;
+        return;
+      }
+      if (r === null) return;
+      this.regionsRejected++;
+    }
+    this.compileBlock(head);
+  }
+
+  private enterAt(head: Insn, r: Region, block: number): void {
+    head.region = r;
+    head.regionEntry = block;
+    head.regionLen = r.blockLens[block]!;
+  }
+
+  /** Translate the straight-line run starting at head into a JavaScript block. */
+  private compileBlock(head: Insn): void {
     const pn = Math.floor(head.addr / PAGE_SIZE);
     const list: Insn[] = [head];
     let cur = head;
@@ -163,8 +207,20 @@ export class Interpreter {
       let head = this.jit;
       for (;;) {
         if (head) {
+          const reg = insn.region;
           const blk = insn.block;
-          if (blk !== null) {
+          if (reg !== null) {
+            if (cpu.icountLimit - cpu.icount >= insn.regionLen) {
+              cpu.curAddr = insn.addr;
+              if (runRegion(cpu, reg, insn.regionEntry) !== 0) {
+                const s: Stop = cpu.stop as Stop;
+                cpu.stop = Stop.None;
+                if (s !== Stop.Refetch && s !== Stop.None) return s;
+              }
+              insn = this.fetch(cpu.rip);
+              continue;
+            }
+          } else if (blk !== null) {
             if (cpu.icountLimit - cpu.icount >= insn.blockLen) {
               blk(cpu);
               insn = insn.blockTail!;

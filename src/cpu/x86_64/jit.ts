@@ -17,6 +17,7 @@ import { lea, movRegImm, aluAccImm, movEImm } from './ops/integer.js';
 import { jcc, jmpRel } from './ops/control.js';
 import { group2 } from './ops/shift.js';
 import { Cpu as CpuClass } from './cpu.js';
+import { hostEnv } from '../../mem/arena.js';
 import { BASE_RIP, NO_REG, type Insn, type Handler } from './insn.js';
 import type { Cpu } from './cpu.js';
 
@@ -27,7 +28,22 @@ import type { Cpu } from './cpu.js';
  * those the compile cost (new functions start in V8's bytecode interpreter) exceeds the gain, so
  * only long runs pay it and profit from it.
  */
-export const jitConfig = { hot: 200, warmup: 2_000_000 };
+const force = hostEnv('QVM_JIT_FORCE') === '1';
+/**
+ * wasm: translate to WebAssembly regions (wasm/region.ts) rather than JavaScript blocks.
+ * Environment: QVM_JIT=js uses the JavaScript blocks, QVM_JIT_FORCE=1 translates from the first
+ * execution of a head (tests: whether code is translated must never change a result).
+ */
+export const jitConfig = {
+  hot: force ? 1 : 200,
+  warmup: force ? 0 : 2_000_000,
+  wasm: hostEnv('QVM_JIT') !== 'js',
+  /**
+   * A region is kept only if it emits at least this many instructions inline per handler call
+   * (0: keep every region, for tests); otherwise its head gets a JavaScript block.
+   */
+  callRatio: force ? 0 : 3,
+};
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */
