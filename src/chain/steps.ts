@@ -6,11 +6,13 @@
  */
 import type { CallResult } from '../contract/index.js';
 import type { VmJob } from './chain.js';
+import { defineError, QvmError } from '../errors.js';
 
 export type Steps<T> = Generator<VmJob, T, CallResult>;
 
 /** Thrown by an executor that can no longer run jobs (the node is stopping): the block is abandoned, not sealed. */
-export class StepsAbandoned extends Error {}
+export class StepsAbandoned extends QvmError {}
+defineError(StepsAbandoned, 'StepsAbandoned', 'STEPS_ABANDONED');
 
 export function runHere<T>(g: Steps<T>, run: (job: VmJob) => CallResult): T {
   let s = g.next();

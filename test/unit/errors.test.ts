@@ -21,6 +21,7 @@ import { EnvelopeError } from '../../src/chain/envelope.js';
 import { ExecutionTimeout } from '../../src/chain/executor.js';
 import { L1InconsistencyError } from '../../src/l2/executor.js';
 import { BreakpointTrap } from '../../src/cpu/riscv64/decode.js';
+import { StepsAbandoned } from '../../src/chain/steps.js';
 import { ROOT } from '../helpers.js';
 
 describe('errors: one base', () => {
@@ -40,6 +41,7 @@ describe('errors: one base', () => {
       [new ExecutionTimeout('x'), 'ExecutionTimeout', 'EXECUTION_TIMEOUT', false],
       [new L1InconsistencyError('x'), 'L1InconsistencyError', 'L1_INCONSISTENT', false],
       [new BreakpointTrap(0x1000), 'BreakpointTrap', 'BREAKPOINT', false],
+      [new StepsAbandoned('x'), 'StepsAbandoned', 'STEPS_ABANDONED', false],
     ];
     for (const [e, name, code, user] of all) {
       assert.ok(e instanceof QvmError, name);

@@ -5,17 +5,16 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Memory } from '../../../src/mem/memory.js';
-import { Kernel, mountProvider, setWorkingDirectory, SysError, type DirProvider, type ProvidedEntry } from '../../../src/kernel/index.js';
+import { type Kernel, mountProvider, setWorkingDirectory, SysError, type DirProvider, type ProvidedEntry } from '../../../src/kernel/index.js';
 import { RAMFS_MAGIC } from '../../../src/kernel/vfs/vfs.js';
-import { block, DEFAULT_LIMITS } from './harness.js';
+import { AT_FDCWD, BUF, dec, E, O, setup } from './harness.js';
 
 const ENOENT = 2;
 const ENOTDIR = 20;
 const te = new TextEncoder();
 
 function kernel(): Kernel {
-  return new Kernel({ mem: new Memory({ maxResidentBytes: DEFAULT_LIMITS.memoryBytes, maxMappedBytes: DEFAULT_LIMITS.addressSpaceBytes }), arch: 'x86_64', block: block(), stdin: new Uint8Array(0), limits: DEFAULT_LIMITS, brkStart: 0x600000, mmapBase: 0x7ffff7fff000 });
+  return setup().k;
 }
 
 /** A provider over a fixed table that counts lookups per name. */
@@ -54,6 +53,17 @@ describe('kernel: mountProvider', () => {
     assert.equal(walk(k, '/data/link').node, walk(k, '/data/sub/b.txt').node);
     assert.equal(walk(k, '/data/link', false).node!.type, 'symlink');
     assert.equal(walk(k, '/data/missing').node, null);
+  });
+
+  it('the program reads a provided file with open/read; writing it is EROFS', () => {
+    const s = setup();
+    mountProvider(s.k, '/data', 0o555, table({ 'z.txt': { type: 'file', mode: 0o444, bytes: te.encode('zed') } }, new Map()));
+    const fd = s.sys('openat', AT_FDCWD, s.str('/data/z.txt'), O.RDONLY);
+    assert.ok(fd >= 0n, `openat: ${fd}`);
+    assert.equal(s.sys('read', fd, BUF, 100), 3n);
+    assert.equal(dec(s.mem.read(BUF, 3)), 'zed');
+    assert.equal(s.sys('openat', AT_FDCWD, s.str('/data/z.txt'), O.WRONLY), -E.ROFS);
+    assert.equal(s.sys('openat', AT_FDCWD, s.str('/data/new'), O.WRONLY | O.CREAT, 0o644), -E.ROFS);
   });
 
   it('a name keeps its node; the provider is asked every time (so it can meter reads)', () => {
