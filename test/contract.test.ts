@@ -150,6 +150,10 @@ describe('contract ABI: argv, environment and stdin', () => {
     // requested storage values count too
     const storage = new Map([['V', 'v'.repeat(3000)]]);
     assert.equal(probe(['env'], { storage, readKeys: ['V'], limits: { argEnvBytes: 3000 } }).failure?.kind, 'limit');
+    // above the machine's ARG_MAX (256 KiB) the call fails as a limit too, whatever argEnvBytes says
+    const huge = probe(['env', 'b'.repeat(300 * 1024)], { limits: { argEnvBytes: 4 << 20 } });
+    assert.equal(huge.failure?.kind, 'limit');
+    assert.match(huge.failure!.reason, /arguments and environment too large \(\d+ bytes, limit 262144\)/);
   });
 });
 

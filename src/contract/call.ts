@@ -20,6 +20,7 @@ import { defineError, QvmError } from '../errors.js';
 import type { AbnormalOutcome } from '../kernel/index.js';
 import { withRootGas } from '../machine/profile/tree.js';
 import { PSEUDO_STORAGE, type GasProfile } from '../machine/profile/types.js';
+import { MAX_ARG_BYTES } from '../machine/process-image.js';
 import { ElfError, runElf } from '../machine/run.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunResult } from '../machine/types.js';
 import type { ProgramCache } from '../machine/program-cache.js';
@@ -67,14 +68,18 @@ export const DEFAULT_CONTEXT: Readonly<CallContext> = Object.freeze({
 
 /** Per-call limits: the machine's, the protocol's, and the size of argv + environment. */
 export interface ContractLimits extends Limits, ProtocolLimits {
-  /** Bytes of argv and environment strings, each counted with its terminating NUL (Linux's ARG_MAX). */
+  /**
+   * Bytes of argv and environment: each string with its terminating NUL plus its 8-byte pointer,
+   * counted as the machine counts them (Linux's ARG_MAX rule). The machine refuses more than
+   * MAX_ARG_BYTES whatever this says, so a larger value only moves that refusal out of the receipt.
+   */
   argEnvBytes: number;
 }
 
 export const DEFAULT_CONTRACT_LIMITS: Readonly<ContractLimits> = Object.freeze({
   ...DEFAULT_LIMITS,
   ...DEFAULT_PROTOCOL_LIMITS,
-  argEnvBytes: 1024 * 1024,
+  argEnvBytes: MAX_ARG_BYTES,
 });
 
 export interface CallInput {
@@ -302,9 +307,9 @@ function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
 /** Linux's ARG_MAX rule over argv + environment: the reason when they are too large, else null. */
 function argEnvTooLarge(prep: Prepared, limits: ContractLimits): string | null {
   let argEnv = 0;
-  for (const s of prep.argv) argEnv += s.length + 1;
-  for (const s of prep.env) argEnv += s.length + 1;
-  return argEnv > limits.argEnvBytes ? `arguments and environment too large (${argEnv} bytes, limit ${limits.argEnvBytes})` : null;
+  for (const s of prep.argv) argEnv += s.length + 1 + 8;
+  for (const s of prep.env) argEnv += s.length + 1 + 8;
+  return argEnv > Math.min(limits.argEnvBytes, MAX_ARG_BYTES) ? `arguments and environment too large (${argEnv} bytes, limit ${Math.min(limits.argEnvBytes, MAX_ARG_BYTES)})` : null;
 }
 
 /** A call refused before its program ran (bad input, too large, not an ELF QVM runs). */
