@@ -40,7 +40,8 @@ export class FrameArena {
 
   constructor(shared = true) {
     let memory: WebAssembly.Memory | null = null;
-    if (shared) {
+    // a page without cross-origin isolation may create shared wasm memory yet lack SharedArrayBuffer
+    if (shared && typeof SharedArrayBuffer !== 'undefined') {
       try {
         memory = new WebAssembly.Memory({ initial: 0, maximum: MAX_WASM_PAGES, shared: true });
       } catch {
