@@ -6,8 +6,9 @@
  *    Go tokens on `qvm node` and an equivalent Solidity token (compiled by solc from npm) on anvil
  *    (npm @foundry-rs/anvil-linux-amd64), one transaction in flight (each mined in its own block)
  *    and in batches of 16 raw transactions per request, with the ratios QVM/anvil;
- *  - the latency of eth_blockNumber (median, p99) while an eth_call of a looping contract with a
- *    10^9 gas limit runs.
+ *  - the latency of eth_blockNumber (median, p99) while a looping contract runs with a 10^9 gas
+ *    limit: as an eth_call, and as a mined transaction (its block executes in the node's block
+ *    worker).
  *
  *   npm run bench:chain            (or: node dist/bench/chain.js [transfers] [long-call gas])
  */
@@ -213,8 +214,8 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** eth_blockNumber latencies (ms) while an eth_call of the probe contract's endless loop runs. */
-async function latencyUnderLongCall(): Promise<{ median: number; p99: number; callMs: number; samples: number; callError: string } | null> {
+/** eth_blockNumber latencies (ms) while the probe contract's endless loop runs: an eth_call, or a mined transaction. */
+async function latencyUnderLongCall(mined: boolean): Promise<{ median: number; p99: number; callMs: number; samples: number; callError: string } | null> {
   const probe = join(root, 'test', 'build', 'contracts', 'probe');
   if (!existsSync(probe)) return null;
   // a budget long enough for the whole call (the default of 5 s would stop it early)
@@ -224,7 +225,11 @@ async function latencyUnderLongCall(): Promise<{ median: number; p99: number; ca
     const t0 = performance.now();
     let done = false;
     let callError = '';
-    const call = rpc(url, 'eth_call', [{ to: rc.contractAddress, data: hexOf(encodeCall(['loop'])), gas: `0x${LONG_GAS.toString(16)}` }, 'latest'])
+    const loop = hexOf(encodeCall(['loop']));
+    const run = mined
+      ? rpc(url, 'eth_sendRawTransaction', [await sign(url, 1, rc.contractAddress, loop, BigInt(LONG_GAS))])
+      : rpc(url, 'eth_call', [{ to: rc.contractAddress, data: loop, gas: `0x${LONG_GAS.toString(16)}` }, 'latest']);
+    const call = run
       .catch((e: Error) => { callError = e.message; })
       .finally(() => { done = true; });
     await new Promise((r) => setTimeout(r, 50)); // the call has started
@@ -265,8 +270,10 @@ for (const [name, r] of [['qvm node, C token (musl)', c], ['qvm node, Go token',
   console.log(`  ${name.padEnd(26)}${`${r.single.toFixed(1)} tx/s`.padEnd(18)}${`${r.batched.toFixed(1)} tx/s`.padEnd(15)}${rel}`);
 }
 
-const lat = await latencyUnderLongCall();
-if (lat !== null) {
-  console.log(`eth_blockNumber while an eth_call of ${LONG_GAS.toExponential(0)} gas runs (${(lat.callMs / 1000).toFixed(1)} s, ${lat.samples} samples${lat.callError ? `; the call: ${lat.callError.slice(0, 80)}` : ''}):`);
+for (const mined of [false, true]) {
+  const lat = await latencyUnderLongCall(mined);
+  if (lat === null) continue;
+  const what = mined ? 'a mined transaction (eth_sendRawTransaction, automine)' : 'an eth_call';
+  console.log(`eth_blockNumber while ${what} of ${LONG_GAS.toExponential(0)} gas runs (${(lat.callMs / 1000).toFixed(1)} s, ${lat.samples} samples${lat.callError ? `; the call: ${lat.callError.slice(0, 80)}` : ''}):`);
   console.log(`  median ${lat.median.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
 }

@@ -39,7 +39,13 @@ function symbol(elf: Buffer, name: string): { addr: number; off: number } | null
   const shnum = elf.readUInt16LE(0x3c);
   const sec = (i: number) => {
     const o = shoff + i * shentsize;
-    return { type: elf.readUInt32LE(o + 4), addr: Number(elf.readBigUInt64LE(o + 0x10)), off: Number(elf.readBigUInt64LE(o + 0x18)), size: Number(elf.readBigUInt64LE(o + 0x20)), link: elf.readUInt32LE(o + 0x28) };
+    return {
+      type: elf.readUInt32LE(o + 4),
+      addr: Number(elf.readBigUInt64LE(o + 0x10)),
+      off: Number(elf.readBigUInt64LE(o + 0x18)),
+      size: Number(elf.readBigUInt64LE(o + 0x20)),
+      link: elf.readUInt32LE(o + 0x28),
+    };
   };
   for (let i = 0; i < shnum; i++) {
     const s = sec(i);

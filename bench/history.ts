@@ -17,7 +17,8 @@ const DEV = devAccounts(2);
 const TOKEN = '0x5fbdb2315678afecb367f032d93f642f64180aa3' as Hex;
 const dir = mkdtempSync(join(tmpdir(), 'qvm-bench-history-'));
 try {
-  const chain = new Chain({ dataDir: dir, genesisAlloc: DEV.map((a) => ({ address: a.address, balance: DEV_BALANCE })), genesisTimestamp: 1_700_000_000n, timestampStep: 1n });
+  const genesisAlloc = DEV.map((a) => ({ address: a.address, balance: DEV_BALANCE }));
+  const chain = new Chain({ dataDir: dir, genesisAlloc, genesisTimestamp: 1_700_000_000n, timestampStep: 1n });
   const key = privateKeyToAccount(DEV[0]!.privateKey);
   const sign = async (nonce: number, to: Hex | null, data: Uint8Array): Promise<Uint8Array> => {
     const s = await key.signTransaction({ type: 'eip1559', chainId: 1337, nonce, gas: 50_000_000n, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 0n, data: toHex(data), ...(to ? { to } : {}) });

@@ -1,6 +1,6 @@
 /**
  * Rewrites the generated sections of docs/cpu.md (CPUID table, implemented mnemonics) from the
- * code. test/unit/cpu-doc.test.ts fails when they disagree; run after changing cpuid.ts or the
+ * code. test/unit/cpu/cpu-doc.test.ts fails when they disagree; run after changing cpuid.ts or the
  * opcode map:
  *
  *   npx tsc -p tsconfig.json && node dist/scripts/gen-cpu-doc.js

@@ -135,7 +135,10 @@ describe('versioned state store', { skip }, () => {
       const chain = new Chain(opts);
       const who = '0x00000000000000000000000000000000000000cc' as Hex;
       chain.editAccount(who, { balance: 10n ** 18n });
-      const raw = impersonatedTx(who, { chainId: 1337n, nonce: 0n, to: DEV[0]!.address, value: 5n, data: new Uint8Array(0), gas: 21_000n, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n });
+      const raw = impersonatedTx(who, {
+        chainId: 1337n, nonce: 0n, to: DEV[0]!.address, value: 5n, data: new Uint8Array(0),
+        gas: 21_000n, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n,
+      });
       assert.throws(() => chain.submit(raw), /insufficient funds|invalid signature/, 'not without impersonation');
       const tx = chain.submit(raw, who);
       chain.mine();

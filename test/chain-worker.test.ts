@@ -1,8 +1,8 @@
 /**
  * eth_call / eth_estimateGas run in a worker thread (src/chain/executor.ts): the node answers
  * other requests while a looping contract's call runs, the call is stopped at its wall-clock
- * budget with a clear error, the gas cap bounds it, and a normal eth_call gives what the same dry
- * run on the RPC thread (qvm_call) gives.
+ * budget with a clear error, the gas cap bounds it, and a normal eth_call gives what qvm_call (the
+ * same dry run, also in the worker) gives.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,7 +39,11 @@ test('a long eth_call runs off the RPC thread, within its time budget and gas ca
     const est = await rpcRaw(node.url, 'eth_estimateGas', [{ ...loop, gas: '0x30000' }]);
     assert.match(est.error?.message ?? '', /out of gas/);
 
-    // after a stopped worker the next call gets a fresh one; its result is the RPC thread's
+    // qvm_call is a dry run in the worker too, under the same budget
+    const q = await rpcRaw(node.url, 'qvm_call', [loop]);
+    assert.match(q.error?.message ?? '', /ran longer than the 1500 ms budget of a call/);
+
+    // after a stopped worker the next call gets a fresh one; its result is qvm_call's
     const echo = { to: addr, data: hex(encodeCall(['echo'], [], new TextEncoder().encode('OUT=hi\n'))) };
     const viaWorker = await rpc<Hex>(node.url, 'eth_call', [echo, 'latest']);
     const inline = await rpc<{ stdout: Hex }>(node.url, 'qvm_call', [echo]);

@@ -10,19 +10,15 @@ import { join } from 'node:path';
 import { runElf } from '../src/machine/run.js';
 import { parseElf } from '../src/elf/parse.js';
 import { BUILD } from './helpers.js';
+import { Rng } from './reliability/rng.js';
 
 test('400 random code sequences at the entry point end cleanly', () => {
   const original = readFileSync(join(BUILD, 'hello.musl.O2'));
   const img = parseElf(original);
   const text = img.segments.find((s) => s.vaddr <= img.entry && img.entry < s.vaddr + s.memsz)!;
   const entryOffset = text.offset + (img.entry - text.vaddr);
-  let seed = 0x12345678;
-  const rand = (n: number): number => {
-    seed ^= seed << 13; seed >>>= 0;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5; seed >>>= 0;
-    return seed % n;
-  };
+  const rng = new Rng(0x12345678);
+  const rand = (n: number): number => rng.int(n);
   const signals = new Map<number | null, number>();
   for (let k = 0; k < 400; k++) {
     const bytes = Uint8Array.from(original);

@@ -7,24 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runElf } from '../src/machine/run.js';
-import { ARGV, ENV, GAS, NOT_NATIVE, PENDING, STDIN, corpusBinaries, firstDifference, runNative } from './helpers.js';
+import { ARGV, ENV, GAS, NOT_NATIVE, PENDING, STDIN, corpusBinaries, outcomeDifferences, runNative } from './helpers.js';
 
 for (const bin of corpusBinaries()) {
   if (NOT_NATIVE.has(bin.program)) continue;
   test(`corpus ${bin.file}: same output as native`, { skip: PENDING.get(bin.program) ?? false }, () => {
     const native = runNative(bin.path);
     const r = runElf(readFileSync(bin.path), { argv: ARGV, env: ENV, stdin: STDIN, gasLimit: GAS });
-    const problems: string[] = [];
-    const out = firstDifference('stdout', native.stdout, r.stdout);
-    if (out) problems.push(out);
-    const err = firstDifference('stderr', native.stderr, r.stderr);
-    if (err) problems.push(err);
-    if (native.status !== r.exitCode) problems.push(`exit status: native ${native.status}, qvm ${r.exitCode}`);
+    const problems = outcomeDifferences('native', native, r);
     if (problems.length > 0) {
-      problems.push(
-        `qvm: reason ${JSON.stringify(r.reason)}, signal ${r.signal}, ${r.instructions} instructions, ` +
-          `${r.syscalls} syscalls, unknown syscalls [${r.unknownSyscalls.join(', ')}]`,
-      );
       assert.fail(`${bin.file}:\n${problems.join('\n')}`);
     }
     // A normal exit says so: no reason, and a signal only when the native run died of one.

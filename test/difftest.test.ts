@@ -33,29 +33,29 @@ test(`difftest: ${CASES} generated instructions agree with the host CPU`, { skip
 });
 
 for (const engine of ['wasm', 'js'] as const) {
-test(`difftest: ${CASES} generated instructions agree with the host CPU when translated (${engine})`, { skip: why ?? false }, (t) => {
+  test(`difftest: ${CASES} generated instructions agree with the host CPU when translated (${engine})`, { skip: why ?? false }, (t) => {
   // translate at the first execution: each case's instruction is a region (wasm) or, with the
   // int3 after it, a JavaScript block
-  const saved = jitConfig.hot;
-  const savedWarmup = jitConfig.warmup;
-  const savedWasm = jitConfig.wasm;
-  const savedRatio = jitConfig.callRatio;
-  jitConfig.callRatio = 0; // also the forms run as handler calls from wasm
-  jitConfig.warmup = 0;
-  jitConfig.hot = 1;
-  jitConfig.wasm = engine === 'wasm';
-  const regionsBefore = wasmStats.regions;
-  try {
-    const res = runCampaign(SEED + (engine === 'wasm' ? 2 : 1), CASES, { maxReports: 10 });
-    if (engine === 'wasm') assert.ok(wasmStats.regions - regionsBefore > CASES * 0.9, `only ${wasmStats.regions - regionsBefore} regions compiled`);
-    t.diagnostic(res.vendorSkips.summary());
-    const failed = [...res.stats.values()].reduce((s, c) => s + c.failures, 0);
-    if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
-  } finally {
-    jitConfig.hot = saved;
-    jitConfig.warmup = savedWarmup;
-    jitConfig.wasm = savedWasm;
-    jitConfig.callRatio = savedRatio;
-  }
-});
+    const saved = jitConfig.hot;
+    const savedWarmup = jitConfig.warmup;
+    const savedWasm = jitConfig.wasm;
+    const savedRatio = jitConfig.callRatio;
+    jitConfig.callRatio = 0; // also the forms run as handler calls from wasm
+    jitConfig.warmup = 0;
+    jitConfig.hot = 1;
+    jitConfig.wasm = engine === 'wasm';
+    const regionsBefore = wasmStats.regions;
+    try {
+      const res = runCampaign(SEED + (engine === 'wasm' ? 2 : 1), CASES, { maxReports: 10 });
+      if (engine === 'wasm') assert.ok(wasmStats.regions - regionsBefore > CASES * 0.9, `only ${wasmStats.regions - regionsBefore} regions compiled`);
+      t.diagnostic(res.vendorSkips.summary());
+      const failed = [...res.stats.values()].reduce((s, c) => s + c.failures, 0);
+      if (failed > 0) assert.fail(`${failed} of ${CASES} cases differ:\n\n${res.failures.join('\n\n')}\n\n${formatStats(res)}`);
+    } finally {
+      jitConfig.hot = saved;
+      jitConfig.warmup = savedWarmup;
+      jitConfig.wasm = savedWasm;
+      jitConfig.callRatio = savedRatio;
+    }
+  });
 }

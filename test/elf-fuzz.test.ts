@@ -9,16 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runElf, ElfError } from '../src/machine/run.js';
 import { BUILD } from './helpers.js';
+import { Rng } from './reliability/rng.js';
 
 test('300 mutated ELF headers: ElfError or a clean run result, never a crash', () => {
   const original = readFileSync(join(BUILD, 'hello.musl.O2'));
-  let seed = 0x9e3779b9;
-  const rand = (n: number): number => {
-    seed ^= seed << 13; seed >>>= 0;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5; seed >>>= 0;
-    return seed % n;
-  };
+  const rng = new Rng(0x9e3779b9);
+  const rand = (n: number): number => rng.int(n);
   let refused = 0, ran = 0;
   for (let k = 0; k < 300; k++) {
     const bytes = Uint8Array.from(original);

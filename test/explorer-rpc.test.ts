@@ -24,6 +24,7 @@ async function sign(key: Hex, nonce: number, to: Hex | null, data: Uint8Array): 
 describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'examples not built' }, () => {
   let chain: Chain;
   let rpc: RpcServer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC results, checked field by field
   const call = (method: string, ...params: unknown[]): any => {
     const r = rpc.handle({ jsonrpc: '2.0', id: 1, method, params }) as { result?: unknown; error?: { message: string } };
     if (r.error) throw new Error(`${method}: ${r.error.message}`);
@@ -35,7 +36,8 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
   let token: Hex;
 
   before(async () => {
-    chain = new Chain({ dataDir: null, genesisAlloc: ADDRS.map((a) => ({ address: a, balance: 10n ** 24n })), genesisTimestamp: 1_800_000_000n, timestampStep: 2n });
+    const genesisAlloc = ADDRS.map((a) => ({ address: a, balance: 10n ** 24n }));
+    chain = new Chain({ dataDir: null, genesisAlloc, genesisTimestamp: 1_800_000_000n, timestampStep: 2n });
     rpc = new RpcServer(chain);
     const code = new Uint8Array(readFileSync(tokenPath!));
     const txs: Array<[number, Hex | null, Uint8Array]> = [[0, null, encodeDeploy(code, ['1000'])]];
@@ -138,6 +140,7 @@ describe('explorer RPC and qvm_traceTransaction', { skip: !tokenPath && 'example
         assert.match(t.failure.reason, /.+/);
       }
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a trace object, checked field by field
     const trace = (h: Hex): any => { const f = call('qvm_traceTransaction', h, { reexecute: true }); return { ...f, ...f.reexecuted }; };
     const t1 = trace(hashes[1]!);
     assert.deepEqual(t1.args, ['transfer', ADDRS[1], '300']);

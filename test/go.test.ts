@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { runElf } from '../src/machine/run.js';
 import type { RunResult } from '../src/machine/types.js';
-import { BUILD, firstDifference } from './helpers.js';
+import { BUILD, outcomeDifferences } from './helpers.js';
 
 const GO_BUILD = join(BUILD, 'go');
 const GAS = 5_000_000_000;
@@ -52,14 +52,8 @@ for (const name of programs) {
       n = native(path);
     }
     results.set(name, r);
-    const problems: string[] = [];
-    const out = firstDifference('stdout', n.stdout, r.stdout);
-    if (out) problems.push(out);
-    const err = firstDifference('stderr', n.stderr, r.stderr);
-    if (err) problems.push(err);
-    if (n.status !== r.exitCode) problems.push(`exit status: native ${n.status}, qvm ${r.exitCode}`);
+    const problems = outcomeDifferences('native', n, r);
     if (problems.length > 0) {
-      problems.push(`qvm: reason ${JSON.stringify(r.reason)}, unknown syscalls [${r.unknownSyscalls.join(', ')}]`);
       assert.fail(`${name}:\n${problems.join('\n')}\n${Buffer.from(r.stderr).toString().slice(0, 2000)}`);
     }
     if (n.status < 128) assert.equal(r.reason, null);

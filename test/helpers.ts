@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writ
 import { constants as osConstants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../src/machine/types.js';
 
 /** Repository root (this file runs from dist/test/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -127,6 +128,26 @@ function show(line: string | undefined): string {
 }
 
 /** Null when equal, else a short description of the first differing line. */
+/**
+ * How a QVM run differs from a reference run of the same program (native or qemu): stdout, stderr
+ * and exit status, plus one line on how the QVM run ended when anything differs. Empty when equal.
+ */
+export function outcomeDifferences(refName: string, ref: Outcome, r: RunResult): string[] {
+  const problems: string[] = [];
+  for (const [what, a, b] of [['stdout', ref.stdout, r.stdout], ['stderr', ref.stderr, r.stderr]] as const) {
+    const d = firstDifference(what, a, b);
+    if (d) problems.push(d);
+  }
+  if (ref.status !== r.exitCode) problems.push(`exit status: ${refName} ${ref.status}, qvm ${r.exitCode}`);
+  if (problems.length > 0) {
+    problems.push(
+      `qvm: reason ${JSON.stringify(r.reason)}, signal ${r.signal}, ${r.instructions} instructions, ` +
+        `${r.syscalls} syscalls, unknown syscalls [${r.unknownSyscalls.join(', ')}]`,
+    );
+  }
+  return problems;
+}
+
 export function firstDifference(what: string, expected: Uint8Array, actual: Uint8Array): string | null {
   if (Buffer.from(expected).equals(Buffer.from(actual))) return null;
   const a = Buffer.from(expected).toString('latin1').split('\n');

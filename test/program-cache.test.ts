@@ -84,7 +84,8 @@ function session(code: Uint8Array, kind: Kind, cache: ProgramCache | null): Call
     out.push(r);
     applyOps(storage, r);
   };
-  const base = (args: string[], more: Partial<CallInput> = {}): CallInput => ({ code, args, storage, gasLimit: 500_000_000, cache, context: { sender: ALICE }, ...more });
+  const base = (args: string[], more: Partial<CallInput> = {}): CallInput =>
+    ({ code, args, storage, gasLimit: 500_000_000, cache, context: { sender: ALICE }, ...more });
   if (kind === 'probe') {
     step(runDeploy(base([])));
     step(runCall(base(['writes', '5', '1'])));

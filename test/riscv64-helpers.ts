@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../src/machine/types.js';
-import { ARGV, BUILD, ENV, STDIN, firstDifference, runHost, type Binary, type Outcome } from './helpers.js';
+import { ARGV, BUILD, ENV, STDIN, outcomeDifferences, runHost, type Binary, type Outcome } from './helpers.js';
 
 export const RV_BUILD = join(BUILD, 'rv64');
 
@@ -34,16 +34,7 @@ export function runQemu(path: string, argv: string[] = ARGV, env: string[] = ENV
 
 /** The differences between a qemu-riscv64 reference run and a QVM run (empty when they agree). */
 export function differences(ref: Outcome, r: RunResult): string[] {
-  const problems: string[] = [];
-  const out = firstDifference('stdout', ref.stdout, r.stdout);
-  if (out) problems.push(out);
-  const err = firstDifference('stderr', ref.stderr, r.stderr);
-  if (err) problems.push(err);
-  if (ref.status !== r.exitCode) problems.push(`exit status: qemu ${ref.status}, qvm ${r.exitCode}`);
-  if (problems.length > 0) {
-    problems.push(`qvm: reason ${JSON.stringify(r.reason)}, ${r.instructions} instructions, unknown syscalls [${r.unknownSyscalls.join(', ')}]`);
-  }
-  return problems;
+  return outcomeDifferences('qemu', ref, r);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The contract SDKs (sdk/c, sdk/go, sdk/rust) through one contract per language with the same
  * commands (test/contracts/sdk_c.c, test/sdk/go, test/sdk/rust; the Go and Rust ones are built
- * here, from those sources), run with the contract ABI: the context, key and value checks, reads
+ * here, from those sources; the C and Go ones also for riscv64), run with the contract ABI: the context, key and value checks, reads
  * with the lazy fallback and declared reads, writes, deletes, events, and the failure a bad key,
  * value or event gives, with the same message in each language.
  */
@@ -42,6 +42,17 @@ const SDKS: Sdk[] = [
     build: has('cargo') ? () => sh('cargo', ['build', '--offline', '--release', '--quiet', '--target', 'x86_64-unknown-linux-gnu'], join(ROOT, 'test', 'sdk', 'rust'),
       { RUSTFLAGS: '-C target-feature=+crt-static', CARGO_TARGET_DIR: join(BUILD, 'sdk-rust-target') }) : null,
   },
+  // The same sources for riscv64: the SDKs must not assume x86-64 (QVM picks the CPU from the ELF).
+  {
+    lang: 'c (riscv64)', binary: join(BUILD, 'contracts', 'sdk_c.rv64'), names: { get: 'qvm_get', set: 'qvm_set', del: 'qvm_del', event: 'qvm_event' },
+    build: has('riscv64-linux-gnu-gcc') ? () => sh('riscv64-linux-gnu-gcc', ['-static', '-O2', '-o', join(BUILD, 'contracts', 'sdk_c.rv64'), 'sdk_c.c'],
+      join(ROOT, 'test', 'contracts'), {}) : null,
+  },
+  {
+    lang: 'go (riscv64)', binary: join(BUILD, 'contracts', 'sdk_go.rv64'), names: { get: 'qvm.Get', set: 'qvm.Set', del: 'qvm.Delete', event: 'qvm.Event' },
+    build: has('go') ? () => sh('go', ['build', '-trimpath', '-o', join(BUILD, 'contracts', 'sdk_go.rv64'), '.'], join(ROOT, 'test', 'sdk', 'go'),
+      { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'riscv64', GOFLAGS: '-mod=mod', GOPROXY: 'off' }) : null,
+  },
 ];
 
 for (const sdk of SDKS) {
@@ -51,6 +62,8 @@ for (const sdk of SDKS) {
     before(() => {
       sdk.build?.();
       code = readFileSync(sdk.binary);
+      // e_machine: the riscv64 builds really are riscv64 (EM_RISCV = 243), the others x86-64 (62)
+      assert.equal(code[18], sdk.lang.includes('riscv64') ? 243 : 62);
     });
     const call = (args: string[], storage: Record<string, string> = {}, readKeys: string[] = []): CallResult => runCall({
       code, args, readKeys, storage: new Map(Object.entries(storage)), gasLimit: 500_000_000,

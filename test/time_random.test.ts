@@ -53,20 +53,16 @@ function parse(stdout: Uint8Array): Printed {
   return { time: field('time'), realtime: field('realtime'), monotonic: field('monotonic_nondecreasing'), random: field('random') };
 }
 
-const BLOCK_A: BlockContext = {
-  number: 7n,
-  timestamp: 1700000000n,
-  prevBlockHash: new Uint8Array(32).fill(0x11),
+/** A block context: its number, time and previous block's hash byte (the tx hash is the same in both). */
+const blockAt = (number: bigint, timestamp: bigint, prev: number): BlockContext => ({
+  number,
+  timestamp,
+  prevBlockHash: new Uint8Array(32).fill(prev),
   txHash: new Uint8Array(32).fill(0x22),
   chainId: 1n,
-};
-const BLOCK_B: BlockContext = {
-  number: 8n,
-  timestamp: 1700000012n,
-  prevBlockHash: new Uint8Array(32).fill(0x33),
-  txHash: new Uint8Array(32).fill(0x22),
-  chainId: 1n,
-};
+});
+const BLOCK_A = blockAt(7n, 1700000000n, 0x11);
+const BLOCK_B = blockAt(8n, 1700000012n, 0x33);
 
 for (const opt of ['O0', 'O2']) {
   const file = `time_random.musl.${opt}`;

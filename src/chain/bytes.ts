@@ -1,5 +1,6 @@
 /** Small byte helpers shared by the chain: hex, integers, keccak. */
 import { keccak_256 } from '@noble/hashes/sha3';
+import { isAddress } from 'viem';
 
 export type Hex = `0x${string}`;
 
@@ -56,8 +57,8 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-/** Lowercase 0x address; throws on anything else than 0x + 40 hex digits. */
+/** Lowercase 0x address; throws on anything else than 0x + 40 hex digits (any case: JSON-RPC clients send checksummed or not). */
 export function normAddress(s: unknown, what = 'address'): Hex {
-  if (typeof s !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(s)) throw new Error(`${what} must be 0x followed by 40 hex digits`);
+  if (typeof s !== 'string' || !isAddress(s, { strict: false })) throw new Error(`${what} must be 0x followed by 40 hex digits`);
   return s.toLowerCase() as Hex;
 }

@@ -4,14 +4,18 @@
  * to SQLite in one transaction with the state it changed.
  */
 import { runCall, runDeploy, TOPIC_STDERR, type CallInput, type CallResult, type FailureKind } from '../contract/index.js';
-import { toRlp } from 'viem';
-import { bigToBytes, keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
+import { keccak, quantity, toHex, fromHex, type Hex } from './bytes.js';
 import { openDb, type Db } from './db.js';
 import { StateHistory, type StatePoint } from './history.js';
 import { decodeEnvelope, EnvelopeError } from './envelope.js';
-import { accountLeaf, bloomAdd, emptyBloom, merkleRoot, storageLeaf } from './merkle.js';
+import { accountLeaf, bloomAdd, emptyBloom, storageLeaf } from './merkle.js';
 import { accountPath, slotPath, StateTrie } from './state-trie.js';
 import { createAddress, decodeTx, intrinsicGas, TxError, type SignedTx } from './tx.js';
+import { defineError, QvmError, reportInternalError } from '../errors.js';
+import { BlockState } from './block-state.js';
+import { sealHeader, storedTxs, type BlockContents } from './block-header.js';
+import { ChainStore, type StoredBlock } from './store.js';
+import { runHere, runWith, type Steps } from './steps.js';
 
 export interface ChainOptions {
   /** Directory of the database; null = in memory. */
@@ -124,11 +128,12 @@ export interface RpcReceipt {
 }
 
 /** A rejected transaction or request: JSON-RPC error `code` with a one-line message. */
-export class ChainError extends Error {
-  constructor(message: string, readonly code = -32000, readonly data?: unknown) {
+export class ChainError extends QvmError {
+  constructor(message: string, override readonly code = -32000, readonly data?: unknown) {
     super(message);
   }
 }
+defineError(ChainError, 'ChainError', -32000);
 
 export interface DryRunInput {
   from?: Hex;
@@ -179,13 +184,30 @@ export interface DerivedBlockSpec {
   persist?: (db: Db) => void;
 }
 
+/** A receipt before its block is sealed: no block hash, logs not yet numbered. */
+export type PendingReceipt = Omit<RpcReceipt, 'blockHash' | 'logs'> & { logs: Array<Pick<RpcLog, 'address' | 'topics' | 'data'>> };
+
 interface Outcome {
-  receipt: Omit<RpcReceipt, 'blockHash' | 'logs'> & { logs: Array<Pick<RpcLog, 'address' | 'topics' | 'data'>> };
+  receipt: PendingReceipt;
   contract: ContractInfo | null;
+}
+
+/** A block ready to commit: its contents and the state its transactions left. */
+interface BuiltBlock {
+  number: number;
+  parentHash: Hex;
+  timestamp: bigint;
+  txs: SignedTx[];
+  outcomes: Outcome[];
+  state: BlockState;
+  /** Pooled transactions that can never be included. */
+  dropped?: Hex[];
+  persist?: (db: Db) => void;
 }
 
 export class Chain {
   readonly db: Db;
+  private readonly store: ChainStore;
   readonly chainId: bigint;
   readonly blockGasLimit: bigint;
   readonly baseFeePerGas: bigint;
@@ -213,24 +235,21 @@ export class Chain {
   private fatal: string | null = null;
   /** Transactions waiting for the next block (interval mining), in arrival order. */
   private pool: SignedTx[] = [];
-
-  // dirty sets of the block being built
-  private dirtyAccounts = new Set<Hex>();
-  private dirtyStorage = new Map<Hex, Set<string>>();
-  private newCodes = new Set<Hex>();
-  private newContracts: ContractInfo[] = [];
+  /** Set while a block is being built (its runs may be in a worker): the state may not be changed meanwhile. */
+  private building = false;
 
   constructor(opts: ChainOptions) {
     this.db = openDb(opts.dataDir);
     this.history = new StateHistory(this.db);
+    this.store = new ChainStore(this.db, this.history);
     this.blockGasLimit = opts.blockGasLimit ?? DEFAULT_BLOCK_GAS_LIMIT;
     this.baseFeePerGas = opts.baseFeePerGas ?? DEFAULT_BASE_FEE;
     this.maxTxBytes = opts.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
     this.timestampStep = opts.timestampStep;
     this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
-    const stored = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('chainId') as { v: string } | undefined;
-    if (stored) {
-      this.chainId = BigInt(stored.v);
+    const stored = this.store.chainId();
+    if (stored !== null) {
+      this.chainId = BigInt(stored);
       if (opts.chainId !== undefined && opts.chainId !== this.chainId) {
         throw new ChainError(`the database holds chain ${this.chainId}, not ${opts.chainId}`);
       }
@@ -247,39 +266,35 @@ export class Chain {
 
   /** Drops the in-memory state and loads it again from the database (after an L2 rollback rewrote it). */
   reload(): void {
+    this.idle();
     for (const m of [this.accounts, this.storage, this.codes, this.contracts]) m.clear();
     this.trie = new StateTrie();
     this.pool = [];
-    this.dirtyAccounts = new Set();
-    this.dirtyStorage = new Map();
-    this.newCodes = new Set();
-    this.newContracts = [];
     this.load();
+  }
+
+  /** Throws unless the state may be changed now: no block is being built and no write failed. */
+  private idle(): void {
+    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    if (this.building) throw new ChainError('a block is being built: the state cannot be changed until it is committed', -32603);
   }
 
   // ---------------------------------------------------------------------------- loading
 
   private load(): void {
-    for (const r of this.db.prepare('SELECT address, nonce, balance, code_hash FROM accounts').all() as Array<{ address: Hex; nonce: string; balance: string; code_hash: Hex | null }>) {
-      this.setAccount(r.address, { nonce: BigInt(r.nonce), balance: BigInt(r.balance), codeHash: r.code_hash }, false);
-    }
-    for (const r of this.db.prepare('SELECT hash, code FROM code').all() as Array<{ hash: Hex; code: Buffer }>) {
-      this.codes.set(r.hash, new Uint8Array(r.code));
-    }
-    for (const r of this.db.prepare('SELECT address, info FROM contracts').all() as Array<{ address: Hex; info: string }>) {
-      this.contracts.set(r.address, JSON.parse(r.info) as ContractInfo);
-    }
-    for (const r of this.db.prepare('SELECT address, key, value FROM storage').all() as Array<{ address: Hex; key: string; value: Buffer }>) {
-      this.setSlot(r.address, r.key, new Uint8Array(r.value), false);
-    }
-    const h = this.db.prepare('SELECT header FROM blocks ORDER BY number DESC LIMIT 1').get() as { header: string } | undefined;
-    if (!h) throw new ChainError('the database has no blocks');
-    this.head = JSON.parse(h.header) as BlockHeader;
-    if (this.history.isEmpty()) this.seedHistory();
+    const st = this.store.loadState();
+    for (const { address, ...a } of st.accounts) this.setAccount(address, a);
+    for (const c of st.codes) this.codes.set(c.hash, c.code);
+    for (const c of st.contracts) this.contracts.set(c.address, JSON.parse(c.info) as ContractInfo);
+    for (const r of st.slots) this.setSlot(r.address, r.key, r.value);
+    const h = this.store.latestHeader();
+    if (h === null) throw new ChainError('the database has no blocks');
+    this.head = JSON.parse(h) as BlockHeader;
+    if (this.history.isEmpty()) this.store.seedHistory(this.head.number, this.accounts, this.storage);
     this.ver = this.history.latestVersion();
-    for (const r of this.db.prepare('SELECT raw FROM pending ORDER BY seq').all() as Array<{ raw: Buffer }>) {
+    for (const raw of this.store.pending()) {
       try {
-        this.pool.push(this.decode(new Uint8Array(r.raw)));
+        this.pool.push(this.decode(raw));
       } catch {
         /* a stored pending transaction was valid when accepted */
       }
@@ -287,22 +302,24 @@ export class Chain {
   }
 
   private genesis(alloc: ReadonlyArray<{ address: Hex; balance: bigint }>, timestamp: bigint): void {
-    for (const a of alloc) this.setAccount(a.address.toLowerCase() as Hex, { nonce: 0n, balance: a.balance, codeHash: null });
-    this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?)').run('chainId', this.chainId.toString());
-    this.commitBlock({ number: 0, parentHash: ZERO_HASH, timestamp, txs: [], outcomes: [] });
+    const state = new BlockState(this);
+    for (const a of alloc) state.setAccount(a.address.toLowerCase() as Hex, { nonce: 0n, balance: a.balance, codeHash: null });
+    this.store.setChainId(this.chainId);
+    this.commitBlock({ number: 0, parentHash: ZERO_HASH, timestamp, txs: [], outcomes: [], state });
   }
 
   // ---------------------------------------------------------------------------- state access
 
-  private setAccount(address: Hex, a: Account, dirty = true): void {
+  /** Sets an account of the committed state (and its leaf in the state tree). */
+  private setAccount(address: Hex, a: Account): void {
     this.accounts.set(address, a);
     // an empty account (no nonce, balance or code) is no leaf: it is the same as a missing one
     if (a.nonce === 0n && a.balance === 0n && !a.codeHash) this.trie.set(accountPath(address), null);
     else this.trie.set(accountPath(address), accountLeaf(address, a.nonce, a.balance, a.codeHash ? fromHex(a.codeHash) : null));
-    if (dirty) this.dirtyAccounts.add(address);
   }
 
-  private setSlot(address: Hex, key: string, value: Uint8Array | null, dirty = true): void {
+  /** Sets or deletes (null) a slot of the committed state (and its leaf in the state tree). */
+  private setSlot(address: Hex, key: string, value: Uint8Array | null): void {
     let m = this.storage.get(address);
     if (!m) this.storage.set(address, (m = new Map()));
     if (value === null) {
@@ -312,11 +329,11 @@ export class Chain {
       m.set(key, value);
       this.trie.set(slotPath(address, key), storageLeaf(address, key, value));
     }
-    if (dirty) {
-      let d = this.dirtyStorage.get(address);
-      if (!d) this.dirtyStorage.set(address, (d = new Set()));
-      d.add(key);
-    }
+  }
+
+  /** Code by its hash (the base a block being built reads through). */
+  codeByHash(hash: Hex): Uint8Array | null {
+    return this.codes.get(hash) ?? null;
   }
 
   account(address: Hex): Account {
@@ -353,20 +370,20 @@ export class Chain {
 
   blockByNumber(n: number): BlockHeader | null {
     if (n === this.head.number) return this.head;
-    const r = this.db.prepare('SELECT header FROM blocks WHERE number = ?').get(n) as { header: string } | undefined;
-    return r ? (JSON.parse(r.header) as BlockHeader) : null;
+    const h = this.store.headerByNumber(n);
+    return h === null ? null : (JSON.parse(h) as BlockHeader);
   }
 
   blockByHash(hash: Hex): BlockHeader | null {
-    const r = this.db.prepare('SELECT header FROM blocks WHERE hash = ?').get(hash.toLowerCase()) as { header: string } | undefined;
-    return r ? (JSON.parse(r.header) as BlockHeader) : null;
+    const h = this.store.headerByHash(hash.toLowerCase() as Hex);
+    return h === null ? null : (JSON.parse(h) as BlockHeader);
   }
 
   transaction(hash: Hex): { tx: SignedTx; block: number; index: number } | null {
-    const r = this.db.prepare('SELECT raw, block, idx FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { raw: Buffer; block: number; idx: number } | undefined;
+    const r = this.store.transaction(hash.toLowerCase() as Hex);
     if (!r) return null;
     try {
-      return { tx: this.decode(new Uint8Array(r.raw)), block: r.block, index: r.idx };
+      return { tx: this.decode(r.raw), block: r.block, index: r.index };
     } catch {
       return null; // an L2 transaction derived from an L1 message has no signed form (docs/l2.md)
     }
@@ -377,26 +394,14 @@ export class Chain {
   }
 
   receipt(hash: Hex): RpcReceipt | null {
-    const r = this.db.prepare('SELECT receipt FROM txs WHERE hash = ?').get(hash.toLowerCase()) as { receipt: string } | undefined;
-    return r ? (JSON.parse(r.receipt) as RpcReceipt) : null;
+    const r = this.store.receipt(hash.toLowerCase() as Hex);
+    return r === null ? null : (JSON.parse(r) as RpcReceipt);
   }
 
   logs(filter: { fromBlock: number; toBlock: number; addresses: Hex[] | null; topic0: Hex[] | null; limit: number }): RpcLog[] {
-    const params: unknown[] = [filter.fromBlock, filter.toBlock];
-    let sql = 'SELECT log FROM logs WHERE block BETWEEN ? AND ?';
-    if (filter.addresses) {
-      sql += ` AND address IN (${filter.addresses.map(() => '?').join(',')})`;
-      params.push(...filter.addresses);
-    }
-    if (filter.topic0) {
-      sql += ` AND topic0 IN (${filter.topic0.map(() => '?').join(',')})`;
-      params.push(...filter.topic0);
-    }
-    sql += ' ORDER BY block, log_index LIMIT ?';
-    params.push(filter.limit + 1);
-    const rows = this.db.prepare(sql).all(...params) as Array<{ log: string }>;
+    const rows = this.store.logs({ ...filter, limit: filter.limit + 1 });
     if (rows.length > filter.limit) throw new ChainError(`query returned more than ${filter.limit} logs; narrow the block range`, -32005);
-    return rows.map((r) => JSON.parse(r.log) as RpcLog);
+    return rows.map((r) => JSON.parse(r) as RpcLog);
   }
 
   poolSize(): number {
@@ -410,17 +415,17 @@ export class Chain {
 
   /** Drops transactions from the pool (and its table), e.g. once an L2 batch holding them is derived. */
   dropFromPool(hashes: ReadonlySet<Hex>): void {
-    const del = this.db.prepare('DELETE FROM pending WHERE hash = ?');
-    for (const h of hashes) del.run(h);
+    this.idle();
+    this.store.dropPending(hashes);
     this.pool = this.pool.filter((t) => !hashes.has(t.hash));
   }
 
-  /** Whether a signed transaction could be included in the next block (the checks of `mine`). */
-  private includable(tx: SignedTx, gasUsed: bigint): boolean {
+  /** Whether a signed transaction could be included next in the block being built (the checks of `mine`). */
+  private includable(tx: SignedTx, gasUsed: bigint, state: BlockState): boolean {
     if (tx.chainId !== undefined && tx.chainId !== this.chainId) return false;
     if (tx.gasLimit < intrinsicGas(tx.data, tx.to === null) || gasUsed + tx.gasLimit > this.blockGasLimit) return false;
     if (tx.maxFeePerGas < this.baseFeePerGas) return false;
-    const acct = this.account(tx.from);
+    const acct = state.account(tx.from);
     if (tx.nonce !== acct.nonce || acct.balance < tx.gasLimit * tx.maxFeePerGas + tx.value) return false;
     return this.receipt(tx.hash) === null;
   }
@@ -431,8 +436,12 @@ export class Chain {
    * Returns the header and the hashes of the signed transactions skipped.
    */
   mineDerived(spec: DerivedBlockSpec): { header: BlockHeader; skipped: Hex[] } {
-    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    return runHere(this.asBuild(this.derivedSteps(spec)), runJob);
+  }
+
+  private *derivedSteps(spec: DerivedBlockSpec): Steps<{ header: BlockHeader; skipped: Hex[] }> {
     const number = this.head.number + 1;
+    const state = new BlockState(this);
     const txs: SignedTx[] = [];
     const outcomes: Outcome[] = [];
     const skipped: Hex[] = [];
@@ -442,21 +451,30 @@ export class Chain {
     let signedGas = 0n;
     for (const tx of spec.txs) {
       const derived = 'derived' in tx;
-      if (!derived && (seen.has(tx.hash) || !this.includable(tx, signedGas))) {
+      if (!derived && (seen.has(tx.hash) || !this.includable(tx, signedGas, state))) {
         skipped.push(tx.hash);
         continue;
       }
       seen.add(tx.hash);
-      const o = this.execute(tx, { number, timestamp: spec.timestamp, index: txs.length, cumulative: gasUsed, context: spec.context });
+      const o = yield* this.execute(tx, { number, timestamp: spec.timestamp, index: txs.length, cumulative: gasUsed, context: spec.context }, state);
       if (!derived) signedGas += BigInt(o.receipt.gasUsed);
       gasUsed = BigInt(o.receipt.cumulativeGasUsed);
       txs.push(tx);
       outcomes.push(o);
     }
-    const included = new Set(txs.map((t) => t.hash));
-    this.pool = this.pool.filter((t) => !included.has(t.hash));
-    const header = this.commitBlock({ number, parentHash: this.head.hash, timestamp: spec.timestamp, txs, outcomes, persist: spec.persist });
+    const header = this.commitBlock({ number, parentHash: this.head.hash, timestamp: spec.timestamp, txs, outcomes, state, persist: spec.persist });
     return { header, skipped };
+  }
+
+  /** Steps that build a block, marked as building while they run (and refused while another block is). */
+  private *asBuild<T>(g: Steps<T>): Steps<T> {
+    this.idle();
+    this.building = true;
+    try {
+      return yield* g;
+    } finally {
+      this.building = false;
+    }
   }
 
   // ---------------------------------------------------------------------------- transactions
@@ -493,18 +511,14 @@ export class Chain {
    */
   submit(raw: Uint8Array, impersonated?: Hex): SignedTx {
     const tx = this.check(raw, impersonated);
-    this.db.transaction(() => {
-      if (impersonated) this.db.prepare('INSERT OR REPLACE INTO impersonated (hash, sender) VALUES (?, ?)').run(tx.hash, impersonated);
-      this.db.prepare('INSERT INTO pending (hash, raw) VALUES (?, ?)').run(tx.hash, Buffer.from(raw));
-    })();
+    this.store.addPending(tx.hash, raw, impersonated);
     this.pool.push(tx);
     return tx;
   }
 
   /** decodeTx for a stored transaction: one of an impersonated account has its sender on record. */
   private decode(raw: Uint8Array): SignedTx {
-    const r = this.db.prepare('SELECT sender FROM impersonated WHERE hash = ?').get(toHex(keccak(raw))) as { sender: Hex } | undefined;
-    return decodeTx(raw, r?.sender);
+    return decodeTx(raw, this.store.impersonatedSender(toHex(keccak(raw))) ?? undefined);
   }
 
   private effectiveGasPrice(tx: SignedTx): bigint {
@@ -520,48 +534,85 @@ export class Chain {
     return now > parent ? now : parent;
   }
 
-  /** Mines one block with the pool's transactions (those that still fit and are valid, at most maxTxs). */
+  /** Mines one block with the pool's transactions (those that still fit and are valid, at most maxTxs), here. */
   mine(maxTxs = Infinity): BlockHeader {
-    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    return runHere(this.asBuild(this.mineSteps(maxTxs)), runJob);
+  }
+
+  /**
+   * mine, with the contract runs made by `exec` (a worker: executor.ts). Until the block is
+   * committed, reads see the last committed block and the state cannot be changed otherwise;
+   * transactions may still be submitted (they wait for a later block).
+   */
+  mineWith(exec: (job: VmJob) => Promise<CallResult>, maxTxs = Infinity): Promise<BlockHeader> {
+    return runWith(this.asBuild(this.mineSteps(maxTxs)), exec);
+  }
+
+  private *mineSteps(maxTxs: number): Steps<BlockHeader> {
+    return this.commitBlock(yield* this.buildSteps(maxTxs));
+  }
+
+  /**
+   * Mines `count` empty blocks (anvil_mine), `interval` seconds apart after the first, written in
+   * one SQLite transaction (one fsync for all). Only when no transaction waits: those need a block
+   * that runs them. Returns the headers.
+   */
+  mineEmpty(count: number, interval = 0n): BlockHeader[] {
+    this.idle();
+    if (this.pool.length > 0) throw new ChainError('transactions are waiting: they need a block that runs them', -32603);
+    const blocks: StoredBlock[] = [];
+    const headers: BlockHeader[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && interval > 0n) this.increaseTime(interval);
+      const built = runHere(this.buildSteps(0), runJob);
+      const { header, stored } = this.seal(built);
+      this.advance(built, header);
+      blocks.push(stored);
+      headers.push(header);
+    }
+    this.write(blocks, headers[0]?.number ?? this.head.number);
+    return headers;
+  }
+
+  /** The block after the head, with the pool's transactions (at most maxTxs) run on it, not committed. */
+  private *buildSteps(maxTxs: number): Steps<BuiltBlock> {
     const number = this.head.number + 1;
     const timestamp = this.nextTimestamp();
     // after evm_setNextBlockTimestamp the wall clock goes on from the forced time, as anvil's does
     if (this.forcedTimestamp !== null && this.timestampStep === undefined) this.timeShift = timestamp - this.now();
+    const state = new BlockState(this);
     const txs: SignedTx[] = [];
     const outcomes: Outcome[] = [];
-    const rest: SignedTx[] = [];
+    const dropped: Hex[] = [];
     let gasUsed = 0n;
-    for (const tx of this.pool) {
-      if (txs.length >= maxTxs || gasUsed + tx.gasLimit > this.blockGasLimit) {
-        rest.push(tx);
-        continue;
-      }
-      const acct = this.account(tx.from);
+    // a copy: transactions submitted while this block executes wait for the next one
+    for (const tx of [...this.pool]) {
+      if (txs.length >= maxTxs || gasUsed + tx.gasLimit > this.blockGasLimit) continue;
+      const acct = state.account(tx.from);
       if (tx.nonce !== acct.nonce || acct.balance < tx.gasLimit * tx.maxFeePerGas + tx.value) {
-        if (tx.nonce > acct.nonce) rest.push(tx);
-        else this.db.prepare('DELETE FROM pending WHERE hash = ?').run(tx.hash); // can never be included
+        if (tx.nonce <= acct.nonce) dropped.push(tx.hash); // can never be included
         continue;
       }
-      const o = this.execute(tx, { number, timestamp, index: txs.length, cumulative: gasUsed });
+      const o = yield* this.execute(tx, { number, timestamp, index: txs.length, cumulative: gasUsed }, state);
       gasUsed = BigInt(o.receipt.cumulativeGasUsed);
       txs.push(tx);
       outcomes.push(o);
     }
-    this.pool = rest;
-    return this.commitBlock({ number, parentHash: this.head.hash, timestamp, txs, outcomes });
+    return { number, parentHash: this.head.hash, timestamp, txs, outcomes, state, dropped };
   }
 
-  /** Runs a transaction against the current state, changing it. */
-  private execute(
+  /** Runs a transaction on the state of the block being built, changing it. */
+  private *execute(
     tx: SignedTx | DerivedTx,
     blk: { number: number; timestamp: bigint; index: number; cumulative: bigint; context?: DerivedBlockSpec['context'] },
-  ): Outcome {
+    state: BlockState,
+  ): Steps<Outcome> {
     const intrinsic = intrinsicGas(tx.data, tx.to === null);
     const derived = 'derived' in tx ? tx.derived : null;
     const price = derived ? 0n : this.effectiveGasPrice(tx);
-    const sender = this.account(tx.from);
-    if (derived?.mint) this.setAccount(tx.from, { ...sender, balance: sender.balance + derived.mint });
-    else if (!derived) this.setAccount(tx.from, { ...sender, nonce: sender.nonce + 1n });
+    const sender = state.account(tx.from);
+    if (derived?.mint) state.setAccount(tx.from, { ...sender, balance: sender.balance + derived.mint });
+    else if (!derived) state.setAccount(tx.from, { ...sender, nonce: sender.nonce + 1n });
     const ctx = {
       blockNumber: blk.context?.number ?? BigInt(blk.number),
       blockTimestamp: blk.timestamp,
@@ -572,42 +623,43 @@ export class Chain {
       value: tx.value,
     };
     const vmGas = Number(tx.gasLimit - intrinsic);
-    let run: ReturnType<Chain['run']>;
+    let run: RunOutcome;
     try {
       if (derived?.failure) run = { exec: record(tx.to === null ? 'deploy' : 'call', null, { kind: 'input', reason: derived.failure }), result: null, contractAddress: null, deployedCode: null };
       else if (derived?.mint) run = { exec: record('transfer', null, null), result: null, contractAddress: null, deployedCode: null };
-      else run = this.run({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, this, derived?.contractAddress);
+      else {
+        const p = this.plan({ from: tx.from, to: tx.to, value: tx.value, data: tx.data }, sender.nonce, vmGas, ctx, state, derived?.contractAddress);
+        run = 'done' in p ? p.done : p.finish(yield p.job);
+      }
     } catch (e) {
-      // a VM bug must not take the node down or leave a half-applied transaction
+      // a VM bug must not take the node down or leave a half-applied transaction; the receipt
+      // keeps its one line, the node's log the stack and causes
+      reportInternalError(`transaction ${tx.hash}`, e);
       const failure = { kind: 'internal' as const, reason: `internal error: ${(e as Error).message}` };
       run = { exec: record(tx.to === null ? 'deploy' : 'call', null, failure), result: null, contractAddress: null, deployedCode: null };
     }
     const gasUsed = intrinsic + BigInt(run.exec.vmGasUsed);
     const fee = gasUsed * price;
     // value moves only on success; the fee is always paid (burned)
-    const s = this.account(tx.from);
+    const s = state.account(tx.from);
     const ok = run.exec.status === 'success';
-    this.setAccount(tx.from, { ...s, balance: s.balance - fee - (ok ? tx.value : 0n) });
+    state.setAccount(tx.from, { ...s, balance: s.balance - fee - (ok ? tx.value : 0n) });
     let contract: ContractInfo | null = null;
     const target = run.contractAddress ?? tx.to;
     if (ok && target) {
       if (run.deployedCode && run.contractAddress) {
         const codeHash = toHex(keccak(run.deployedCode));
-        if (!this.codes.has(codeHash)) {
-          this.codes.set(codeHash, run.deployedCode);
-          this.newCodes.add(codeHash);
-        }
-        const t = this.account(run.contractAddress);
-        this.setAccount(run.contractAddress, { nonce: t.nonce === 0n ? 1n : t.nonce, balance: t.balance, codeHash });
+        state.addCode(codeHash, run.deployedCode);
+        const t = state.account(run.contractAddress);
+        state.setAccount(run.contractAddress, { nonce: t.nonce === 0n ? 1n : t.nonce, balance: t.balance, codeHash });
         contract = { address: run.contractAddress, codeHash, codeSize: run.deployedCode.length, deployer: tx.from, deployTx: tx.hash, deployBlock: blk.number };
-        this.contracts.set(run.contractAddress, contract);
-        this.newContracts.push(contract);
+        state.newContracts.push(contract);
       }
       if (tx.value > 0n) {
-        const t = this.account(target);
-        this.setAccount(target, { ...t, balance: t.balance + tx.value });
+        const t = state.account(target);
+        state.setAccount(target, { ...t, balance: t.balance + tx.value });
       }
-      if (run.result) for (const op of run.result.ops) this.setSlot(target, op.key, op.op === 'write' ? op.value : null);
+      if (run.result) for (const op of run.result.ops) state.setSlot(target, op.key, op.op === 'write' ? op.value : null);
     }
     const logAddress = target ?? ZERO_ADDRESS;
     const logs = (run.result?.events ?? (run.exec.failure ? [{ topic0: TOPIC_STDERR, data: new TextEncoder().encode(run.exec.failure.reason) }] : []))
@@ -639,15 +691,10 @@ export class Chain {
   }
 
   /**
-   * Runs the VM part of a transaction without changing state: a transfer, deploy or call.
-   * `nonce` is the sender's nonce before the transaction (for the contract address).
+   * The VM part of a transaction, without changing state: a transfer, deploy or call, split where
+   * the contract runs (so that it can run elsewhere: a worker). `nonce` is the sender's nonce
+   * before the transaction (for the contract address).
    */
-  private run(...args: Parameters<Chain['plan']>): RunOutcome {
-    const p = this.plan(...args);
-    return 'done' in p ? p.done : p.finish(runJob(p.job));
-  }
-
-  /** What `run` does, split where the contract runs (so that it can run elsewhere: a worker). */
   private plan(
     input: { from: Hex; to: Hex | null; value: bigint; data: Uint8Array },
     nonce: bigint,
@@ -737,9 +784,12 @@ export class Chain {
       value: input.value ?? 0n,
     };
     const p = this.plan({ from, to: input.to, value: input.value ?? 0n, data: input.data }, view.account(from).nonce, Number(gas - intrinsic), ctx, view);
-    const out = (r: RunOutcome): DryRunResult => (
-      { gasUsed: intrinsic + BigInt(r.exec.vmGasUsed), exec: { ...r.exec, intrinsicGas: Number(intrinsic) }, result: r.result, contractAddress: r.contractAddress }
-    );
+    const out = (r: RunOutcome): DryRunResult => ({
+      gasUsed: intrinsic + BigInt(r.exec.vmGasUsed),
+      exec: { ...r.exec, intrinsicGas: Number(intrinsic) },
+      result: r.result,
+      contractAddress: r.contractAddress,
+    });
     return 'done' in p ? { done: out(p.done) } : { job: p.job, finish: (res) => out(p.finish(res)) };
   }
 
@@ -789,31 +839,11 @@ export class Chain {
 
   /** Comes back to a point from snapshot() (or a block and its state version). */
   revertTo(p: StatePoint): BlockHeader {
-    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    this.idle();
     if (p.block > this.head.number || p.ver > this.ver) throw new ChainError(`cannot revert to block ${p.block}: it is ahead of the chain`);
-    const db = this.db;
-    let restore!: ReturnType<StateHistory['truncate']>;
-    db.transaction(() => {
-      restore = this.history.truncate(p);
-      const putAccount = db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)');
-      const delAccount = db.prepare('DELETE FROM accounts WHERE address = ?');
-      for (const { address, account } of restore.accounts) {
-        if (account) putAccount.run(address, account.nonce.toString(), account.balance.toString(), account.codeHash);
-        else delAccount.run(address);
-      }
-      const putSlot = db.prepare('INSERT OR REPLACE INTO storage (address, key, value) VALUES (?, ?, ?)');
-      const delSlot = db.prepare('DELETE FROM storage WHERE address = ? AND key = ?');
-      for (const { address, key, value } of restore.slots) {
-        if (value) putSlot.run(address, key, Buffer.from(value));
-        else delSlot.run(address, key);
-      }
-      db.prepare('DELETE FROM blocks WHERE number > ?').run(p.block);
-      db.prepare('DELETE FROM txs WHERE block > ?').run(p.block);
-      db.prepare('DELETE FROM logs WHERE block > ?').run(p.block);
-      db.prepare("DELETE FROM contracts WHERE json_extract(info, '$.deployBlock') > ?").run(p.block);
-    })();
-    for (const { address, account } of restore.accounts) this.setAccount(address, account ?? { nonce: 0n, balance: 0n, codeHash: null }, false);
-    for (const { address, key, value } of restore.slots) this.setSlot(address, key, value, false);
+    const restore = this.store.revertTo(p);
+    for (const { address, account } of restore.accounts) this.setAccount(address, account ?? { nonce: 0n, balance: 0n, codeHash: null });
+    for (const { address, key, value } of restore.slots) this.setSlot(address, key, value);
     for (const [a, c] of this.contracts) if (c.deployBlock > p.block) this.contracts.delete(a);
     this.head = this.blockByNumber(p.block)!;
     this.ver = p.ver;
@@ -822,8 +852,9 @@ export class Chain {
 
   /** Removes every waiting transaction (anvil_dropAllTransactions); returns how many there were. */
   dropPending(): number {
+    this.idle();
     const n = this.pool.length;
-    this.db.prepare('DELETE FROM pending').run();
+    this.store.dropAllPending();
     this.pool = [];
     return n;
   }
@@ -842,15 +873,11 @@ export class Chain {
    * once, as a new version of the latest block's state (the block's header keeps its state root).
    */
   editAccount(address: Hex, change: Partial<Pick<Account, 'balance' | 'nonce'>>): Account {
-    if (this.fatal) throw new ChainError(this.fatal, -32603);
+    this.idle();
     const a = { ...this.account(address), ...change };
     const ver = this.ver + 1;
-    this.db.transaction(() => {
-      this.db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)').run(address, a.nonce.toString(), a.balance.toString(), a.codeHash);
-      this.history.recordAccount(ver, address, a);
-      this.history.markBlock(this.head.number, ver);
-    })();
-    this.setAccount(address, a, false);
+    this.store.writeAccountEdit(this.head.number, ver, address, a);
+    this.setAccount(address, a);
     this.ver = ver;
     return a;
   }
@@ -867,130 +894,63 @@ export class Chain {
     this.forcedTimestamp = t;
   }
 
-  /** A database made before history existed: its current state becomes the first kept one. */
-  private seedHistory(): void {
-    this.db.transaction(() => {
-      for (const [a, acc] of this.accounts) this.history.recordAccount(1, a, acc);
-      for (const [a, m] of this.storage) for (const [k, v] of m) this.history.recordSlot(1, a, k, v);
-      this.history.markBlock(this.head.number, 1);
-    })();
-  }
-
   // ---------------------------------------------------------------------------- committing
 
-  private commitBlock(b: { number: number; parentHash: Hex; timestamp: bigint; txs: SignedTx[]; outcomes: Outcome[]; persist?: (db: Db) => void }): BlockHeader {
-    const stateRoot = this.stateRoot();
-    const txHashes = b.txs.map((t) => t.hash);
-    const transactionsRoot = toHex(merkleRoot(txHashes.map((h) => fromHex(h))));
-    const receiptLeaves = b.outcomes.map((o) => {
-      const r = o.receipt;
-      const enc = toRlp([
-        r.status === '0x1' ? '0x01' : '0x',
-        toHex(bigToBytes(BigInt(r.cumulativeGasUsed))),
-        toHex(bigToBytes(BigInt(r.gasUsed))),
-        r.contractAddress ?? '0x',
-        r.logs.map((l) => [l.address, l.topics[0]!, l.data]),
-      ], 'bytes');
-      return keccak(enc);
-    });
-    const receiptsRoot = toHex(merkleRoot(receiptLeaves));
-    const gasUsed = b.outcomes.length ? BigInt(b.outcomes[b.outcomes.length - 1]!.receipt.cumulativeGasUsed) : 0n;
-    const bloom = emptyBloom();
-    for (const o of b.outcomes) {
-      const rb = fromHex(o.receipt.logsBloom);
-      for (let i = 0; i < 256; i++) bloom[i]! |= rb[i]!;
-    }
-    const hash = toHex(keccak(toRlp([
-      b.parentHash,
-      toHex(bigToBytes(BigInt(b.number))),
-      toHex(bigToBytes(b.timestamp)),
-      stateRoot,
-      transactionsRoot,
-      receiptsRoot,
-      toHex(bigToBytes(gasUsed)),
-      toHex(bigToBytes(this.blockGasLimit)),
-      toHex(bigToBytes(this.baseFeePerGas)),
-      toHex(bigToBytes(this.chainId)),
-    ], 'bytes')));
-    const header: BlockHeader = {
-      number: b.number,
-      hash,
-      parentHash: b.parentHash,
-      timestamp: b.timestamp.toString(),
-      stateRoot,
-      transactionsRoot,
-      receiptsRoot,
-      gasUsed: gasUsed.toString(),
-      gasLimit: this.blockGasLimit.toString(),
-      baseFeePerGas: this.baseFeePerGas.toString(),
-      logsBloom: toHex(bloom),
-      transactions: txHashes,
+  /**
+   * Commits a built block: its state becomes the committed state, then the block is sealed (its
+   * state root is the tree's after the change) and written with that state in one SQLite
+   * transaction; then it is the head.
+   */
+  private commitBlock(b: BuiltBlock): BlockHeader {
+    const { header, stored } = this.seal(b);
+    this.write([stored], b.number, b.persist);
+    this.advance(b, header);
+    return header;
+  }
+
+  /** Applies a built block's state and seals it: its header and its rows. */
+  private seal(b: BuiltBlock): { header: BlockHeader; stored: StoredBlock } {
+    this.applyState(b.state);
+    const contents: BlockContents = {
+      number: b.number, parentHash: b.parentHash, timestamp: b.timestamp, stateRoot: this.stateRoot(),
+      txs: b.txs, receipts: b.outcomes.map((o) => o.receipt),
+      gasLimit: this.blockGasLimit, baseFeePerGas: this.baseFeePerGas, chainId: this.chainId,
     };
-    const db = this.db;
-    const ver = this.ver + 1;
-    const write = db.transaction(() => {
-      for (const a of this.dirtyAccounts) this.history.recordAccount(ver, a, this.account(a));
-      for (const [a, keys] of this.dirtyStorage) for (const k of keys) this.history.recordSlot(ver, a, k, this.storage.get(a)?.get(k) ?? null);
-      this.history.markBlock(b.number, ver);
-      const putAccount = db.prepare('INSERT OR REPLACE INTO accounts (address, nonce, balance, code_hash) VALUES (?, ?, ?, ?)');
-      for (const a of this.dirtyAccounts) {
-        const acc = this.account(a);
-        putAccount.run(a, acc.nonce.toString(), acc.balance.toString(), acc.codeHash);
-      }
-      const putCode = db.prepare('INSERT OR IGNORE INTO code (hash, code) VALUES (?, ?)');
-      for (const h of this.newCodes) putCode.run(h, Buffer.from(this.codes.get(h)!));
-      const putContract = db.prepare('INSERT OR REPLACE INTO contracts (address, info) VALUES (?, ?)');
-      for (const c of this.newContracts) putContract.run(c.address, JSON.stringify(c));
-      const putSlot = db.prepare('INSERT OR REPLACE INTO storage (address, key, value) VALUES (?, ?, ?)');
-      const delSlot = db.prepare('DELETE FROM storage WHERE address = ? AND key = ?');
-      for (const [a, keys] of this.dirtyStorage) {
-        const m = this.storage.get(a);
-        for (const k of keys) {
-          const v = m?.get(k);
-          if (v === undefined) delSlot.run(a, k);
-          else putSlot.run(a, k, Buffer.from(v));
-        }
-      }
-      db.prepare('INSERT INTO blocks (number, hash, header) VALUES (?, ?, ?)').run(b.number, hash, JSON.stringify(header));
-      const putTx = db.prepare('INSERT INTO txs (hash, block, idx, raw, receipt) VALUES (?, ?, ?, ?, ?)');
-      const putLog = db.prepare('INSERT INTO logs (block, log_index, address, topic0, log) VALUES (?, ?, ?, ?, ?)');
-      const delPending = db.prepare('DELETE FROM pending WHERE hash = ?');
-      let logIndex = 0;
-      b.txs.forEach((tx, i) => {
-        const o = b.outcomes[i]!;
-        const logs: RpcLog[] = o.receipt.logs.map((l) => ({
-          ...l,
-          blockNumber: quantity(b.number),
-          blockHash: hash,
-          blockTimestamp: quantity(b.timestamp),
-          transactionHash: tx.hash,
-          transactionIndex: quantity(i),
-          logIndex: quantity(logIndex++),
-          removed: false,
-        }));
-        const receipt: RpcReceipt = { ...o.receipt, blockHash: hash, logs };
-        putTx.run(tx.hash, b.number, i, Buffer.from(tx.raw), JSON.stringify(receipt));
-        for (const l of logs) putLog.run(b.number, Number(l.logIndex), l.address, l.topics[0]!, JSON.stringify(l));
-        delPending.run(tx.hash);
-      });
-      b.persist?.(db);
-    });
+    const header = sealHeader(contents);
+    const stored: StoredBlock = {
+      number: b.number, hash: header.hash, header: JSON.stringify(header), ver: this.ver + 1, state: b.state,
+      txs: storedTxs(header, contents), dropped: b.dropped ?? [],
+    };
+    return { header, stored };
+  }
+
+  /** Writes sealed blocks in one transaction. A failed write leaves memory ahead of the database: the node must restart. */
+  private write(blocks: readonly StoredBlock[], first: number, persist?: (db: Db) => void): void {
     try {
-      write();
+      this.store.writeBlocks(blocks, persist && (() => persist(this.db)));
     } catch (e) {
-      // memory is now ahead of the database: refuse everything until a restart reloads it
-      this.fatal = `the database write of block ${b.number} failed (${(e as Error).message}); restart the node`;
+      // refuse everything until a restart reloads the database
+      this.fatal = `the database write of block ${first} failed (${(e as Error).message}); restart the node`;
       throw new ChainError(this.fatal, -32603);
     }
+  }
+
+  /** A sealed block becomes the head: its transactions leave the pool, the clock's one-block settings end. */
+  private advance(b: BuiltBlock, header: BlockHeader): void {
+    const gone = new Set([...b.txs.map((t) => t.hash), ...(b.dropped ?? [])]);
+    if (gone.size > 0) this.pool = this.pool.filter((t) => !gone.has(t.hash));
     this.head = header;
-    this.ver = ver;
+    this.ver++;
     this.forcedTimestamp = null;
     if (this.timestampStep !== undefined) this.timeShift = 0n;
-    this.dirtyAccounts = new Set();
-    this.dirtyStorage = new Map();
-    this.newCodes = new Set();
-    this.newContracts = [];
-    return header;
+  }
+
+  /** A block's changes into the committed state (maps and state tree). */
+  private applyState(s: BlockState): void {
+    for (const [a, acc] of s.accounts) this.setAccount(a, acc);
+    for (const [h, code] of s.codes) this.codes.set(h, code);
+    for (const c of s.newContracts) this.contracts.set(c.address, c);
+    for (const [a, keys] of s.slots) for (const [k, v] of keys) this.setSlot(a, k, v);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { fromRlp, toRlp } from 'viem';
 import { concatBytes, toHex } from './bytes.js';
+import { defineError, QvmError } from '../errors.js';
 
 export const ENVELOPE_MAGIC = Uint8Array.of(0x51, 0x56, 0x4d, 0x01);
 export const KIND_DEPLOY = 1;
@@ -26,7 +27,9 @@ export interface CallEnvelope {
   stdin: Uint8Array;
 }
 
-export class EnvelopeError extends Error {}
+/** Transaction data that is not a QVM envelope (one-line message). */
+export class EnvelopeError extends QvmError {}
+defineError(EnvelopeError, 'EnvelopeError', 'INVALID_ENVELOPE');
 
 const te = new TextEncoder();
 const bytesOf = (a: string | Uint8Array): Uint8Array => (typeof a === 'string' ? te.encode(a) : a);

@@ -1,21 +1,26 @@
 /**
- * Contract runs off the JSON-RPC thread: a worker thread executes the dry runs of eth_call and
- * eth_estimateGas, so the server keeps answering while a long call runs. Each job has a
- * wall-clock budget; a job that exceeds it is stopped by ending its worker (a new one starts for
- * the next job) and fails with a clear error. Jobs run one after another in arrival order.
+ * Contract runs off the JSON-RPC thread: a worker thread executes the jobs it is given (the dry
+ * runs of eth_call and eth_estimateGas; in another executor, the transactions of the block being
+ * built), so the server keeps answering while a long run goes on. Jobs run one after another in
+ * arrival order.
  *
- * Only dry runs come here: their results are not consensus (a budget in host time is fine for
- * them), while a block's transactions run on the chain's thread, in order, with gas as the only
- * limit.
+ * A dry-run executor has a wall-clock budget per job: a job that exceeds it is stopped by ending
+ * its worker (a new one starts for the next job) and fails with a clear error. Dry runs are not
+ * consensus, so a budget in host time is fine for them; a block's executor has none (timeoutMs
+ * null), since a transaction's only limit is its gas.
  */
 import { Worker } from 'node:worker_threads';
 import type { CallResult } from '../contract/index.js';
 import type { VmJob } from './chain.js';
+import { defineError, QvmError } from '../errors.js';
+import { StepsAbandoned } from './steps.js';
 
 /** Default wall-clock budget of one eth_call / eth_estimateGas run (geth's RPC EVM timeout). */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 
-export class ExecutionTimeout extends Error {}
+/** An eth_call / eth_estimateGas run that took longer than its wall-clock budget. */
+export class ExecutionTimeout extends QvmError {}
+defineError(ExecutionTimeout, 'ExecutionTimeout', 'EXECUTION_TIMEOUT');
 
 interface Pending {
   id: number;
@@ -34,12 +39,13 @@ export class Executor {
   /** Code hashes the current worker holds (it keeps the bytes; later jobs send none). */
   private sent = new Set<string>();
 
-  constructor(readonly timeoutMs = DEFAULT_CALL_TIMEOUT_MS) {
-    if (!(timeoutMs > 0)) throw new RangeError(`the call time budget must be positive, got ${timeoutMs}`);
+  /** `timeoutMs` null: no wall-clock budget (a block's transactions). */
+  constructor(readonly timeoutMs: number | null = DEFAULT_CALL_TIMEOUT_MS) {
+    if (timeoutMs !== null && !(timeoutMs > 0)) throw new RangeError(`the call time budget must be positive, got ${timeoutMs}`);
   }
 
   run(job: VmJob): Promise<CallResult> {
-    if (this.closed) return Promise.reject(new Error('the executor is closed'));
+    if (this.closed) return Promise.reject(new StepsAbandoned('the executor is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.pump();
@@ -48,9 +54,9 @@ export class Executor {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error('the node is shutting down'));
+    for (const p of this.queue.splice(0)) p.reject(new StepsAbandoned('the node is shutting down'));
     this.finish();
-    this.running?.reject(new Error('the node is shutting down'));
+    this.running?.reject(new StepsAbandoned('the node is shutting down'));
     this.running = null;
     const w = this.worker;
     this.worker = null;
@@ -71,6 +77,7 @@ export class Executor {
     });
     w.on('error', (e) => this.lost(w, e));
     w.on('exit', () => this.lost(w, new Error('the execution worker stopped')));
+    // an idle worker does not keep the process alive; one running a job does (pump)
     w.unref();
     return w;
   }
@@ -89,25 +96,30 @@ export class Executor {
   private pump(): void {
     if (this.running !== null || this.closed) return;
     const p = this.queue.shift();
-    if (p === undefined) return;
+    if (p === undefined) {
+      this.worker?.unref();
+      return;
+    }
     this.worker ??= this.spawn();
     this.running = p;
     const w = this.worker;
-    this.timer = setTimeout(() => {
+    const budget = this.timeoutMs;
+    if (budget !== null) this.timer = setTimeout(() => {
       if (this.running !== p) return;
       this.running = null;
       this.timer = null;
       this.worker = null;
       void w.terminate();
-      p.reject(new ExecutionTimeout(`execution stopped: it ran longer than the ${this.timeoutMs} ms budget of a call (qvm node --call-timeout)`));
+      p.reject(new ExecutionTimeout(`execution stopped: it ran longer than the ${budget} ms budget of a call (qvm node --call-timeout)`));
       this.pump();
-    }, this.timeoutMs);
+    }, budget);
     const key = p.job.codeKey;
     let job = p.job;
     if (key !== undefined) {
       if (this.sent.has(key)) job = { ...job, input: { ...job.input, code: new Uint8Array(0) } };
       else this.sent.add(key);
     }
+    w.ref();
     w.postMessage({ id: p.id, job });
   }
 

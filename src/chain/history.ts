@@ -121,8 +121,10 @@ export class StateHistory {
    * `to.block` is marked as version `to.ver`. Run inside a database transaction.
    */
   truncate(to: StatePoint): Restore {
-    const accounts = (this.q.accountsAfter.all(to.ver) as Array<{ address: Hex }>).map(({ address }) => ({ address, account: this.accountAt(address, to.ver) }));
-    const slots = (this.q.slotsAfter.all(to.ver) as Array<{ address: Hex; key: string }>).map(({ address, key }) => ({ address, key, value: this.slotAt(address, key, to.ver) }));
+    const accounts = (this.q.accountsAfter.all(to.ver) as Array<{ address: Hex }>)
+      .map(({ address }) => ({ address, account: this.accountAt(address, to.ver) }));
+    const slots = (this.q.slotsAfter.all(to.ver) as Array<{ address: Hex; key: string }>)
+      .map(({ address, key }) => ({ address, key, value: this.slotAt(address, key, to.ver) }));
     this.q.dropAccounts.run(to.ver);
     this.q.dropSlots.run(to.ver);
     this.q.dropBlocks.run(to.block);

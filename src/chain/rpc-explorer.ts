@@ -7,8 +7,8 @@
 import { parseElf, ElfError } from '../elf/parse.js';
 import { normAddress, quantity, toHex, type Hex } from './bytes.js';
 import type { Chain, RpcReceipt } from './chain.js';
-import { invalid } from './rpc-params.js';
-import type { MethodTable } from './rpc-table.js';
+import { invalid, optional, p } from './rpc-params.js';
+import { method, type MethodTable, type ParamSpec } from './rpc-table.js';
 import { TxTracer, type TxTrace } from './trace.js';
 
 const MAX_LIST = 200;
@@ -60,13 +60,20 @@ function addressParam(v: unknown): Hex {
 }
 
 /** The explorer's methods, as entries of the RPC method table (rpc-methods.ts). */
+/** A non-negative JSON integer, at most `max`; the handler gives the default for absent or null. */
+function counted(name: string, max: number): ParamSpec<number | undefined> {
+  return { name, optional: true, check: (v) => count(v, 0, max, name) };
+}
+
+/** The explorer's methods, as entries of the RPC method table (rpc-methods.ts). */
 export const explorerMethods: MethodTable = {
-  qvm_listBlocks: (p, host) => listBlocks(host.chain, count(p[0], 20, MAX_LIST, 'count'), p[1]),
-  qvm_listTransactions: (p, host) => listTransactions(host.chain, p[0]),
-  qvm_getAccount: (p, host) => account(host.chain, addressParam(p[0])),
-  qvm_getStoragePage: (p, host) =>
-    storagePage(host.chain, addressParam(p[0]), count(p[1], 0, Number.MAX_SAFE_INTEGER, 'offset'), count(p[2], 50, MAX_STORAGE_PAGE, 'limit')),
-  qvm_search: (p, host) => search(host.chain, p[0]),
+  qvm_listBlocks: method([counted('count', MAX_LIST), optional(p.any('before'))], ([n, before], host) => listBlocks(host.chain, n ?? 20, before)),
+  qvm_listTransactions: method([optional(p.any('filter'))], ([filter], host) => listTransactions(host.chain, filter)),
+  qvm_getAccount: method([p.address('address')], ([a], host) => account(host.chain, a)),
+  qvm_getStoragePage: method([p.address('address'), counted('offset', Number.MAX_SAFE_INTEGER), counted('limit', MAX_STORAGE_PAGE)], ([a, offset, limit], host) =>
+    storagePage(host.chain, a, offset ?? 0, limit ?? 50),
+  ),
+  qvm_search: method([optional(p.any('query'))], ([q], host) => search(host.chain, q)),
 };
 
 /** qvm_traceTransaction's options: `{ reexecute: true }` adds the re-executed trace. */

@@ -1,13 +1,17 @@
 /** JSON-RPC filter methods: eth_newFilter & co. (filters.ts keeps their state). */
 import type { RpcLog } from './chain.js';
 import { quantity } from './bytes.js';
-import { invalid, param, RpcError } from './rpc-params.js';
-import type { MethodTable, RpcHost } from './rpc-table.js';
+import { invalid, p, RpcError } from './rpc-params.js';
+import { method, type MethodTable, type ParamSpec, type RpcHost } from './rpc-table.js';
 
-function filterId(v: unknown): string {
-  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalid('filter id must be a hex quantity');
-  return v.toLowerCase();
-}
+const filterId: ParamSpec<string> = {
+  name: 'filter id',
+  optional: false,
+  check: (v) => {
+    if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalid('filter id must be a hex quantity');
+    return v.toLowerCase();
+  },
+};
 
 const noFilter = (): RpcError => new RpcError(-32000, 'filter not found');
 
@@ -21,12 +25,7 @@ function logsBetween(host: RpcHost, criteria: Record<string, unknown>, from: num
   return host.getLogs({ ...criteria, fromBlock: quantity(from), toBlock: quantity(end) });
 }
 
-function criteriaOf(v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('the filter must be an object');
-  return v as Record<string, unknown>;
-}
-
-function created(host: RpcHost, make: () => string): string {
+function created(make: () => string): string {
   try {
     return make();
   } catch (e) {
@@ -35,26 +34,24 @@ function created(host: RpcHost, make: () => string): string {
 }
 
 export const filterMethods: MethodTable = {
-  eth_newFilter(params, host) {
-    const criteria = criteriaOf(param(params, 0, 'filter'));
+  eth_newFilter: method([p.object('filter')], ([criteria], host) => {
     // check it once now, so that a bad filter is refused here rather than at each poll
     host.getLogs({ ...criteria, fromBlock: 'latest', toBlock: 'latest' });
     // as in geth: polls report the logs of blocks mined after the filter was made (eth_getFilterLogs has the range)
     const first = criteria.blockHash !== undefined ? 0 : host.chain.latest().number + 1;
-    return created(host, () => host.filters.newLogFilter(criteria, first));
-  },
-  eth_newBlockFilter: (_p, host) => created(host, () => host.filters.newBlockFilter()),
-  eth_newPendingTransactionFilter: (_p, host) => created(host, () => host.filters.newPendingFilter()),
-  eth_getFilterChanges(params, host) {
-    const id = filterId(param(params, 0, 'filter id'));
+    return created(() => host.filters.newLogFilter(criteria, first));
+  }),
+  eth_newBlockFilter: method([], (_a, host) => created(() => host.filters.newBlockFilter())),
+  eth_newPendingTransactionFilter: method([], (_a, host) => created(() => host.filters.newPendingFilter())),
+  eth_getFilterChanges: method([filterId], ([id], host) => {
     const out = host.filters.changes(id, host.chain.latest().number, (c, from, to) => logsBetween(host, c, from, to));
     if (out === null) throw noFilter();
     return out;
-  },
-  eth_getFilterLogs(params, host) {
-    const c = host.filters.criteria(filterId(param(params, 0, 'filter id')));
+  }),
+  eth_getFilterLogs: method([filterId], ([id], host) => {
+    const c = host.filters.criteria(id);
     if (c === null) throw noFilter();
     return host.getLogs(c);
-  },
-  eth_uninstallFilter: (params, host) => host.filters.uninstall(filterId(param(params, 0, 'filter id'))),
+  }),
+  eth_uninstallFilter: method([filterId], ([id], host) => host.filters.uninstall(id)),
 };

@@ -5,21 +5,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { quantity, toHex, type Hex } from './bytes.js';
-import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint, type StateReader } from './chain.js';
+import { Chain, ChainError, type BlockHeader, type DryRunInput, type DryRunResult, type RpcLog, type StatePoint } from './chain.js';
 import { ExecutionTimeout, type Executor } from './executor.js';
 import { encodeCall } from './envelope.js';
 import type { SignedTx } from './tx.js';
-import { reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { serveWeb } from './web-server.js';
-import { address, hash32, hexBytes, invalid, param, qty, RpcError, type Params } from './rpc-params.js';
+import { address, hash32, hexBytes, invalid, qty, RpcError, type Params } from './rpc-params.js';
 import type { DevAccount } from './dev.js';
 import { Filters } from './filters.js';
 import { METHODS } from './rpc-methods.js';
 import { attachWebSocket } from './rpc-ws.js';
-import { dryRunResult, receiptResult, stderrLine } from './result-json.js';
-import type { RpcHost } from './rpc-table.js';
+import { dryAnswer, dryArgs, dryCall, estimateFrom, OFFLOADED, qvmCallArgs, reverted } from './rpc-call.js';
+import { dryRunResult } from './result-json.js';
+import { invoke, type RpcHost } from './rpc-table.js';
+import { reportInternalError } from '../errors.js';
+import { WriteQueue } from './write-queue.js';
 
-export const CLIENT_VERSION = 'qvm/0.1.0';
+export { CLIENT_VERSION } from './rpc-eth.js';
 /** Biggest HTTP body accepted: a transaction of maxTxBytes as hex, plus room. */
 export const DEFAULT_MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 const MAX_BATCH = 1000;
@@ -46,16 +48,31 @@ export interface RpcOptions {
    * null or absent: on this thread.
    */
   executor?: Executor | null;
+  /**
+   * Runs the transactions of the blocks it mines off the RPC thread (an executor without a time
+   * budget); the server keeps answering reads, which see the last committed block, meanwhile.
+   * null or absent: blocks execute on this thread.
+   */
+  blockExecutor?: Executor | null;
   /** Gas limit of eth_call / eth_estimateGas at most (default: the block gas limit). */
   callGasCap?: bigint;
 }
 
-/** Methods whose contract run goes to the executor. */
-const OFFLOADED = new Set(['eth_call', 'eth_estimateGas']);
+/**
+ * Methods that change the chain otherwise than by pooling a transaction (the test controls, and
+ * mining): with a block executor they wait in the write queue for the block being built.
+ */
+function isControl(method: string): boolean {
+  return method.startsWith('evm_') || method.startsWith('anvil_') || method.startsWith('hardhat_') || method === 'qvm_mine';
+}
 
-function reverted(exec: { failure: { reason: string } | null; stderr: Hex }): RpcError {
-  const err = stderrLine(exec.stderr);
-  return new RpcError(3, `execution reverted: ${exec.failure?.reason ?? ''}${err ? `: ${err}` : ''}`, exec.stderr);
+function methodOf(r: unknown): string | null {
+  const m = typeof r === 'object' && r !== null ? (r as { method?: unknown }).method : undefined;
+  return typeof m === 'string' ? m : null;
+}
+
+function isPromise(v: unknown): v is Promise<unknown> {
+  return v instanceof Promise;
 }
 
 function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
@@ -63,7 +80,14 @@ function errorResponse(id: unknown, e: unknown): Record<string, unknown> {
     return { jsonrpc: '2.0', id, error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } };
   }
   if (e instanceof ExecutionTimeout) return { jsonrpc: '2.0', id, error: { code: -32000, message: e.message } };
+  // the client gets one line; the node's log keeps the stack and causes
+  reportInternalError('a JSON-RPC request', e);
   return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(e as Error).message}` } };
+}
+
+function idOf(r: unknown): unknown {
+  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
+  return id === undefined ? null : id;
 }
 
 /** JSON-RPC 2.0: a request without an id is a notification, which gets no reply. */
@@ -85,6 +109,10 @@ export class RpcServer implements RpcHost {
   readonly blockListeners = new Set<(b: BlockHeader) => void>();
   readonly pendingListeners = new Set<(hash: Hex) => void>();
   private readonly closeWebSocket: () => void;
+  /** With a block executor: the order of writes (write-queue.ts). */
+  private readonly writes = new WriteQueue();
+  /** Set by acceptRaw when automine wants a block (with a block executor, mined after the request). */
+  private mineWanted = false;
 
   constructor(readonly chain: Chain, private readonly opts: RpcOptions = {}) {
     this.automine = opts.automine ?? true;
@@ -111,22 +139,20 @@ export class RpcServer implements RpcHost {
    * Mines what the pool held at start (transactions accepted before a crash): with automine one
    * block per transaction, as they would have been.
    */
-  minePending(): void {
-    if (!this.automine) return;
-    for (let n = this.chain.poolSize(); n > 0; n = this.chain.poolSize()) {
-      this.mine(1);
-      if (this.chain.poolSize() >= n) break; // what is left cannot be mined yet
-    }
+  minePending(): Promise<void> {
+    if (!this.automine) return Promise.resolve();
+    return this.writes.exclusive(async () => {
+      for (let n = this.chain.poolSize(); n > 0; n = this.chain.poolSize()) {
+        await this.mine(1);
+        if (this.chain.poolSize() >= n) break; // what is left cannot be mined yet
+      }
+    });
   }
 
   /** Interval mining: a block (possibly empty) every `seconds`. */
   startInterval(seconds: number): void {
     this.timer = setInterval(() => {
-      try {
-        this.mine();
-      } catch (e) {
-        process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
-      }
+      this.mineQueued().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
     }, seconds * 1000);
   }
 
@@ -134,14 +160,36 @@ export class RpcServer implements RpcHost {
     if (this.timer) clearInterval(this.timer);
     this.closeWebSocket();
     void this.opts.executor?.close();
+    // a block still executing is abandoned, not committed: its transactions stay in the pool
+    void this.opts.blockExecutor?.close();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  mine(maxTxs = Infinity): BlockHeader {
-    const b = this.chain.mine(maxTxs);
-    this.announceBlock(b);
-    return b;
+  /**
+   * Mines a block and tells filters and subscriptions. With a block executor it runs there and
+   * the caller must hold the write queue (a control method, or mineQueued).
+   */
+  mine(maxTxs = Infinity): BlockHeader | Promise<BlockHeader> {
+    const exec = this.opts.blockExecutor;
+    if (!exec) {
+      const b = this.chain.mine(maxTxs);
+      this.announceBlock(b);
+      return b;
+    }
+    return this.chain.mineWith((job) => exec.run(job), maxTxs).then((b) => {
+      this.announceBlock(b);
+      return b;
+    });
+  }
+
+  yieldToReads(): Promise<void> | null {
+    return this.opts.blockExecutor ? new Promise((resolve) => setImmediate(resolve)) : null;
+  }
+
+  /** A block after every write queued so far. */
+  mineQueued(): Promise<BlockHeader> {
+    return this.writes.exclusive(() => this.mine());
   }
 
   /** Tells filters, subscriptions and onBlock of a new block (one mined elsewhere too: an L2 node's). */
@@ -156,9 +204,11 @@ export class RpcServer implements RpcHost {
     this.filters.onPending(tx.hash);
     for (const l of this.pendingListeners) l(tx.hash);
     if (this.automine) {
-      // inside a batch, the batch's transactions are mined together after it (handleBatch)
-      if (this.batching > 0) this.mineAfterBatch = true;
-      else this.mine();
+      // inside a batch, the batch's transactions are mined together after it (handleBatch);
+      // with a block executor, after the request (answerAsync)
+      if (this.opts.blockExecutor) this.mineWanted = true;
+      else if (this.batching > 0) this.mineAfterBatch = true;
+      else void this.mine();
     }
     return tx.hash;
   }
@@ -170,15 +220,11 @@ export class RpcServer implements RpcHost {
   estimateGas(input: DryRunInput): bigint {
     const r = this.chain.dryRun(input);
     if (r.exec.failure) throw reverted(r.exec);
-    return this.estimateFrom(r);
+    return estimateFrom(this.chain, r);
   }
 
-  /** A gas estimate from a dry run that succeeded. */
-  private estimateFrom(r: DryRunResult): bigint {
-    if (r.exec.kind === 'transfer') return r.gasUsed;
-    // the block context of the real run differs (number, time, tx hash): leave a margin
-    const est = r.gasUsed + BigInt(r.exec.vmGasUsed) / 4n + 10_000n;
-    return est > this.chain.blockGasLimit ? this.chain.blockGasLimit : est;
+  get callGasCap(): bigint {
+    return this.opts.callGasCap ?? this.chain.blockGasLimit;
   }
 
 
@@ -228,9 +274,14 @@ export class RpcServer implements RpcHost {
           send(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `a batch must hold 1 to ${MAX_BATCH} requests` } });
           return;
         }
-        const replies = this.handleBatch(body).filter((r) => r !== null);
-        if (replies.length === 0) this.noReply(res);
-        else send(200, replies);
+        const reply = (all: Array<Record<string, unknown> | null>): void => {
+          const replies = all.filter((r) => r !== null);
+          if (replies.length === 0) this.noReply(res);
+          else send(200, replies);
+        };
+        void this.handleBatchAny(body).then(reply);
+      } else if (this.opts.blockExecutor) {
+        void this.handleAsync(body).then((out) => (out === null ? this.noReply(res) : send(200, out)));
       } else if (this.offloaded(body)) {
         void this.handleOffloaded(body).then((out) => (isNotification(body) ? this.noReply(res) : send(200, out)));
       } else {
@@ -267,7 +318,7 @@ export class RpcServer implements RpcHost {
     if (this.batching === 0 && this.mineAfterBatch) {
       this.mineAfterBatch = false;
       try {
-        this.mine();
+        void this.mine();
       } catch (e) {
         process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`);
       }
@@ -275,20 +326,94 @@ export class RpcServer implements RpcHost {
     return out;
   }
 
-  /** The dry run of eth_call / eth_estimateGas, its gas capped (callGasCap), and the block whose state it reads. */
-  private dryCall(method: string, params: Params): { input: DryRunInput; atBlock: number | undefined } {
-    const input = this.dryInput(param(params, 0, 'call'));
-    const cap = this.opts.callGasCap ?? this.chain.blockGasLimit;
-    if (input.gas === undefined || input.gas > cap) input.gas = cap;
-    const atBlock = method === 'eth_call' || params[1] !== undefined ? this.blockNumberOf(params[1]) : undefined;
-    return { input, atBlock };
+  /**
+   * One request, with a block executor: a control method waits in the write queue; a pooled
+   * transaction is answered once the automine block that includes it is committed; a read is
+   * answered at once, from the last committed block. Null for a notification.
+   */
+  async handleAsync(r: unknown): Promise<Record<string, unknown> | null> {
+    if (!this.opts.blockExecutor) return this.offloaded(r) ? (isNotification(r) ? null : await this.handleOffloaded(r)) : this.handle(r);
+    const { reply, mine } = await this.answerOne(r);
+    if (mine) {
+      try {
+        await this.automineRound();
+      } catch (e) {
+        return isNotification(r) ? null : errorResponse(reply.id ?? null, e);
+      }
+    }
+    return isNotification(r) ? null : reply;
   }
 
-  /** The answer of eth_call / eth_estimateGas from its dry run. */
-  private dryAnswer(method: string, r: DryRunResult): unknown {
-    if (r.exec.failure) throw reverted(r.exec);
-    if (method === 'eth_call') return r.exec.stdout;
-    return quantity(this.estimateFrom(r));
+  /** A batch (HTTP or WebSocket): off this thread with a block executor, else handleBatch. */
+  handleBatchAny(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    return this.opts.blockExecutor ? this.handleBatchAsync(batch) : Promise.resolve(this.handleBatch(batch));
+  }
+
+  /** handleBatch with a block executor: the requests in order, then one automine block for the transactions it pooled. */
+  async handleBatchAsync(batch: readonly unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    const out: Array<Record<string, unknown> | null> = [];
+    let mine = false;
+    for (const r of batch) {
+      const one = await this.answerOne(r);
+      mine = one.mine || mine;
+      out.push(isNotification(r) ? null : one.reply);
+    }
+    if (mine) await this.automineRound().catch((e: unknown) => process.stderr.write(`qvm node: cannot mine: ${(e as Error).message}\n`));
+    return out;
+  }
+
+  /**
+   * The reply to one request (notification or not), where it must run, and whether it pooled a
+   * transaction that automine must mine (read in the same synchronous step as the answer, so no
+   * other request's answer can take it).
+   */
+  private async answerOne(r: unknown): Promise<{ reply: Record<string, unknown>; mine: boolean }> {
+    const method = methodOf(r);
+    if (method !== null && this.offloaded(r)) return { reply: await this.handleOffloaded(r), mine: false };
+    if (method !== null && isControl(method)) return { reply: await this.writes.exclusive(() => this.answerAsync(r)), mine: false };
+    const filled = method === 'eth_sendTransaction' ? await this.withEstimatedGas(r) : { request: r };
+    if ('error' in filled) return { reply: filled.error, mine: false };
+    const reply = this.answer(filled.request);
+    return { reply, mine: this.takeMineWanted() };
+  }
+
+  /**
+   * eth_sendTransaction without `gas`: its estimate runs in the executor first (as eth_estimateGas
+   * does), so that the request then signs and pools without running a contract here.
+   */
+  private async withEstimatedGas(r: unknown): Promise<{ request: unknown } | { error: Record<string, unknown> }> {
+    const exec = this.opts.executor;
+    const params = (r as { params?: unknown }).params;
+    const t = Array.isArray(params) ? params[0] : undefined;
+    if (!exec || typeof t !== 'object' || t === null || ((t as { gas?: unknown }).gas ?? null) !== null) return { request: r };
+    let input: DryRunInput;
+    try {
+      const from = address((t as { from?: unknown }).from, 'from');
+      // no key: the request itself answers that, before any estimate (as on the RPC thread)
+      if (!this.devKeys.has(from) && !this.autoImpersonate && !this.impersonated.has(from)) return { request: r };
+      input = this.dryInput({ ...t, from });
+    } catch {
+      return { request: r }; // the request itself reports what is wrong with it
+    }
+    try {
+      const est = await this.chain.dryRunWith(input, (job) => exec.run(job));
+      if (est.exec.failure) throw reverted(est.exec);
+      const gas = quantity(estimateFrom(this.chain, est));
+      return { request: { ...(r as object), params: [{ ...t, gas }, ...(params as unknown[]).slice(1)] } };
+    } catch (e) {
+      return { error: errorResponse(idOf(r), e) };
+    }
+  }
+
+  private takeMineWanted(): boolean {
+    const w = this.mineWanted;
+    this.mineWanted = false;
+    return w;
+  }
+
+  /** The automine block for what was pooled (shared by every submission made until it starts). */
+  private automineRound(): Promise<void> {
+    return this.writes.automine(async () => this.mine());
   }
 
   /** True if `body` is one request whose contract run goes to the executor. */
@@ -306,9 +431,10 @@ export class RpcServer implements RpcHost {
       const params = obj.params === undefined ? [] : obj.params;
       if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
       const exec = this.opts.executor!;
-      const { input, atBlock } = this.dryCall(obj.method, params);
-      const result = await this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
-      return { jsonrpc: '2.0', id, result: this.dryAnswer(obj.method, result) };
+      const run = (input: DryRunInput, atBlock: number | undefined): Promise<DryRunResult> => this.chain.dryRunWith(input, (job) => exec.run(job), atBlock);
+      if (obj.method === 'qvm_call') return { jsonrpc: '2.0', id, result: dryRunResult(await run(...qvmCallArgs(params, this))) };
+      const { input, atBlock } = dryCall(obj.method, dryArgs(obj.method, params, this), this);
+      return { jsonrpc: '2.0', id, result: dryAnswer(obj.method, await run(input, atBlock), this) };
     } catch (e) {
       return errorResponse(id, e);
     }
@@ -321,18 +447,34 @@ export class RpcServer implements RpcHost {
   }
 
   private answer(r: unknown): Record<string, unknown> {
-    const obj = (typeof r === 'object' && r !== null ? r : {}) as { id?: unknown; method?: unknown; params?: unknown };
-    const id = obj.id === undefined ? null : obj.id;
+    const id = idOf(r);
     try {
-      if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
-      const params = obj.params === undefined ? [] : obj.params;
-      if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
-      const own = this.opts.methods?.[obj.method];
-      const result = own ? own(params) : undefined;
-      return { jsonrpc: '2.0', id, result: result !== undefined ? result : this.call(obj.method, params) };
+      const result = this.resultOf(r);
+      if (isPromise(result)) throw new Error('a method that waits for a block was called without the write queue');
+      return { jsonrpc: '2.0', id, result };
     } catch (e) {
       return errorResponse(id, e);
     }
+  }
+
+  /** answer, for a method whose result may come later (one that mines with a block executor). */
+  private async answerAsync(r: unknown): Promise<Record<string, unknown>> {
+    const id = idOf(r);
+    try {
+      return { jsonrpc: '2.0', id, result: await this.resultOf(r) };
+    } catch (e) {
+      return errorResponse(id, e);
+    }
+  }
+
+  private resultOf(r: unknown): unknown {
+    const obj = (typeof r === 'object' && r !== null ? r : {}) as { method?: unknown; params?: unknown };
+    if (typeof obj.method !== 'string') throw new RpcError(-32600, 'invalid request: no method');
+    const params = obj.params === undefined ? [] : obj.params;
+    if (!Array.isArray(params)) throw new RpcError(-32602, 'params must be an array');
+    const own = this.opts.methods?.[obj.method];
+    const result = own ? own(params) : undefined;
+    return result !== undefined ? result : this.call(obj.method, params);
   }
 
   blockNumberOf(tag: unknown): number {
@@ -347,11 +489,6 @@ export class RpcServer implements RpcHost {
     }
     const n = qty(tag, 'block number');
     return n > BigInt(head) ? head + 1 : Number(n);
-  }
-
-  /** The state after the block a tag names (latest when absent; EIP-1898 objects too). */
-  private stateAt(tag: unknown): StateReader {
-    return this.chain.stateAt(this.blockNumberOf(tag));
   }
 
   blockJson(b: BlockHeader, full: boolean): Record<string, unknown> {
@@ -443,129 +580,10 @@ export class RpcServer implements RpcHost {
     };
   }
 
-  private call(method: string, params: Params): unknown {
-    const c = this.chain;
-    const m = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (m) return m(params, this);
-    switch (method) {
-      case 'web3_clientVersion':
-        return CLIENT_VERSION;
-      case 'net_version':
-        return c.chainId.toString();
-      case 'net_listening':
-        return true;
-      case 'net_peerCount':
-        return '0x0';
-      case 'eth_syncing':
-        return false;
-      case 'eth_mining':
-        return true;
-      case 'eth_chainId':
-        return quantity(c.chainId);
-      case 'eth_blockNumber':
-        return quantity(c.latest().number);
-      case 'eth_gasPrice':
-        return quantity(c.baseFeePerGas);
-      case 'eth_feeHistory': {
-        const count = Math.min(Number(qty(param(params, 0, 'blockCount'), 'blockCount')), 1024);
-        const newest = this.blockNumberOf(param(params, 1, 'newestBlock'));
-        const percentiles = Array.isArray(params[2]) ? params[2] : [];
-        const oldest = Math.max(0, newest - count + 1);
-        const n = newest - oldest + 1;
-        const ratio: number[] = [];
-        for (let i = oldest; i <= newest; i++) {
-          const b = c.blockByNumber(i);
-          ratio.push(b ? Number(b.gasUsed) / Number(b.gasLimit) : 0);
-        }
-        return {
-          oldestBlock: quantity(oldest),
-          baseFeePerGas: Array.from({ length: n + 1 }, () => quantity(c.baseFeePerGas)),
-          gasUsedRatio: ratio,
-          ...(percentiles.length ? { reward: Array.from({ length: n }, () => percentiles.map(() => '0x0')) } : {}),
-        };
-      }
-      case 'eth_getBlockByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockByHash': {
-        const b = c.blockByHash(hash32(param(params, 0, 'block hash'), 'block hash'));
-        return b ? this.blockJson(b, params[1] === true) : null;
-      }
-      case 'eth_getBlockTransactionCountByNumber': {
-        const b = c.blockByNumber(this.blockNumberOf(param(params, 0, 'block')));
-        return b ? quantity(b.transactions.length) : null;
-      }
-      case 'eth_getTransactionByHash': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const t = c.transaction(h);
-        if (t) return this.txJson(t.tx, c.blockByNumber(t.block), t.index);
-        const p = c.pendingTransaction(h);
-        return p ? this.txJson(p, null, null) : null;
-      }
-      case 'eth_getTransactionReceipt':
-        return c.receipt(hash32(param(params, 0, 'transaction hash'), 'transaction hash'));
-      case 'eth_getLogs':
-        return this.getLogs(param(params, 0, 'filter'));
-      case 'eth_sendRawTransaction': {
-        const rawHex = param(params, 0, 'transaction');
-        if (typeof rawHex === 'string' && rawHex.length > 2 + 2 * c.maxTxBytes) {
-          throw new RpcError(-32602, `transaction too large: ${(rawHex.length - 2) >> 1} bytes (limit ${c.maxTxBytes})`);
-        }
-        return this.acceptRaw(hexBytes(rawHex, 'transaction'));
-      }
-      case 'eth_getBalance':
-        return quantity(this.stateAt(params[1]).account(address(param(params, 0, 'address'), 'address')).balance);
-      case 'eth_getTransactionCount': {
-        const a = address(param(params, 0, 'address'), 'address');
-        if (params[1] === 'pending') return quantity(c.pendingNonce(a));
-        return quantity(this.stateAt(params[1]).account(a).nonce);
-      }
-      case 'eth_getCode': {
-        const code = this.stateAt(params[1]).code(address(param(params, 0, 'address'), 'address'));
-        return toHex(code ?? new Uint8Array(0));
-      }
-      case 'eth_call':
-      case 'eth_estimateGas': {
-        const { input, atBlock } = this.dryCall(method, params);
-        return this.dryAnswer(method, c.dryRun(input, atBlock));
-      }
-      case 'qvm_call':
-        return dryRunResult(c.dryRun(this.dryInput(param(params, 0, 'call')), params[1] === undefined ? undefined : this.blockNumberOf(params[1])));
-      case 'qvm_getStorage': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const st = this.stateAt(params[2]).storageOf(a);
-        const keys = params[1] === undefined || params[1] === null ? [...st.keys()].sort() : params[1];
-        if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw invalid('keys must be an array of strings');
-        if (keys.length > 10_000) throw invalid('at most 10000 keys per request');
-        const out: Record<string, Hex | null> = {};
-        for (const k of keys as string[]) {
-          const v = st.get(k);
-          out[k] = v === undefined ? null : toHex(v);
-        }
-        return out;
-      }
-      case 'qvm_getContract': {
-        const a = address(param(params, 0, 'address'), 'address');
-        const view = this.stateAt(params[1]);
-        const info = view.contract(a);
-        if (!info) return null;
-        return { ...info, storageKeys: view.storageOf(a).size, balance: quantity(view.account(a).balance) };
-      }
-      case 'qvm_traceTransaction': {
-        const h = hash32(param(params, 0, 'transaction hash'), 'transaction hash');
-        const r = c.receipt(h);
-        if (!r) return null;
-        // { reexecute: true }: run it again for what the receipt does not keep (rpc-explorer.ts)
-        return reexecuteAsked(params[1]) ? { ...receiptResult(r), reexecuted: traceOf(c, h) } : receiptResult(r);
-      }
-      case 'qvm_stateRoot':
-        return c.stateRoot();
-      case 'qvm_mine':
-        return quantity(this.mine().number);
-      default:
-        throw new RpcError(-32601, `method ${method} is not supported`);
-    }
+  private call(name: string, params: Params): unknown {
+    const m = Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+    if (!m) throw new RpcError(-32601, `method ${name} is not supported`);
+    return invoke(name, m, params, this);
   }
 
   getLogs(f: unknown): RpcLog[] {

@@ -7,6 +7,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { recoverPublicKey } from './secp.js';
 import { fromRlp, toRlp } from 'viem';
 import { bigToBytes, bytesToBig, concatBytes, keccak, toHex, type Hex } from './bytes.js';
+import { defineError, QvmError } from '../errors.js';
 
 export interface SignedTx {
   type: 0 | 1 | 2;
@@ -33,7 +34,9 @@ export interface SignedTx {
   from: Hex;
 }
 
-export class TxError extends Error {}
+/** A raw transaction that does not decode or verify (one-line message). */
+export class TxError extends QvmError {}
+defineError(TxError, 'TxError', 'INVALID_TX');
 
 type Rlp = Uint8Array | Rlp[];
 

@@ -5,9 +5,7 @@
  */
 import { Command } from 'commander';
 import { encodeCall, encodeDeploy } from '../chain/envelope.js';
-import { isValidKey } from '../contract/protocol.js';
-import { die, readFile } from './io.js';
-import { stdinBytes } from './stdin.js';
+import { collectList, readFile, stdinBytes, storageKeys } from './args.js';
 
 
 const hex = (b: Uint8Array): string => `0x${Buffer.from(b).toString('hex')}\n`;
@@ -26,10 +24,10 @@ export function registerCalldataCommands(program: Command): void {
     .command('call')
     .description('the data of a call transaction (to: the contract)')
     .argument('[args...]', 'arguments')
-    .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', (v: string, p: string[]) => [...p, ...v.split(',').filter((k) => k !== '')], [] as string[])
+    .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', collectList, [] as string[])
     .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s)')
     .action((args: string[], flags: { read: string[]; stdin?: string }) => {
-      for (const k of flags.read) if (!isValidKey(k)) die(`--read: invalid key "${k}" (keys are 1-128 bytes of [A-Za-z0-9_])`);
-      process.stdout.write(hex(encodeCall(args, flags.read, stdinBytes(flags.stdin, readFile, false) ?? new Uint8Array(0))));
+      const keys = storageKeys('--read', flags.read);
+      process.stdout.write(hex(encodeCall(args, keys, stdinBytes(flags.stdin, false) ?? new Uint8Array(0))));
     });
 }

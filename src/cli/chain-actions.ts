@@ -12,8 +12,9 @@ import { createPublicClient, http, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Chain, DEV_BALANCE, DEV_KEY_0, devAccounts, encodeCall, encodeDeploy, receiptResult, RpcServer, type Hex, type QvmResult, type RpcReceipt } from '../chain/index.js';
 import { resultJson, resultText } from './result-print.js';
-import { die, readFile } from './io.js';
-import { stdinBytes } from './stdin.js';
+import { errorLine } from '../errors.js';
+import { die } from './io.js';
+import { readFile, stdinBytes } from './args.js';
 import { formatEther } from './units.js';
 
 import { DEFAULT_RPC } from './chain.js';
@@ -126,7 +127,7 @@ async function sendTx(flags: TxFlags, to: Hex | null, data: Uint8Array): Promise
   try {
     [chainId, nonce, gasPrice] = await Promise.all([c.getChainId(), c.getTransactionCount({ address: account.address, blockTag: 'pending' }), c.getGasPrice()]);
   } catch (e) {
-    die(`cannot reach the node at ${flags.rpc}: ${(e as Error).message.split('\n')[0]}`);
+    die(`cannot reach the node at ${flags.rpc}: ${errorLine(e)}`);
   }
   const gas = flags.gas ?? BigInt(await rpc<string>(flags.rpc, 'eth_estimateGas', [{ from: account.address, to, data: dataHex, value: `0x${(flags.value ?? 0n).toString(16)}` }]));
   const signed = await account.signTransaction({
@@ -191,6 +192,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   const server = new RpcServer(chain, {
     host: flags.host, port: flags.port, automine: flags.blockTime === undefined, devAccounts: accounts,
     executor: new Executor(flags.callTimeout ?? DEFAULT_CALL_TIMEOUT_MS),
+    blockExecutor: new Executor(null),
     ...(flags.callGasCap !== undefined ? { callGasCap: flags.callGasCap } : {}),
   });
   let port: number;
@@ -199,7 +201,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
   } catch (e) {
     die(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
   }
-  server.minePending();
+  await server.minePending();
   const out: string[] = [];
   out.push('', '  QVM local chain', '', 'Available Accounts', '==================');
   accounts.forEach((a, i) => out.push(`(${i}) ${a.address} (${DEV_BALANCE / 10n ** 18n} ETH)`));
@@ -221,7 +223,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
     if (est.exec.failure) die(`deploy of ${path} fails: ${est.exec.failure.reason}`);
     const signed = await acct.signTransaction({ type: 'eip1559', chainId: Number(chain.chainId), nonce, gas: est.gasUsed * 2n, maxFeePerGas: chain.baseFeePerGas * 2n, maxPriorityFeePerGas: 0n, data: dataHex });
     const tx = chain.submit(Buffer.from(signed.slice(2), 'hex'));
-    server.mine();
+    await server.mineQueued();
     const r = chain.receipt(tx.hash);
     process.stdout.write(`Deployed ${path}${args.length ? ` (${args.join(' ')})` : ''} at ${r?.contractAddress ?? '(failed)'}\n`);
     if (r?.contractAddress) {
@@ -259,7 +261,7 @@ export async function deploy(elf: string, args: string[], flags: TxFlags): Promi
 export type CallFlags = TxFlags & { read: string[]; stdin?: string; dryRun?: boolean };
 
 export async function call(address: Hex, args: string[], flags: CallFlags): Promise<void> {
-  const stdin = stdinBytes(flags.stdin, readFile, false) ?? new Uint8Array(0);
+  const stdin = stdinBytes(flags.stdin, false) ?? new Uint8Array(0);
   const info = await rpc<unknown>(flags.rpc, 'qvm_getContract', [address]);
   if (info === null) die(`no contract at ${address}`);
   if (flags.dryRun) {
@@ -297,7 +299,7 @@ export async function balance(address: Hex, flags: { rpc: string; json?: boolean
   try {
     wei = await client(flags.rpc).getBalance({ address });
   } catch (e) {
-    die(`cannot reach the node at ${flags.rpc}: ${(e as Error).message.split('\n')[0]}`);
+    die(`cannot reach the node at ${flags.rpc}: ${errorLine(e)}`);
   }
   if (flags.json) process.stdout.write(JSON.stringify({ address, wei: wei.toString() }) + '\n');
   else process.stdout.write(`${wei} wei (${formatEther(wei)})\n`);

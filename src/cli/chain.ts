@@ -3,9 +3,9 @@
  * `call`, `query`, `receipt` and `balance` are clients over JSON-RPC. What they do is in
  * chain-actions.ts, loaded only when one of them runs.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { Hex } from '../chain/bytes.js';
-import { parseAmount } from './units.js';
+import { addressArg, amountArg, bigintArg, collect, collectList, hashArg, intArg, portArg, privateKeyArg } from './args.js';
 import type { CallFlags, NodeFlags, TxFlags } from './chain-actions.js';
 import type { InboxFlags, L2NodeFlags } from './l2-actions.js';
 
@@ -19,80 +19,38 @@ export function defaultRpc(env: NodeJS.ProcessEnv = process.env): string {
 const actions = (): Promise<typeof import('./chain-actions.js')> => import('./chain-actions.js');
 const l2 = (): Promise<typeof import('./l2-actions.js')> => import('./l2-actions.js');
 
-function intArg(name: string) {
-  return (v: string): number => {
-    if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return Number(v);
-  };
-}
-
-function bigArg(name: string) {
-  return (v: string): bigint => {
-    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return BigInt(v);
-  };
-}
-
-function amountArg(v: string): bigint {
-  try {
-    return parseAmount(v);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
-
-function keyArg(v: string): Hex {
-  const k = v.startsWith('0x') ? v : '0x' + v;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(k)) throw new InvalidArgumentError('the key must be 32 bytes of hex');
-  return k.toLowerCase() as Hex;
-}
-
-function addrArg(v: string): Hex {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InvalidArgumentError(`"${v}" is not an address (0x + 40 hex digits)`);
-  return v.toLowerCase() as Hex;
-}
-
-function hashArg(v: string): Hex {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new InvalidArgumentError(`"${v}" is not a transaction hash (0x + 64 hex digits)`);
-  return v.toLowerCase() as Hex;
-}
-
-function keysArg(v: string, prev: string[]): string[] {
-  return [...prev, ...v.split(',').filter((k) => k !== '')];
-}
-
 /** Adds the chain subcommands to the `qvm` program. */
 export function registerChainCommands(program: Command): void {
   const rpcOpt = (cmd: Command): Command => cmd.option('--rpc <url>', 'JSON-RPC endpoint of the node (default: $QVM_RPC_URL, $ETH_RPC_URL or http://127.0.0.1:8545)', defaultRpc()).option('--json', 'print JSON');
   // no default shown for --key: a help text must not print a private key
   const keyOpt = (cmd: Command): Command =>
     cmd
-      .option('--key <hex>', 'private key of the sender (default: the first development account)', keyArg)
+      .option('--key <hex>', 'private key of the sender (default: the first development account)', privateKeyArg)
       .option('--value <amount>', 'value sent with the transaction: wei, or with a unit (1ether, 2.5gwei)', amountArg)
-      .option('--gas <n>', 'gas limit (default: estimated)', bigArg('gas'));
+      .option('--gas <n>', 'gas limit (default: estimated)', bigintArg('gas'));
   const l1Opt = (cmd: Command): Command =>
-    cmd.option('--l1 <url>', 'submit through this L1 (Ethereum JSON-RPC) instead of --rpc').option('--inbox <address>', 'the L1 Inbox (with --l1)', addrArg);
+    cmd.option('--l1 <url>', 'submit through this L1 (Ethereum JSON-RPC) instead of --rpc').option('--inbox <address>', 'the L1 Inbox (with --l1)', addressArg('inbox'));
 
   program
     .command('node')
     .description('run a local chain with JSON-RPC on 127.0.0.1 (anvil-like, with prefunded development accounts)')
-    .option('--port <n>', 'JSON-RPC port (0 = any free port)', intArg('port'), 8545)
+    .option('--port <n>', 'JSON-RPC port (0 = any free port)', portArg, 8545)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'database directory (default ~/.qvm/chain)')
     .option('--in-memory', 'keep the chain in memory only')
     .option('--block-time <s>', 'mine a block every S seconds instead of one per transaction', intArg('block time'))
     .option('--call-timeout <ms>', 'wall-clock budget of one eth_call / eth_estimateGas (run in a worker thread)', intArg('call timeout'), 5000)
-    .option('--call-gas-cap <n>', 'gas limit of eth_call / eth_estimateGas at most (default: the block gas limit)', bigArg('call gas cap'))
-    .option('--chain-id <n>', 'chain id of a new chain (default 1337)', bigArg('chain id'))
+    .option('--call-gas-cap <n>', 'gas limit of eth_call / eth_estimateGas at most (default: the block gas limit)', bigintArg('call gas cap'))
+    .option('--chain-id <n>', 'chain id of a new chain (default 1337)', bigintArg('chain id'))
     .option('--accounts <n>', 'number of prefunded development accounts', intArg('accounts'), 10)
-    .option('--timestamp-step <s>', 'block timestamp = parent + S (reproducible chains) instead of the clock', bigArg('timestamp step'))
-    .option('--genesis-timestamp <s>', 'timestamp of the genesis block of a new chain', bigArg('genesis timestamp'))
-    .option('--deploy <elf[,arg…]>', 'deploy a contract from the first account at start (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--timestamp-step <s>', 'block timestamp = parent + S (reproducible chains) instead of the clock', bigintArg('timestamp step'))
+    .option('--genesis-timestamp <s>', 'timestamp of the genesis block of a new chain', bigintArg('genesis timestamp'))
+    .option('--deploy <elf[,arg…]>', 'deploy a contract from the first account at start (repeatable)', collect, [] as string[])
     .option('--l1 <url>', 'L2 node: follow this L1 (Ethereum JSON-RPC, http or ws) and derive the chain from its Inbox')
-    .option('--inbox <address>', 'L2 node: the L1 Inbox contract', addrArg)
-    .option('--oracle <address>', 'L2 node: the L1 OutputOracle (check posted outputs)', addrArg)
-    .option('--propose-key <hex>', 'L2 node: post outputs to the oracle with this L1 key', keyArg)
-    .option('--sequencer-key <hex>', 'L2 node: accept L2 transactions and post them in batches with this L1 key', keyArg)
+    .option('--inbox <address>', 'L2 node: the L1 Inbox contract', addressArg('inbox'))
+    .option('--oracle <address>', 'L2 node: the L1 OutputOracle (check posted outputs)', addressArg('oracle'))
+    .option('--propose-key <hex>', 'L2 node: post outputs to the oracle with this L1 key', privateKeyArg)
+    .option('--sequencer-key <hex>', 'L2 node: accept L2 transactions and post them in batches with this L1 key', privateKeyArg)
     .option('--l1-confirmations <n>', 'L2 node: derive only L1 blocks this deep', intArg('confirmations'))
     .option('--l1-poll-ms <n>', 'L2 node: L1 polling interval in milliseconds (default 1000)', intArg('poll interval'))
     .action(async (flags: NodeFlags & L2NodeFlags) => (flags.l1 ? (await l2()).runL2Node(flags) : (await actions()).runNode(flags)));
@@ -107,24 +65,26 @@ export function registerChainCommands(program: Command): void {
     .description('deploy a contract (a static ELF): runs `contract construct [args…]`')
     .argument('<elf>', 'the contract binary')
     .argument('[args...]', 'constructor arguments')
-    .action(async (elf: string, args: string[], flags: TxFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Deploy(elf, args, flags) : (await actions()).deploy(elf, args, flags)));
+    .action(async (elf: string, args: string[], flags: TxFlags & InboxFlags) =>
+      (flags.l1 ? (await l2()).l2Deploy(elf, args, flags) : (await actions()).deploy(elf, args, flags)));
 
   l1Opt(keyOpt(rpcOpt(program.command('call'))))
     .description('call a contract in a transaction: runs `contract <args…>`')
-    .argument('<address>', 'the contract', addrArg)
+    .argument('<address>', 'the contract', addressArg('contract address'))
     .argument('[args...]', 'arguments')
-    .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', keysArg, [] as string[])
+    .option('--read <K1,K2>', 'storage keys given as DB_<KEY> variables', collectList, [] as string[])
     .option('--stdin <file>', 'file whose bytes are the call\'s standard input (- = this command\'s stdin)')
     .option('--dry-run', 'run without a transaction (qvm_call): nothing is stored')
-    .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) => (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
+    .action(async (address: Hex, args: string[], flags: CallFlags & InboxFlags) =>
+      (flags.l1 ? (await l2()).l2Call(address, args, flags) : (await actions()).call(address, args, flags)));
 
   program
     .command('deposit')
     .description('deposit ETH from L1 to your L2 balance through the Inbox')
     .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
-    .requiredOption('--inbox <address>', 'the L1 Inbox', addrArg)
+    .requiredOption('--inbox <address>', 'the L1 Inbox', addressArg('inbox'))
     .requiredOption('--value <amount>', 'amount: wei, or with a unit (1ether, 2.5gwei)', amountArg)
-    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
+    .option('--key <hex>', 'L1 private key (default: the first development account)', privateKeyArg)
     .option('--json', 'print JSON')
     .action(async (flags: InboxFlags) => (await l2()).l2Deposit(flags));
 
@@ -132,10 +92,10 @@ export function registerChainCommands(program: Command): void {
   l1.command('deploy')
     .description('deploy the Inbox and the OutputOracle on L1 and print their addresses')
     .requiredOption('--l1 <url>', 'L1 JSON-RPC endpoint')
-    .option('--key <hex>', 'L1 private key (default: the first development account)', keyArg)
-    .option('--l2-chain-id <n>', 'chain id of the L2 (default 1338)', bigArg('chain id'))
-    .option('--proposer <address>', 'the only address allowed to post outputs (default: anyone)', addrArg)
-    .option('--challenge-period <s>', 'seconds an output can be challenged (default 7 days)', bigArg('challenge period'))
+    .option('--key <hex>', 'L1 private key (default: the first development account)', privateKeyArg)
+    .option('--l2-chain-id <n>', 'chain id of the L2 (default 1338)', bigintArg('chain id'))
+    .option('--proposer <address>', 'the only address allowed to post outputs (default: anyone)', addressArg('proposer'))
+    .option('--challenge-period <s>', 'seconds an output can be challenged (default 7 days)', bigintArg('challenge period'))
     .option('--json', 'print JSON')
     .action(async (flags: import('./l2-actions.js').L1DeployFlags) => (await l2()).l1Deploy(flags));
 
@@ -147,25 +107,25 @@ export function registerChainCommands(program: Command): void {
   program
     .command('devnet')
     .description('start anvil, deploy the L1 contracts, a sequencer and a follower, and deploy contracts through L1')
-    .option('--port <n>', 'sequencer JSON-RPC port (the follower gets the next one; 0 = any)', intArg('port'), 8545)
-    .option('--l1-port <n>', 'anvil port (0 = any)', intArg('port'), 0)
-    .option('--deploy <elf[,arg…]>', 'deploy a contract through L1 (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--port <n>', 'sequencer JSON-RPC port (the follower gets the next one; 0 = any)', portArg, 8545)
+    .option('--l1-port <n>', 'anvil port (0 = any)', portArg, 0)
+    .option('--deploy <elf[,arg…]>', 'deploy a contract through L1 (repeatable)', collect, [] as string[])
     .action(async (flags: { port: number; l1Port: number; deploy: string[] }) => (await l2()).devnet(flags));
 
   rpcOpt(program.command('query'))
     .description('read storage keys of a contract (all keys when none are given)')
-    .argument('<address>', 'the contract', addrArg)
+    .argument('<address>', 'the contract', addressArg('contract address'))
     .argument('[keys...]', 'keys: K1 K2 … or K1,K2,…')
     .option('--block <n>', 'at a past block (number, earliest or latest)')
     .action(async (address: Hex, keys: string[], flags: { rpc: string; json?: boolean; block?: string }) => (await actions()).query(address, keys, flags));
 
   rpcOpt(program.command('receipt'))
     .description('show the receipt of a transaction')
-    .argument('<tx>', 'transaction hash', hashArg)
+    .argument('<tx>', 'transaction hash', hashArg('transaction hash'))
     .action(async (hash: Hex, flags: { rpc: string; json?: boolean }) => (await actions()).receipt(hash, flags));
 
   rpcOpt(program.command('balance'))
     .description('show the balance of an address')
-    .argument('<address>', 'the account', addrArg)
+    .argument('<address>', 'the account', addressArg('address'))
     .action(async (address: Hex, flags: { rpc: string; json?: boolean }) => (await actions()).balance(address, flags));
 }

@@ -7,13 +7,11 @@
  * (`qvm run ./registry register alice --read USER_CURRENT`); `--` ends them.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
 import {
   applyOps,
   checkEntry,
   DEFAULT_CONTEXT,
   formatState,
-  isValidKey,
   parseState,
   plainLines,
   runCall,
@@ -23,8 +21,9 @@ import {
   type CallContext,
   type CallResult,
 } from '../contract/index.js';
+import { addressArg, amountArg, bigintArg, bytes32Arg, check, gasArg, readFile, stdinBytes, storageKeys } from './args.js';
+import { die } from './io.js';
 import { profileFormatOf, writeProfile } from './profile.js';
-import { stdinBytes } from './stdin.js';
 
 /** The options of `qvm run` (general and contract mode). */
 export interface RunFlags {
@@ -56,21 +55,6 @@ export interface RunFlags {
   profileFormat?: string;
 }
 
-export interface CliHelpers {
-  fail(message: string): never;
-  readInput(path: string): Uint8Array;
-  parseBigInt(name: string): (v: string) => bigint;
-  parseHash(name: string): (v: string) => Uint8Array;
-  parseGas(v: string): number;
-}
-
-export function parseAddress(name: string) {
-  return (v: string): string => {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InvalidArgumentError(`${name} must be 0x followed by 40 hex digits`);
-    return v.toLowerCase();
-  };
-}
-
 /** Is contract mode asked for by the leading options? */
 export function contractMode(flags: RunFlags): boolean {
   return (
@@ -99,7 +83,7 @@ const VALUE_FLAGS = new Set([
  * before: then every `qvm run` option found before a `--` is taken out of the arguments and
  * merged into `flags`.
  */
-export function takeTrailingOptions(args: string[], flags: RunFlags, h: CliHelpers): string[] {
+export function takeTrailingOptions(args: string[], flags: RunFlags): string[] {
   const dash = args.indexOf('--');
   const head = dash < 0 ? args : args.slice(0, dash);
   if (!contractMode(flags) && !head.some((a) => CONTRACT_FLAGS.has(a.split('=')[0]!))) return args;
@@ -109,15 +93,15 @@ export function takeTrailingOptions(args: string[], flags: RunFlags, h: CliHelpe
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     if (BOOLEAN_FLAGS.has(a)) {
-      setFlag(flags, a, undefined, h);
+      setFlag(flags, a, undefined);
     } else if (VALUE_FLAGS.has(name)) {
       let value: string;
       if (name !== a) value = a.slice(eq + 1);
       else {
-        if (i + 1 >= head.length) h.fail(`option '${a}' argument missing`);
+        if (i + 1 >= head.length) die(`option '${a}' argument missing`);
         value = head[++i]!;
       }
-      setFlag(flags, name, value, h);
+      setFlag(flags, name, value);
     } else {
       rest.push(a);
     }
@@ -125,75 +109,59 @@ export function takeTrailingOptions(args: string[], flags: RunFlags, h: CliHelpe
   return dash < 0 ? rest : [...rest, ...args.slice(dash + 1)];
 }
 
-function setFlag(flags: RunFlags, name: string, value: string | undefined, h: CliHelpers): void {
+function setFlag(flags: RunFlags, name: string, value: string | undefined): void {
   const v = value ?? '';
-  try {
-    switch (name) {
-      case '--contract': flags.contract = true; break;
-      case '--construct': flags.construct = true; break;
-      case '--json': flags.json = true; break;
-      case '--trace': flags.trace = true; break;
-      case '--no-stdin': flags.stdin = false; break;
-      case '--db': flags.db.push(v); break;
-      case '--read': flags.read.push(v); break;
-      case '--sender': flags.sender = parseAddress('sender')(v); break;
-      case '--address': flags.address = parseAddress('contract address')(v); break;
-      case '--value': flags.value = h.parseBigInt('value')(v); break;
-      case '--state': flags.state = v; break;
-      case '--gas': flags.gas = h.parseGas(v); break;
-      case '--stdin': flags.stdin = v; break;
-      case '--block-number': flags.blockNumber = h.parseBigInt('block number')(v); break;
-      case '--block-timestamp': flags.blockTimestamp = h.parseBigInt('block timestamp')(v); break;
-      case '--prev-block-hash': flags.prevBlockHash = h.parseHash('previous block hash')(v); break;
-      case '--tx-hash': flags.txHash = h.parseHash('transaction hash')(v); break;
-      case '--chain-id': flags.chainId = h.parseBigInt('chain id')(v); break;
-      case '--profile': flags.profile = v; break;
-      case '--profile-format': flags.profileFormat = v; break;
-    }
-  } catch (e) {
-    if (e instanceof InvalidArgumentError) h.fail(`option '${name}' argument '${v}' is invalid. ${e.message}`);
-    throw e;
+  switch (name) {
+    case '--contract': flags.contract = true; break;
+    case '--construct': flags.construct = true; break;
+    case '--json': flags.json = true; break;
+    case '--trace': flags.trace = true; break;
+    case '--no-stdin': flags.stdin = false; break;
+    case '--db': flags.db.push(v); break;
+    case '--read': flags.read.push(v); break;
+    case '--sender': flags.sender = check(name, v, addressArg('sender')); break;
+    case '--address': flags.address = check(name, v, addressArg('contract address')); break;
+    case '--value': flags.value = check(name, v, amountArg); break;
+    case '--state': flags.state = v; break;
+    case '--gas': flags.gas = check(name, v, gasArg); break;
+    case '--stdin': flags.stdin = v; break;
+    case '--block-number': flags.blockNumber = check(name, v, bigintArg('block number')); break;
+    case '--block-timestamp': flags.blockTimestamp = check(name, v, bigintArg('block timestamp')); break;
+    case '--prev-block-hash': flags.prevBlockHash = check(name, v, bytes32Arg('previous block hash')); break;
+    case '--tx-hash': flags.txHash = check(name, v, bytes32Arg('transaction hash')); break;
+    case '--chain-id': flags.chainId = check(name, v, bigintArg('chain id')); break;
+    case '--profile': flags.profile = v; break;
+    case '--profile-format': flags.profileFormat = v; break;
   }
 }
 
-function loadStorage(flags: RunFlags, h: CliHelpers): Map<string, Uint8Array> {
+function loadStorage(flags: RunFlags): Map<string, Uint8Array> {
   let storage = new Map<string, Uint8Array>();
   if (flags.state !== undefined && existsSync(flags.state)) {
     try {
       storage = parseState(readFileSync(flags.state, 'utf8'));
     } catch (e) {
-      if (e instanceof StateFileError) h.fail(`${flags.state}: ${e.message}`);
-      h.fail(`cannot read ${flags.state}: ${(e as Error).message}`);
+      if (e instanceof StateFileError) die(`${flags.state}: ${e.message}`);
+      die(`cannot read ${flags.state}: ${(e as Error).message}`);
     }
   }
   for (const kv of flags.db) {
     const i = kv.indexOf('=');
-    if (i < 0) h.fail(`--db expects KEY=VALUE, got "${kv}"`);
+    if (i < 0) die(`--db expects KEY=VALUE, got "${kv}"`);
     const key = kv.slice(0, i);
     const value = new Uint8Array(Buffer.from(kv.slice(i + 1), 'utf8'));
     const bad = checkEntry(key, value);
-    if (bad) h.fail(`--db: ${bad}`);
+    if (bad) die(`--db: ${bad}`);
     storage.set(key, value);
   }
   return storage;
-}
-
-function readKeys(flags: RunFlags, h: CliHelpers): string[] {
-  const keys: string[] = [];
-  for (const list of flags.read) {
-    for (const k of list.split(',')) {
-      if (k.length === 0) continue;
-      if (!isValidKey(k)) h.fail(`--read: invalid key "${k}" (keys are 1-128 bytes of [A-Za-z0-9_])`);
-      keys.push(k);
-    }
-  }
-  return keys;
 }
 
 /** Bytes for people: as text when printable UTF-8, else as a JSON string with escapes. */
 function show(b: Uint8Array): string {
   const s = Buffer.from(b).toString('utf8');
   const exact = Buffer.from(s, 'utf8').equals(Buffer.from(b));
+  // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
   return exact && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s) ? s : JSON.stringify(exact ? s : Buffer.from(b).toString('latin1'));
 }
 
@@ -254,13 +222,13 @@ function json(r: CallResult, state: { file: string; saved: boolean } | null): st
 }
 
 /** Run a contract call or deploy from the command line; sets process.exitCode (0 success, 1 failure). */
-export function runContractCli(elf: string, args: string[], flags: RunFlags, h: CliHelpers): void {
-  if (flags.env.length > 0) h.fail('--env cannot be used with a contract: the contract ABI fixes the environment');
-  if (flags.argv0 !== 'contract') h.fail('--argv0 cannot be used with a contract: argv[0] is always "contract"');
-  const code = h.readInput(elf);
-  profileFormatOf(flags, h.fail);
-  const storage = loadStorage(flags, h);
-  const keys = readKeys(flags, h);
+export function runContractCli(elf: string, args: string[], flags: RunFlags): void {
+  if (flags.env.length > 0) die('--env cannot be used with a contract: the contract ABI fixes the environment');
+  if (flags.argv0 !== 'contract') die('--argv0 cannot be used with a contract: argv[0] is always "contract"');
+  const code = readFile(elf);
+  profileFormatOf(flags);
+  const storage = loadStorage(flags);
+  const keys = storageKeys('--read', flags.read);
   const context: CallContext = {
     ...DEFAULT_CONTEXT,
     ...(flags.blockNumber !== undefined ? { blockNumber: flags.blockNumber } : {}),
@@ -272,13 +240,13 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     ...(flags.sender !== undefined ? { sender: flags.sender } : {}),
     ...(flags.value !== undefined ? { value: flags.value } : {}),
   };
-  for (const [i, a] of args.entries()) if (a.includes('\0')) h.fail(`argument ${i + 1} contains a NUL byte`);
+  for (const [i, a] of args.entries()) if (a.includes('\0')) die(`argument ${i + 1} contains a NUL byte`);
   const input = {
     code,
     args,
     storage,
     readKeys: keys,
-    stdin: stdinBytes(flags.stdin, h.readInput),
+    stdin: stdinBytes(flags.stdin),
     context,
     gasLimit: flags.gas,
     trace: flags.trace ?? false,
@@ -286,9 +254,9 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
     profile: flags.profile !== undefined,
   };
   const r = flags.construct ? runDeploy(input) : runCall(input);
-  if (r.failure?.kind === 'invalid-code') h.fail(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);
-  if (r.failure?.kind === 'input') h.fail(r.failure.reason);
-  writeProfile(flags, r.profile, elf, h.fail);
+  if (r.failure?.kind === 'invalid-code') die(`${elf}: ${r.failure.reason.replace(/^invalid code: /, '')}`);
+  if (r.failure?.kind === 'input') die(r.failure.reason);
+  writeProfile(flags, r.profile, elf);
 
   let state: { file: string; saved: boolean } | null = null;
   let note: string | null = null;
@@ -301,7 +269,7 @@ export function runContractCli(elf: string, args: string[], flags: RunFlags, h: 
         writeFileSync(tmp, formatState(storage));
         renameSync(tmp, flags.state);
       } catch (e) {
-        h.fail(`cannot write ${flags.state}: ${(e as Error).message}`);
+        die(`cannot write ${flags.state}: ${(e as Error).message}`);
       }
     }
     state = { file: flags.state, saved };

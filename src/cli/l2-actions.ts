@@ -15,14 +15,10 @@ import { l1Client } from '../l2/l1.js';
 import { L1Sender } from '../l2/l1-sender.js';
 import { L2Node, type SyncStatus } from '../l2/node.js';
 import { progressBar } from './chain-actions.js';
-import { readFile } from './io.js';
+import { errorLine } from '../errors.js';
+import { die } from './io.js';
+import { readFile } from './args.js';
 
-function die(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
-
-const oneLine = (e: unknown): string => ((e as Error).message ?? String(e)).split('\n')[0]!;
 
 function sender(l1: string, key: Hex | undefined): L1Sender {
   return new L1Sender(l1Client(l1), l1, key ?? DEV_KEY_0);
@@ -42,7 +38,7 @@ export async function l1Deploy(flags: L1DeployFlags): Promise<void> {
   try {
     d = await deployL1(sender(flags.l1, flags.key), flags);
   } catch (e) {
-    die(`cannot deploy the L1 contracts on ${flags.l1}: ${oneLine(e)}`);
+    die(`cannot deploy the L1 contracts on ${flags.l1}: ${errorLine(e)}`);
   }
   if (flags.json) process.stdout.write(JSON.stringify({ inbox: d.inbox, oracle: d.oracle, l2ChainId: d.l2ChainId.toString(), proposer: d.proposer }) + '\n');
   else {
@@ -75,13 +71,13 @@ export async function runL2Node(flags: L2NodeFlags): Promise<void> {
       confirmations: flags.l1Confirmations, dataDir, host: flags.host, port: flags.port, pollMs: flags.l1PollMs,
     });
   } catch (e) {
-    die(`cannot start the L2 node: ${oneLine(e)}`);
+    die(`cannot start the L2 node: ${errorLine(e)}`);
   }
   let port: number;
   try {
     port = await node.listen();
   } catch (e) {
-    die(`cannot listen on ${flags.host}:${flags.port}: ${oneLine(e)}`);
+    die(`cannot listen on ${flags.host}:${flags.port}: ${errorLine(e)}`);
   }
   const role = [flags.sequencerKey ? 'sequencer' : null, flags.proposeKey ? 'proposer' : null].filter(Boolean).join(', ') || 'follower';
   process.stdout.write([
@@ -133,7 +129,7 @@ export async function l2Deploy(elf: string, args: string[], flags: InboxFlags): 
   try {
     r = await inboxClient(flags).deploy(code, args, flags.gas, progress);
   } catch (e) {
-    die(`deploy through ${flags.l1} failed: ${oneLine(e)}`);
+    die(`deploy through ${flags.l1} failed: ${errorLine(e)}`);
   }
   printInbox(r, flags.json, [
     `contract   ${r.contractAddress} (on L2, once an executor derives L1 block ${r.l1BlockNumber})`,
@@ -149,7 +145,7 @@ export async function l2Call(address: Hex, args: string[], flags: InboxFlags & {
   try {
     r = await inboxClient(flags).call(address, args, flags.read, stdin, flags.gas);
   } catch (e) {
-    die(`call through ${flags.l1} failed: ${oneLine(e)}`);
+    die(`call through ${flags.l1} failed: ${errorLine(e)}`);
   }
   printInbox(r, flags.json, [`message    ${r.seq}`, `L1 tx      ${r.l1TransactionHash}`, `L2 tx      ${r.l2TransactionHash}`]);
 }
@@ -160,7 +156,7 @@ export async function l2Deposit(flags: InboxFlags): Promise<void> {
   try {
     r = await inboxClient(flags).deposit(flags.value);
   } catch (e) {
-    die(`deposit through ${flags.l1} failed: ${oneLine(e)}`);
+    die(`deposit through ${flags.l1} failed: ${errorLine(e)}`);
   }
   printInbox(r, flags.json, [`deposited  ${flags.value} wei`, `message    ${r.seq}`, `L1 tx      ${r.l1TransactionHash}`, `L2 tx      ${r.l2TransactionHash}`]);
 }
@@ -171,7 +167,7 @@ export async function l2Status(flags: { rpc: string; json?: boolean }): Promise<
     const res = await fetch(flags.rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'qvm_syncStatus', params: [] }) });
     body = (await res.json()) as typeof body;
   } catch (e) {
-    die(`cannot reach the L2 node at ${flags.rpc} (${oneLine(e)})`);
+    die(`cannot reach the L2 node at ${flags.rpc} (${errorLine(e)})`);
   }
   if (body.error || !body.result) die(body.error?.message.includes('not supported') ? `${flags.rpc} is not an L2 node` : (body.error?.message ?? 'no result'));
   const s = body.result;
@@ -218,14 +214,14 @@ function startAnvil(port: number): Promise<{ proc: ChildProcess; url: string }> 
 }
 
 export async function devnet(flags: { port: number; l1Port: number; deploy: string[] }): Promise<void> {
-  const anvil = await startAnvil(flags.l1Port).catch((e: unknown) => die(`cannot start anvil: ${oneLine(e)}`));
+  const anvil = await startAnvil(flags.l1Port).catch((e: unknown) => die(`cannot start anvil: ${errorLine(e)}`));
   const nodes: L2Node[] = [];
   const cleanup = async (): Promise<void> => {
     for (const n of nodes) await n.stop().catch(() => undefined);
     anvil.proc.kill('SIGTERM');
   };
   try {
-    const [a0, a1] = devAccounts(2);
+    const [, a1] = devAccounts(2);
     const d = await deployL1(sender(anvil.url, DEV_KEY_0));
     const start = async (port: number, extra: { sequencerKey?: Hex; proposeKey?: Hex }): Promise<{ node: L2Node; url: string }> => {
       const node = await L2Node.start({ l1: anvil.url, inbox: d.inbox, oracle: d.oracle, dataDir: null, port, pollMs: 250, log: (l) => process.stdout.write(`[${extra.sequencerKey ? 'sequencer' : 'follower'}] ${l}\n`), ...extra });
@@ -259,7 +255,7 @@ export async function devnet(flags: { port: number; l1Port: number; deploy: stri
     ].join('\n'));
   } catch (e) {
     await cleanup();
-    die(`devnet: ${oneLine(e)}`);
+    die(`devnet: ${errorLine(e)}`);
   }
   const stop = (): void => {
     void cleanup().then(() => process.exit(0));

@@ -3,59 +3,19 @@
  * The `qvm` command line. Output for people by default, `--json` for scripts; bad input gives a
  * one-line error and a non-zero exit, never a stack trace.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
 import { applyMounts, parseMount } from './mount.js';
-import type { Kernel } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/index.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
 import type { BlockContext, RunResult } from '../machine/types.js';
-import { contractMode, parseAddress, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
+import { addressArg, amountArg, bigintArg, bytes32Arg, collect, gasArg, readFile, stdinBytes } from './args.js';
+import { contractMode, runContractCli, takeTrailingOptions, type RunFlags } from './contract.js';
 import { registerChainCommands } from './chain.js';
 import { profileFormatOf, writeProfile } from './profile.js';
-import { stdinBytes } from './stdin.js';
 import { registerCalldataCommands } from './calldata.js';
 import { registerNewCommand } from './new.js';
-
-function fail(message: string): never {
-  process.stderr.write(`qvm: ${message}\n`);
-  process.exit(2);
-}
-
-function readInput(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    fail(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
-}
-
-function parseBigInt(name: string) {
-  return (v: string): bigint => {
-    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return BigInt(v);
-  };
-}
-
-function parseHash(name: string) {
-  return (v: string): Uint8Array => {
-    const hex = v.startsWith('0x') ? v.slice(2) : v;
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new InvalidArgumentError(`${name} must be 32 bytes of hex (64 digits)`);
-    return Uint8Array.from(Buffer.from(hex, 'hex'));
-  };
-}
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
-}
-
-function parseGas(v: string): number {
-  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError('gas must be a positive integer');
-  const n = Number(v);
-  if (n <= 0 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('gas must be a positive integer below 2^53');
-  return n;
-}
+import { die, fatal, setVerbose } from './io.js';
 
 function toText(b: Uint8Array): string {
   return Buffer.from(b).toString('utf8');
@@ -64,6 +24,7 @@ function toText(b: Uint8Array): string {
 function resultJson(r: RunResult): Record<string, unknown> {
   const valid = (b: Uint8Array): boolean => Buffer.from(toText(b), 'utf8').equals(Buffer.from(b));
   return {
+    outcome: r.outcome,
     exitCode: r.exitCode,
     signal: r.signal,
     reason: r.reason,
@@ -84,6 +45,10 @@ program
   .name('qvm')
   .description('QVM: run statically linked Linux ELF binaries as deterministic smart contracts')
   .version('0.1.0')
+  .option('--verbose', 'on an internal error, print its stack and causes (also QVM_VERBOSE=1)')
+  .hook('preAction', () => {
+    if (program.opts<{ verbose?: boolean }>().verbose) setVerbose(true);
+  })
   .enablePositionalOptions()
   .configureOutput({ outputError: (str, write) => write(`qvm: ${str.split('\n')[0]!.replace(/^error: /, '')}\n`) })
   .exitOverride();
@@ -97,12 +62,12 @@ program
   .option('--env <K=V>', 'set an environment variable (repeatable; nothing comes from the host)', collect, [])
   .option('--stdin <file>', 'file whose bytes are the program\'s standard input (- = this command\'s; default: this command\'s stdin when it is a file or a pipe)')
   .option('--no-stdin', 'give the program an empty standard input')
-  .option('--gas <n>', 'gas limit', parseGas)
-  .option('--block-number <n>', 'block number', parseBigInt('block number'))
-  .option('--block-timestamp <seconds>', 'block timestamp (CLOCK_REALTIME starts here)', parseBigInt('block timestamp'))
-  .option('--prev-block-hash <hex>', 'previous block hash (seeds randomness)', parseHash('previous block hash'))
-  .option('--tx-hash <hex>', 'transaction hash (seeds randomness)', parseHash('transaction hash'))
-  .option('--chain-id <n>', 'chain id', parseBigInt('chain id'))
+  .option('--gas <n>', 'gas limit', gasArg)
+  .option('--block-number <n>', 'block number', bigintArg('block number'))
+  .option('--block-timestamp <seconds>', 'block timestamp (CLOCK_REALTIME starts here)', bigintArg('block timestamp'))
+  .option('--prev-block-hash <hex>', 'previous block hash (seeds randomness)', bytes32Arg('previous block hash'))
+  .option('--tx-hash <hex>', 'transaction hash (seeds randomness)', bytes32Arg('transaction hash'))
+  .option('--chain-id <n>', 'chain id', bigintArg('chain id'))
   .option('--trace', 'print one line per system call to stderr')
   .option('--no-cache', 'do not keep the parsed program, its pristine image and decoded code for later runs (results are the same)')
   .option('--argv0 <name>', 'argv[0] seen by the program', 'contract')
@@ -113,21 +78,21 @@ program
   .option('--contract', 'contract mode: run with the contract ABI (implied by the options below)')
   .option('--db <K=V>', 'contract mode: a storage slot before the call (repeatable)', collect, [])
   .option('--read <K1,K2>', 'contract mode: storage keys given as DB_<KEY> environment variables', collect, [])
-  .option('--sender <address>', 'contract mode: the caller (QVM_SENDER)', parseAddress('sender'))
-  .option('--address <address>', 'contract mode: the contract\'s address (QVM_CONTRACT)', parseAddress('contract address'))
-  .option('--value <n>', 'contract mode: value sent with the call (QVM_VALUE)', parseBigInt('value'))
+  .option('--sender <address>', 'contract mode: the caller (QVM_SENDER)', addressArg('sender'))
+  .option('--address <address>', 'contract mode: the contract\'s address (QVM_CONTRACT)', addressArg('contract address'))
+  .option('--value <amount>', 'contract mode: value sent with the call (QVM_VALUE): wei, or with a unit (1ether, 2.5gwei)', amountArg)
   .option('--construct', 'contract mode: deploy, i.e. run the constructor (argv: contract construct [args…])')
   .option('--state <file>', 'contract mode: JSON file holding the contract\'s storage between runs')
   .passThroughOptions()
   .action((elf: string, rawArgs: string[], flags: RunFlags) => {
-    const args = takeTrailingOptions(rawArgs, flags, { fail, readInput, parseBigInt, parseHash, parseGas });
+    const args = takeTrailingOptions(rawArgs, flags);
     if (contractMode(flags)) {
-      runContractCli(elf, args, flags, { fail, readInput, parseBigInt, parseHash, parseGas });
+      runContractCli(elf, args, flags);
       return;
     }
-    const bytes = readInput(elf);
-    profileFormatOf(flags, fail);
-    for (const e of flags.env) if (!e.includes('=')) fail(`--env expects KEY=VALUE, got "${e}"`);
+    const bytes = readFile(elf);
+    profileFormatOf(flags);
+    for (const e of flags.env) if (!e.includes('=')) die(`--env expects KEY=VALUE, got "${e}"`);
     const block: BlockContext = {
       number: flags.blockNumber ?? DEFAULT_BLOCK.number,
       timestamp: flags.blockTimestamp ?? DEFAULT_BLOCK.timestamp,
@@ -140,7 +105,7 @@ program
       result = runElf(bytes, {
         argv: [flags.argv0, ...args],
         env: flags.env,
-        stdin: stdinBytes(flags.stdin, readInput),
+        stdin: stdinBytes(flags.stdin),
         gasLimit: flags.gas,
         block,
         trace: flags.trace ?? false,
@@ -149,10 +114,9 @@ program
         ...(flags.cache === false ? { cache: null } : {}),
       });
     } catch (e) {
-      if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
-      fail(`internal error: ${(e as Error).message}`);
+      fatal(e, e instanceof ElfError ? elf : undefined);
     }
-    writeProfile(flags, result.profile, elf, fail);
+    writeProfile(flags, result.profile, elf);
     if (flags.json) {
       process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
       process.exitCode = result.exitCode;
@@ -161,7 +125,7 @@ program
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     if (flags.trace) for (const line of result.trace) process.stderr.write(`[syscall] ${line}\n`);
-    if (result.reason) process.stderr.write(`qvm: ${result.reason}\n`);
+    if (result.outcome.kind !== 'exit') process.stderr.write(`qvm: ${result.outcome.reason}\n`);
     process.exitCode = result.exitCode;
   });
 
@@ -171,7 +135,7 @@ program
   .argument('<elf>', 'path to the ELF binary')
   .option('--json', 'print JSON')
   .action((elf: string, flags: { json?: boolean }) => {
-    const bytes = readInput(elf);
+    const bytes = readFile(elf);
     try {
       const img = parseElf(bytes, { allowDynamic: true });
       // a dynamically linked binary is described but cannot run: exit 1, and say what it is
@@ -181,8 +145,7 @@ program
       else process.stdout.write(describeElf(img).join('\n') + '\n');
       if (dynamic) process.exitCode = 1;
     } catch (e) {
-      if (e instanceof ElfError) fail(`${elf}: ${e.message}`);
-      throw e;
+      fatal(e, e instanceof ElfError ? elf : undefined);
     }
   });
 
@@ -195,7 +158,7 @@ program.parseAsync(process.argv).catch((e: unknown) => {
     // help and version exit 0; usage errors were printed (one line) by configureOutput
     process.exit(e.exitCode === 0 ? 0 : 2);
   }
-  fail((e as Error).message);
+  fatal(e);
 });
 
 /** --mount / --cwd (local runs only) as a kernel hook, or undefined. */
@@ -207,14 +170,14 @@ function mountsOf(flags: object): ((k: Kernel) => void) | undefined {
   try {
     mounts = specs.map(parseMount);
   } catch (e) {
-    return fail((e as Error).message);
+    return fatal(e);
   }
   const cwd = f.cwd;
   return (k) => {
     try {
       applyMounts(k, mounts, cwd);
     } catch {
-      fail(`--cwd ${cwd}: not a directory in the guest`);
+      die(`--cwd ${cwd}: not a directory in the guest`);
     }
   };
 }

@@ -11,26 +11,22 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { Kernel } from '../kernel/kernel.js';
-import { SysError } from '../kernel/errno.js';
-import { type Inode, MemFile, ProviderDir, type Superblock, SymlinkNode } from '../kernel/vfs/inode.js';
-
-const RAMFS_MAGIC = 0x858458f6;
-const ENOTDIR = 20;
+import { UserError } from '../errors.js';
+import { mountProvider, setWorkingDirectory, type DirProvider, type Kernel, type ProvidedEntry } from '../kernel/index.js';
 
 export interface MountSpec {
   host: string;
   guest: string;
 }
 
-/** Parse HOSTDIR:GUESTDIR (GUESTDIR absolute). */
+/** Parse HOSTDIR:GUESTDIR (GUESTDIR absolute); throws a UserError. */
 export function parseMount(spec: string): MountSpec {
   const i = spec.lastIndexOf(':');
-  if (i <= 0 || i === spec.length - 1) throw new Error(`--mount expects HOSTDIR:GUESTDIR, got "${spec}"`);
+  if (i <= 0 || i === spec.length - 1) throw new UserError(`--mount expects HOSTDIR:GUESTDIR, got "${spec}"`);
   const host = spec.slice(0, i);
   const guest = spec.slice(i + 1);
-  if (!guest.startsWith('/')) throw new Error(`--mount: the guest directory must be absolute, got "${guest}"`);
-  if (!statSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--mount: ${host} is not a directory`);
+  if (!guest.startsWith('/')) throw new UserError(`--mount: the guest directory must be absolute, got "${guest}"`);
+  if (!statSync(host, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`--mount: ${host} is not a directory`);
   return { host, guest };
 }
 
@@ -38,7 +34,7 @@ function readOnlyMode(st: Stats): number {
   return st.mode & 0o7555;
 }
 
-function hostNode(sb: Superblock, path: string): Inode | null {
+function hostEntry(path: string): ProvidedEntry | null {
   let st: Stats | undefined;
   try {
     st = lstatSync(path, { throwIfNoEntry: false });
@@ -46,17 +42,15 @@ function hostNode(sb: Superblock, path: string): Inode | null {
     return null;
   }
   if (!st) return null;
-  if (st.isDirectory()) return hostDir(sb, path, readOnlyMode(st));
-  if (st.isFile()) return new MemFile(sb, { mode: readOnlyMode(st) }, new Uint8Array(readFileSync(path)));
-  if (st.isSymbolicLink()) {
-    const target = readlinkSync(path);
-    return new SymlinkNode(sb, { mode: 0o777 }, () => target);
-  }
+  if (st.isDirectory()) return { type: 'dir', mode: readOnlyMode(st), dir: hostDir(path) };
+  if (st.isFile()) return { type: 'file', mode: readOnlyMode(st), bytes: new Uint8Array(readFileSync(path)) };
+  if (st.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(path) };
   return null;
 }
 
-function hostDir(sb: Superblock, path: string, mode: number): ProviderDir {
-  const cache = new Map<string, Inode | null>();
+/** A host directory, listed and read on first use (each entry once). */
+function hostDir(path: string): DirProvider {
+  const cache = new Map<string, ProvidedEntry | null>();
   let names: string[] | null = null;
   const list = (): string[] => {
     if (names === null) {
@@ -68,15 +62,15 @@ function hostDir(sb: Superblock, path: string, mode: number): ProviderDir {
     }
     return names;
   };
-  return new ProviderDir(sb, { mode }, {
+  return {
     list,
     lookup: (name) => {
-      if (cache.has(name)) return cache.get(name)!;
-      const node = list().includes(name) ? hostNode(sb, join(path, name)) : null;
-      cache.set(name, node);
-      return node;
+      if (cache.has(name)) return cache.get(name) ?? null;
+      const entry = list().includes(name) ? hostEntry(join(path, name)) : null;
+      cache.set(name, entry);
+      return entry;
     },
-  });
+  };
 }
 
 function hostNodeKind(path: string): boolean {
@@ -84,16 +78,8 @@ function hostNodeKind(path: string): boolean {
   return !!st && (st.isDirectory() || st.isFile() || st.isSymbolicLink());
 }
 
-/** Attach the mounts to a kernel's file system and set its working directory. */
+/** Attach the mounts to a kernel's file system and set its working directory (throws SysError ENOTDIR). */
 export function applyMounts(k: Kernel, mounts: readonly MountSpec[], cwd: string | undefined): void {
-  for (const m of mounts) {
-    const sb = k.vfs.newSuperblock(RAMFS_MAGIC, true);
-    const st = statSync(m.host);
-    k.vfs.mount(m.guest, hostDir(sb, m.host, readOnlyMode(st)));
-  }
-  if (cwd !== undefined) {
-    const l = k.vfs.walk(cwd, [k.vfs.rootEntry], { follow: true });
-    if (!l.node || l.node.type !== 'dir') throw new SysError(ENOTDIR);
-    k.cwd = l.stack;
-  }
+  for (const m of mounts) mountProvider(k, m.guest, readOnlyMode(statSync(m.host)), hostDir(m.host));
+  if (cwd !== undefined) setWorkingDirectory(k, cwd);
 }

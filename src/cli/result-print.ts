@@ -11,6 +11,7 @@ const bytesOf = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.slice(2)
 export function shown(h: string, multiline = false): string {
   const b = bytesOf(h);
   const s = Buffer.from(b).toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
   const control = multiline ? /[\x00-\x08\x0b-\x1f\x7f]/ : /[\x00-\x08\x0a-\x1f\x7f]/;
   return Buffer.from(s, 'utf8').equals(Buffer.from(b)) && !control.test(s) ? s : h;
 }

@@ -14,40 +14,22 @@
  * stays within gas and limits; otherwise nothing of it is applied and one failure event records
  * why. No clock, randomness or other host state is read here: the same inputs give the same result.
  */
-import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex } from '@noble/hashes/utils';
+import { isAddress } from 'viem';
+import { defineError, QvmError } from '../errors.js';
+import type { AbnormalOutcome } from '../kernel/index.js';
 import { withRootGas } from '../machine/profile/tree.js';
 import { PSEUDO_STORAGE, type GasProfile } from '../machine/profile/types.js';
 import { ElfError, runElf } from '../machine/run.js';
 import { DEFAULT_GAS_LIMIT, DEFAULT_LIMITS, type BlockContext, type Limits, type RunResult } from '../machine/types.js';
-import type { Kernel } from '../kernel/kernel.js';
 import type { ProgramCache } from '../machine/program-cache.js';
-import { MemFile, ProviderDir } from '../kernel/vfs/inode.js';
-import { RAMFS_MAGIC } from '../kernel/vfs/vfs.js';
-import { codeGas, eventGas, storageReadGas, storageWriteGas, GAS_STORAGE_DELETE } from './gas.js';
-import {
-  DEFAULT_PROTOCOL_LIMITS,
-  type Instruction,
-  isValidKey,
-  ProtocolError,
-  ProtocolParser,
-  type ProtocolLimits,
-} from './protocol.js';
+import { codeGas, storageReadGas } from './gas.js';
+import { DEFAULT_PROTOCOL_LIMITS, isValidKey, type ProtocolLimits } from './protocol.js';
+import { bytesOf, CallSession, INITIALIZED_KEY, TOPIC_STDERR, type ContractEvent, type StorageOp, type StorageValue, type StorageView } from './session.js';
+
+export { INITIALIZED_KEY, TOPIC_STDERR, TOPIC_STDOUT, type ContractEvent, type StorageOp, type StorageValue, type StorageView } from './session.js';
 
 // ------------------------------------------------------------------------------ public types
-
-/** A storage value: bytes, or a string (stored as its UTF-8 bytes). */
-export type StorageValue = Uint8Array | string;
-
-/**
- * The contract's storage before the call, read-only. A `Map<string, StorageValue>` is one; a
- * chain passes a view of its database.
- */
-export interface StorageView {
-  get(key: string): StorageValue | undefined;
-  /** Every key (listing /qvm/db/); any order. */
-  keys(): Iterable<string>;
-}
 
 /** The block and transaction a call runs in (SPEC §2, §3). */
 export interface CallContext {
@@ -118,15 +100,6 @@ export interface CallInput {
   profile?: boolean;
 }
 
-export type StorageOp = { op: 'write'; key: string; value: Uint8Array } | { op: 'delete'; key: string };
-
-/** A log. topic0 = keccak256("QVM_CONTRACT_STDOUT") for OUT lines, keccak256("QVM_CONTRACT_STDERR") for a failure. */
-export interface ContractEvent {
-  /** 0x + 64 lowercase hex digits. */
-  topic0: string;
-  data: Uint8Array;
-}
-
 /**
  * Why a call failed:
  *  - invalid-code: the code is not an ELF QVM runs;
@@ -175,12 +148,6 @@ export interface CallResult {
   profile?: GasProfile;
 }
 
-// (no Buffer here: the engine also runs in browsers)
-export const TOPIC_STDOUT = '0x' + bytesToHex(keccak_256('QVM_CONTRACT_STDOUT'));
-export const TOPIC_STDERR = '0x' + bytesToHex(keccak_256('QVM_CONTRACT_STDERR'));
-
-/** The storage key a successful construct sets to "true" (reserved: a contract cannot write it). */
-export const INITIALIZED_KEY = 'QVM_INITIALIZED';
 /** How much of stderr a failure keeps. */
 export const STDERR_EXCERPT_BYTES = 1024;
 
@@ -208,13 +175,10 @@ export function applyOps(storage: Map<string, StorageValue>, result: Pick<CallRe
   }
 }
 
+
 // ------------------------------------------------------------------------------ implementation
 
 const te = new TextEncoder();
-
-function bytesOf(v: StorageValue | string): Uint8Array {
-  return typeof v === 'string' ? te.encode(v) : v;
-}
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
@@ -227,10 +191,13 @@ function hex(b: Uint8Array): string {
   return '0x' + bytesToHex(b);
 }
 
-class InputError extends Error {}
+/** Bad call input (failure kind 'input'); the message is the failure's reason. */
+class InputError extends QvmError {}
+defineError(InputError, 'InputError', 'CALL_INPUT');
 
 function address(name: string, v: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InputError(`${name} must be 0x followed by 40 hex digits, got "${v}"`);
+  // any case, no checksum rule: the program sees lowercase (consensus: never stricter than before)
+  if (!isAddress(v, { strict: false })) throw new InputError(`${name} must be 0x followed by 40 hex digits, got "${v}"`);
   return v.toLowerCase();
 }
 
@@ -253,17 +220,8 @@ interface Prepared {
   reads: string[];
 }
 
-function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
-  const ctx: CallContext = { ...DEFAULT_CONTEXT, ...input.context };
-  const contract = address('contract address', ctx.contract);
-  const sender = address('sender address', ctx.sender);
-  const prevBlockHash = hash32('previous block hash', ctx.prevBlockHash);
-  const txHash = hash32('transaction hash', ctx.txHash);
-  nonNegative('block number', ctx.blockNumber);
-  nonNegative('block timestamp', ctx.blockTimestamp);
-  nonNegative('chain id', ctx.chainId);
-  nonNegative('value', ctx.value);
-
+/** argv `contract [construct] <args…>`; every argument without NUL. */
+function argvOf(input: CallInput, deploy: boolean): Uint8Array[] {
   const argv: Uint8Array[] = [te.encode('contract')];
   if (deploy) argv.push(te.encode('construct'));
   for (const [i, a] of (input.args ?? []).entries()) {
@@ -271,16 +229,19 @@ function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
     if (b.includes(0)) throw new InputError(`argument ${i + 1} contains a NUL byte`);
     argv.push(b);
   }
+  return argv;
+}
 
+/** DB_<KEY> variables of the declared reads (recorded in `reads`) and of QVM_INITIALIZED; their gas. */
+function storageVars(input: CallInput, reads: string[], vars: Map<string, Uint8Array>): number {
   const storage = input.storage;
-  let preGas = deploy ? codeGas(input.code.length) : 0;
-  const vars = new Map<string, Uint8Array>();
+  let gas = 0;
   for (const key of input.readKeys ?? []) {
     if (!isValidKey(key)) throw new InputError(`invalid read key "${key}" (keys are 1-128 bytes of [A-Za-z0-9_])`);
     if (reads.includes(key)) continue;
     reads.push(key);
     const v = storage?.get(key);
-    preGas += storageReadGas(v === undefined ? 0 : bytesOf(v).length);
+    gas += storageReadGas(v === undefined ? 0 : bytesOf(v).length);
     if (v !== undefined) vars.set('DB_' + key, bytesOf(v));
   }
   const initialized = storage?.get(INITIALIZED_KEY);
@@ -288,7 +249,12 @@ function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
   for (const [name, v] of vars) {
     if (v.includes(0)) throw new InputError(`storage value of ${name.slice(3)} contains a NUL byte`);
   }
-  const fixed: Array<[string, string]> = [
+  return gas;
+}
+
+/** The fixed QVM_* and locale variables of the contract ABI. */
+function contextVars(ctx: CallContext, contract: string, sender: string, txHash: Uint8Array, prevBlockHash: Uint8Array): Array<[string, string]> {
+  return [
     ['QVM_CONTRACT', contract],
     ['QVM_SENDER', sender],
     ['QVM_TX_HASH', hex(txHash)],
@@ -302,7 +268,24 @@ function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
     ['LANG', 'C.UTF-8'],
     ['TZ', 'UTC'],
   ];
-  for (const [name, v] of fixed) vars.set(name, te.encode(v));
+}
+
+/** Checks the input and builds argv, the sorted environment and the block (throws InputError). */
+function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
+  const ctx: CallContext = { ...DEFAULT_CONTEXT, ...input.context };
+  const contract = address('contract address', ctx.contract);
+  const sender = address('sender address', ctx.sender);
+  const prevBlockHash = hash32('previous block hash', ctx.prevBlockHash);
+  const txHash = hash32('transaction hash', ctx.txHash);
+  nonNegative('block number', ctx.blockNumber);
+  nonNegative('block timestamp', ctx.blockTimestamp);
+  nonNegative('chain id', ctx.chainId);
+  nonNegative('value', ctx.value);
+
+  const argv = argvOf(input, deploy);
+  const vars = new Map<string, Uint8Array>();
+  const preGas = (deploy ? codeGas(input.code.length) : 0) + storageVars(input, reads, vars);
+  for (const [name, v] of contextVars(ctx, contract, sender, txHash, prevBlockHash)) vars.set(name, te.encode(v));
   const env = [...vars.keys()]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => concat(te.encode(name + '='), vars.get(name)!));
@@ -316,14 +299,23 @@ function prepare(input: CallInput, deploy: boolean, reads: string[]): Prepared {
   };
 }
 
-function emptyResult(failure: CallFailure, gasUsed: number, reads: string[]): CallResult {
+/** Linux's ARG_MAX rule over argv + environment: the reason when they are too large, else null. */
+function argEnvTooLarge(prep: Prepared, limits: ContractLimits): string | null {
+  let argEnv = 0;
+  for (const s of prep.argv) argEnv += s.length + 1;
+  for (const s of prep.env) argEnv += s.length + 1;
+  return argEnv > limits.argEnvBytes ? `arguments and environment too large (${argEnv} bytes, limit ${limits.argEnvBytes})` : null;
+}
+
+/** A call refused before its program ran (bad input, too large, not an ELF QVM runs). */
+function refused(kind: FailureKind, reason: string, gasUsed: number, reads: string[]): CallResult {
   return {
     status: 'failure',
     ops: [],
     writes: [],
     deletes: [],
-    events: [{ topic0: TOPIC_STDERR, data: te.encode(failure.reason) }],
-    failure,
+    events: [{ topic0: TOPIC_STDERR, data: te.encode(reason) }],
+    failure: { kind, reason, stderr: new Uint8Array(0) },
     gasUsed,
     reads,
     stdout: new Uint8Array(0),
@@ -336,135 +328,30 @@ function emptyResult(failure: CallFailure, gasUsed: number, reads: string[]): Ca
   };
 }
 
-function execute(input: CallInput, deploy: boolean): CallResult {
-  const limits: ContractLimits = { ...DEFAULT_CONTRACT_LIMITS, ...input.limits };
-  const gasLimit = input.gasLimit ?? DEFAULT_GAS_LIMIT;
-  const reads: string[] = [];
-  let prep: Prepared;
-  try {
-    prep = prepare(input, deploy, reads);
-  } catch (e) {
-    if (e instanceof InputError) return emptyResult({ kind: 'input', reason: e.message, stderr: new Uint8Array(0) }, 0, reads);
-    throw e;
-  }
-  let argEnv = 0;
-  for (const s of prep.argv) argEnv += s.length + 1;
-  for (const s of prep.env) argEnv += s.length + 1;
-  if (argEnv > limits.argEnvBytes) {
-    const reason = `arguments and environment too large (${argEnv} bytes, limit ${limits.argEnvBytes})`;
-    return emptyResult({ kind: 'limit', reason, stderr: new Uint8Array(0) }, Math.min(prep.preGas, gasLimit), reads);
-  }
+/** The failure kind of each way a run can be ended (anything but an exit). */
+const FAILURE_OF: Readonly<Record<AbnormalOutcome['kind'], FailureKind>> = {
+  signal: 'crash',
+  'out-of-gas': 'out-of-gas',
+  limit: 'limit',
+  deadlock: 'limit',
+  protocol: 'protocol',
+};
 
-  const ops: StorageOp[] = [];
-  const events: ContractEvent[] = [];
-  let kernel: Kernel | null = null;
-  let running = false;
-  /** Gas of instructions completed after the program ended (the final unterminated line). */
-  let lateGas = 0;
-  const charge = (gas: number): void => {
-    if (running && kernel) {
-      kernel.gas += gas;
-      kernel.gasExternal += gas;
-    }
-    else lateGas += gas;
-  };
-  const onInstruction = (ins: Instruction): void => {
-    switch (ins.op) {
-      case 'write':
-        if (ins.key === INITIALIZED_KEY) throw new ProtocolError(ins.line, `key ${INITIALIZED_KEY} is reserved (set by QVM after a successful construct)`);
-        charge(storageWriteGas(ins.key.length, ins.value.length));
-        ops.push({ op: 'write', key: ins.key, value: ins.value });
-        break;
-      case 'delete':
-        if (ins.key === INITIALIZED_KEY) throw new ProtocolError(ins.line, `key ${INITIALIZED_KEY} is reserved (set by QVM after a successful construct)`);
-        charge(GAS_STORAGE_DELETE);
-        ops.push({ op: 'delete', key: ins.key });
-        break;
-      case 'event':
-        charge(eventGas(ins.data.length));
-        events.push({ topic0: TOPIC_STDOUT, data: ins.data });
-        break;
-    }
-  };
-  const parser = new ProtocolParser(onInstruction, { maxWrites: limits.maxWrites, maxEvents: limits.maxEvents });
-  let protocolReason: string | null = null;
+interface Settled {
+  failure: { kind: FailureKind; reason: string } | null;
+  gasUsed: number;
+}
 
-  const storage = input.storage;
-  const readSet = new Set(reads);
-  let storageKeys: string[] | null = null;
-  const configureKernel = (k: Kernel): void => {
-    kernel = k;
-    running = true;
-    k.gas += prep.preGas;
-    k.gasExternal += prep.preGas;
-    const sb = k.vfs.newSuperblock(RAMFS_MAGIC, true);
-    const files = new Map<string, MemFile>();
-    k.vfs.mount('/qvm/db', new ProviderDir(sb, { mode: 0o555 }, {
-      list: () => {
-        if (!storageKeys) storageKeys = storage ? [...storage.keys()].filter(isValidKey) : [];
-        return storageKeys;
-      },
-      lookup: (key) => {
-        if (!isValidKey(key)) return null;
-        if (!readSet.has(key)) {
-          readSet.add(key);
-          reads.push(key);
-        }
-        const v = storage?.get(key);
-        const bytes = v === undefined ? null : bytesOf(v);
-        const readGas = storageReadGas(bytes ? bytes.length : 0);
-        k.gas += readGas;
-        k.gasExternal += readGas;
-        if (!bytes) return null;
-        let f = files.get(key);
-        if (!f) files.set(key, (f = new MemFile(sb, { mode: 0o444 }, bytes)));
-        return f;
-      },
-    }));
-    k.onOutput = (which, data) => {
-      if (which !== 1 || parser.failed) return;
-      parser.push(data);
-      if (parser.error) {
-        protocolReason = `protocol error: ${parser.error.message}`;
-        k.kill(protocolReason, 0);
-      }
-    };
-  };
-
-  let run: RunResult;
-  try {
-    run = runElf(input.code, {
-      argv: prep.argv,
-      env: prep.env,
-      stdin: input.stdin,
-      gasLimit,
-      block: prep.block,
-      limits,
-      trace: input.trace ?? false,
-      profile: input.profile ?? false,
-      configureKernel,
-      ...(input.cache !== undefined ? { cache: input.cache } : {}),
-    });
-  } catch (e) {
-    if (e instanceof ElfError) {
-      const reason = `invalid code: ${e.message}`;
-      return emptyResult({ kind: 'invalid-code', reason, stderr: new Uint8Array(0) }, Math.min(deploy ? codeGas(input.code.length) : 0, gasLimit), reads);
-    }
-    throw e;
+/** Why the call failed (or null) and its gas, from how the run ended and what it printed. */
+function settle(run: RunResult, session: CallSession, gasLimit: number): Settled {
+  let failure: Settled['failure'] = null;
+  const outcome = run.outcome;
+  if (outcome.kind !== 'exit') failure = { kind: FAILURE_OF[outcome.kind], reason: outcome.reason };
+  else {
+    const protocol = session.finish();
+    if (protocol !== null) failure = { kind: 'protocol', reason: protocol };
   }
-  running = false;
-
-  let failure: { kind: FailureKind; reason: string } | null = null;
-  if (run.reason !== null) {
-    if (protocolReason !== null && run.reason === protocolReason) failure = { kind: 'protocol', reason: run.reason };
-    else if (run.reason.startsWith('out of gas')) failure = { kind: 'out-of-gas', reason: run.reason };
-    else if (run.signal !== null) failure = { kind: 'crash', reason: run.reason };
-    else failure = { kind: 'limit', reason: run.reason };
-  } else {
-    parser.end();
-    if (parser.error) failure = { kind: 'protocol', reason: `protocol error: ${parser.error.message}` };
-  }
-  let gasUsed = run.gasUsed + lateGas;
+  let gasUsed = run.gasUsed + session.lateGas;
   if (gasUsed > gasLimit) {
     gasUsed = gasLimit;
     failure ??= { kind: 'out-of-gas', reason: `out of gas (limit ${gasLimit}) in the final line of output` };
@@ -473,7 +360,12 @@ function execute(input: CallInput, deploy: boolean): CallResult {
     failure = { kind: 'stderr', reason: `the contract wrote ${run.stderr.length} bytes to stderr (exit status ${run.exitCode})` };
   }
   if (!failure && run.exitCode !== 0) failure = { kind: 'exit', reason: `exit status ${run.exitCode}` };
+  return { failure, gasUsed };
+}
 
+/** The result of a call whose program ran. */
+function resultOf(run: RunResult, session: CallSession, settled: Settled, reads: string[], deploy: boolean): CallResult {
+  const { failure, gasUsed } = settled;
   const stdout = run.stdout.slice();
   const stderr = run.stderr.slice();
   const common = {
@@ -502,6 +394,7 @@ function execute(input: CallInput, deploy: boolean): CallResult {
       ...common,
     };
   }
+  const ops = session.ops;
   if (deploy) ops.push({ op: 'write', key: INITIALIZED_KEY, value: te.encode('true') });
   const writes: Array<{ key: string; value: Uint8Array }> = [];
   const deletes: string[] = [];
@@ -509,5 +402,42 @@ function execute(input: CallInput, deploy: boolean): CallResult {
     if (op.op === 'write') writes.push({ key: op.key, value: op.value });
     else deletes.push(op.key);
   }
-  return { status: 'success', ops, writes, deletes, events, failure: null, ...common };
+  return { status: 'success', ops, writes, deletes, events: session.events, failure: null, ...common };
+}
+
+function execute(input: CallInput, deploy: boolean): CallResult {
+  const limits: ContractLimits = { ...DEFAULT_CONTRACT_LIMITS, ...input.limits };
+  const gasLimit = input.gasLimit ?? DEFAULT_GAS_LIMIT;
+  const reads: string[] = [];
+  let prep: Prepared;
+  try {
+    prep = prepare(input, deploy, reads);
+  } catch (e) {
+    if (e instanceof InputError) return refused('input', e.message, 0, reads);
+    throw e;
+  }
+  const tooLarge = argEnvTooLarge(prep, limits);
+  if (tooLarge !== null) return refused('limit', tooLarge, Math.min(prep.preGas, gasLimit), reads);
+
+  const session = new CallSession(input.storage, reads, prep.preGas, limits);
+  let run: RunResult;
+  try {
+    run = runElf(input.code, {
+      argv: prep.argv,
+      env: prep.env,
+      stdin: input.stdin,
+      gasLimit,
+      block: prep.block,
+      limits,
+      trace: input.trace ?? false,
+      profile: input.profile ?? false,
+      configureKernel: (k) => session.attach(k),
+      ...(input.cache !== undefined ? { cache: input.cache } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ElfError) return refused('invalid-code', `invalid code: ${e.message}`, Math.min(deploy ? codeGas(input.code.length) : 0, gasLimit), reads);
+    throw e;
+  }
+  session.detach();
+  return resultOf(run, session, settle(run, session, gasLimit), reads, deploy);
 }

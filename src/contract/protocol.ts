@@ -16,6 +16,7 @@
  * above), never a copy of the output, so it can sit on the kernel's stdout writes and stop a
  * program at the first bad instruction.
  */
+import { defineError, QvmError } from '../errors.js';
 
 export const MAX_KEY_BYTES = 128;
 export const MAX_VALUE_BYTES = 64 * 1024;
@@ -27,7 +28,7 @@ export type Instruction =
   | { op: 'delete'; key: string; line: number }
   | { op: 'event'; data: Uint8Array; line: number };
 
-export class ProtocolError extends Error {
+export class ProtocolError extends QvmError {
   constructor(
     /** 1-based line number of stdout. */
     readonly line: number,
@@ -35,9 +36,9 @@ export class ProtocolError extends Error {
     readonly rule: string,
   ) {
     super(`line ${line}: ${rule}`);
-    this.name = 'ProtocolError';
   }
 }
+defineError(ProtocolError, 'ProtocolError', 'PROTOCOL');
 
 export interface ProtocolLimits {
   /** Storage writes and deletes (each key of a DBP counts) allowed in one run. */

@@ -9,6 +9,7 @@
  * Keys are sorted; a value is a string when it is valid UTF-8, else `{ "base64": … }`.
  */
 import { isValidKey, MAX_VALUE_BYTES } from './protocol.js';
+import { defineError, UserError } from '../errors.js';
 
 export const STATE_FORMAT = 'qvm-contract-state/1';
 
@@ -37,7 +38,9 @@ export function checkEntry(key: string, value: Uint8Array): string | null {
   return null;
 }
 
-export class StateFileError extends Error {}
+/** A `--state` file that is not a state document (one-line message). */
+export class StateFileError extends UserError {}
+defineError(StateFileError, 'StateFileError', 'STATE_FILE');
 
 /** Parse a state document (throws StateFileError with a one-line message). */
 export function parseState(text: string): Map<string, Uint8Array> {

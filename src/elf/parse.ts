@@ -16,10 +16,8 @@
  * plain number, exact because user addresses are below 2^47.
  */
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_LIMIT } from '../mem/memory.js';
+import { findNeeded, readInterp } from './dynamic.js';
 import {
-  DT_NEEDED,
-  DT_NULL,
-  DT_STRTAB,
   EHDR64_SIZE,
   EI_CLASS,
   EI_DATA,
@@ -47,6 +45,9 @@ import {
   PT_PHDR,
   PT_TLS,
 } from './constants.js';
+import { defineError, UserError } from '../errors.js';
+
+export { describeElf } from './describe.js';
 
 /** Load address of a static-pie's lowest page (Linux's ELF_ET_DYN_BASE without randomisation). */
 export const STATIC_PIE_BASE = 0x555555554000;
@@ -54,12 +55,9 @@ export const STATIC_PIE_BASE = 0x555555554000;
 /** Lowest address a segment may occupy (Linux's default vm.mmap_min_addr). */
 export const MIN_SEGMENT_ADDR = 0x10000;
 
-export class ElfError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ElfError';
-  }
-}
+/** A file QVM cannot run: not an ELF, or one it does not support (one-line message; the user's to fix). */
+export class ElfError extends UserError {}
+defineError(ElfError, 'ElfError', 'BAD_ELF');
 
 export type ElfMachine = 'x86_64' | 'riscv64';
 
@@ -128,7 +126,7 @@ function isPow2(n: bigint): boolean {
   return n > 0n && (n & (n - 1n)) === 0n;
 }
 
-interface RawPhdr {
+export interface RawPhdr {
   index: number;
   type: number;
   flags: number;
@@ -139,12 +137,69 @@ interface RawPhdr {
   align: bigint;
 }
 
+/** The ELF header fields the loader uses, read after the identification bytes passed. */
+interface ElfHeader {
+  type: number;
+  machine: ElfMachine;
+  entry: bigint;
+  phoff: bigint;
+  phentsize: number;
+  phnum: number;
+  flags: number;
+}
+
+const USER_LIMIT_N = BigInt(USER_LIMIT);
+
 export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImage {
+  checkIdent(bytes);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const h = readHeader(dv);
+  const phdrs = readProgramHeaders(dv, h);
+
+  const interp = readInterp(bytes, phdrs);
+  if (interp !== undefined && !options.allowDynamic) {
+    throw new ElfError(`dynamically linked executable (has PT_INTERP ${interp}): QVM runs only static binaries`);
+  }
+  if (h.type === ET_DYN && h.entry === 0n && interp === undefined) {
+    throw new ElfError('shared library without entry (ET_DYN with e_entry 0): not an executable');
+  }
+  const loads = phdrs.filter((p) => p.type === PT_LOAD);
+  checkLoads(loads);
+  const needed = findNeeded(bytes, dv, phdrs, loads);
+  if (needed.length > 0 && !options.allowDynamic) {
+    throw new ElfError(
+      `dynamically linked executable (needs shared libraries: ${needed.join(', ')}): QVM runs only static binaries`,
+    );
+  }
+
+  const bias = h.type === ET_DYN ? staticPieBias(loads) : 0n;
+  const segments = placeSegments(loads, bias);
+  const entry = entryPoint(h.entry + bias, segments);
+  const tls = readTls(phdrs, bias);
+  const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
+  const img: ElfImage = {
+    machine: h.machine,
+    flags: h.flags,
+    type: h.type === ET_EXEC ? 'exec' : 'static-pie',
+    entry,
+    loadBias: Number(bias),
+    segments,
+    phdrAddr: phdrAddress(phdrs, loads, h, bias),
+    phnum: h.phnum,
+    phent: h.phentsize,
+    stackExecutable: stack !== undefined && (stack.flags & PF_X) !== 0,
+  };
+  if (tls) img.tls = tls;
+  if (interp !== undefined) img.interp = interp;
+  if (needed.length > 0) img.needed = needed;
+  return img;
+}
+
+/** e_ident: the magic, a 64-bit little-endian ELF of version 1, and a whole ELF header. */
+function checkIdent(bytes: Uint8Array): void {
   const size = bytes.length;
-  const fileSize = BigInt(size);
   if (size < 4 || ELFMAG.some((b, i) => bytes[i] !== b)) throw new ElfError('not an ELF file (bad magic)');
   if (size < EI_VERSION + 1) throw new ElfError(`truncated file: ELF header needs ${EHDR64_SIZE} bytes, file has ${size}`);
-
   const cls = bytes[EI_CLASS]!;
   if (cls === ELFCLASS32) throw new ElfError('32-bit ELF is not supported');
   if (cls !== ELFCLASS64) throw new ElfError(`invalid ELF class ${cls}`);
@@ -153,20 +208,11 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
   if (data !== ELFDATA2LSB) throw new ElfError(`invalid ELF data encoding ${data}`);
   if (bytes[EI_VERSION] !== EV_CURRENT) throw new ElfError(`unsupported ELF version ${bytes[EI_VERSION]} (expected 1)`);
   if (size < EHDR64_SIZE) throw new ElfError(`truncated file: ELF header needs ${EHDR64_SIZE} bytes, file has ${size}`);
+}
 
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u16 = (o: number): number => dv.getUint16(o, true);
-  const u32 = (o: number): number => dv.getUint32(o, true);
-  const u64 = (o: number): bigint => dv.getBigUint64(o, true);
-
-  const eType = u16(16);
-  const eMachine = u16(18);
-  const eVersion = u32(20);
-  const eEntry = u64(24);
-  const ePhoff = u64(32);
-  const ePhentsize = u16(54);
-  const ePhnum = u16(56);
-
+/** The ELF header: a supported machine, e_version 1, an executable type. */
+function readHeader(dv: DataView): ElfHeader {
+  const eMachine = dv.getUint16(18, true);
   let machine: ElfMachine;
   if (eMachine === EM_X86_64) machine = 'x86_64';
   else if (eMachine === EM_RISCV) machine = 'riscv64';
@@ -174,76 +220,72 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
     const name = EM_NAMES[eMachine] ?? 'unknown machine';
     throw new ElfError(`wrong architecture: ${name} (${eMachine}), expected x86-64 (${EM_X86_64})`);
   }
+  const eVersion = dv.getUint32(20, true);
   if (eVersion !== EV_CURRENT) throw new ElfError(`unsupported ELF version ${eVersion} in e_version (expected 1)`);
-  if (eType !== ET_EXEC && eType !== ET_DYN) {
-    const name = ET_NAMES[eType] ?? `type ${eType}`;
+  const type = dv.getUint16(16, true);
+  if (type !== ET_EXEC && type !== ET_DYN) {
+    const name = ET_NAMES[type] ?? `type ${type}`;
     throw new ElfError(`not an executable (${name})`);
   }
+  return {
+    type,
+    machine,
+    entry: dv.getBigUint64(24, true),
+    phoff: dv.getBigUint64(32, true),
+    phentsize: dv.getUint16(54, true),
+    phnum: dv.getUint16(56, true),
+    flags: dv.getUint32(48, true),
+  };
+}
 
-  // ---- program header table
-  if (ePhnum === 0) throw new ElfError('no program headers (e_phnum is 0): not a loadable executable');
-  if (ePhentsize !== PHDR64_SIZE) {
-    throw new ElfError(`bad program header entry size ${ePhentsize} (expected ${PHDR64_SIZE})`);
+/** The program header table, inside the file, and the file range of every segment with contents. */
+function readProgramHeaders(dv: DataView, h: ElfHeader): RawPhdr[] {
+  const size = dv.byteLength;
+  if (h.phnum === 0) throw new ElfError('no program headers (e_phnum is 0): not a loadable executable');
+  if (h.phentsize !== PHDR64_SIZE) {
+    throw new ElfError(`bad program header entry size ${h.phentsize} (expected ${PHDR64_SIZE})`);
   }
-  if (ePhnum === 0xffff) throw new ElfError('extended program header numbering (PN_XNUM) is not supported');
-  const phEnd = ePhoff + BigInt(ePhnum * PHDR64_SIZE);
-  if (phEnd > fileSize) {
+  if (h.phnum === 0xffff) throw new ElfError('extended program header numbering (PN_XNUM) is not supported');
+  if (h.phoff + BigInt(h.phnum * PHDR64_SIZE) > BigInt(size)) {
     throw new ElfError(
-      `truncated file: program header table at offset ${hex(ePhoff)} (${ePhnum} entries) extends past end of file (size ${hex(size)})`,
+      `truncated file: program header table at offset ${hex(h.phoff)} (${h.phnum} entries) extends past end of file (size ${hex(size)})`,
     );
   }
-  const phoff = Number(ePhoff);
-
   const phdrs: RawPhdr[] = [];
-  for (let i = 0; i < ePhnum; i++) {
-    const o = phoff + i * PHDR64_SIZE;
+  for (let i = 0; i < h.phnum; i++) {
+    const o = Number(h.phoff) + i * PHDR64_SIZE;
     phdrs.push({
       index: i,
-      type: u32(o),
-      flags: u32(o + 4),
-      offset: u64(o + 8),
-      vaddr: u64(o + 16),
-      filesz: u64(o + 32),
-      memsz: u64(o + 40),
-      align: u64(o + 48),
+      type: dv.getUint32(o, true),
+      flags: dv.getUint32(o + 4, true),
+      offset: dv.getBigUint64(o + 8, true),
+      vaddr: dv.getBigUint64(o + 16, true),
+      filesz: dv.getBigUint64(o + 32, true),
+      memsz: dv.getBigUint64(o + 40, true),
+      align: dv.getBigUint64(o + 48, true),
     });
   }
-
-  // File ranges of every segment that has file contents must be inside the file.
   for (const p of phdrs) {
-    if (p.type === PT_LOAD || p.type === PT_INTERP || p.type === PT_TLS || p.type === PT_DYNAMIC) {
-      if (p.offset + p.filesz > fileSize) {
-        throw new ElfError(
-          `segment ${p.index}: file range ${hex(p.offset)}..${hex(p.offset + p.filesz)} past end of file (size ${hex(size)})`,
-        );
-      }
+    if (FILE_BACKED.has(p.type) && p.offset + p.filesz > BigInt(size)) {
+      throw new ElfError(
+        `segment ${p.index}: file range ${hex(p.offset)}..${hex(p.offset + p.filesz)} past end of file (size ${hex(size)})`,
+      );
     }
   }
+  return phdrs;
+}
 
-  // ---- dynamic linking
-  const interpPh = phdrs.filter((p) => p.type === PT_INTERP);
-  let interp: string | undefined;
-  if (interpPh.length > 0) {
-    const p = interpPh[0]!;
-    const raw = bytes.subarray(Number(p.offset), Number(p.offset + p.filesz));
-    const nul = raw.indexOf(0);
-    interp = new TextDecoder().decode(nul >= 0 ? raw.subarray(0, nul) : raw);
-    if (!options.allowDynamic) {
-      throw new ElfError(`dynamically linked executable (has PT_INTERP ${interp}): QVM runs only static binaries`);
-    }
-  }
-  if (eType === ET_DYN && eEntry === 0n && interp === undefined) {
-    throw new ElfError('shared library without entry (ET_DYN with e_entry 0): not an executable');
-  }
+/** Segment types whose file contents the loader reads. */
+const FILE_BACKED = new Set([PT_LOAD, PT_INTERP, PT_TLS, PT_DYNAMIC]);
 
-  const loads = phdrs.filter((p) => p.type === PT_LOAD);
+/** At least one PT_LOAD, each no larger in the file than in memory, its address and offset congruent. */
+function checkLoads(loads: readonly RawPhdr[]): void {
   if (loads.length === 0) throw new ElfError('no PT_LOAD segment: nothing to load');
-
+  const page = BigInt(PAGE_SIZE);
   for (const p of loads) {
     if (p.filesz > p.memsz) {
       throw new ElfError(`segment ${p.index}: p_filesz ${hex(p.filesz)} is larger than p_memsz ${hex(p.memsz)}`);
     }
-    const page = BigInt(PAGE_SIZE);
     if ((((p.vaddr - p.offset) % page) + page) % page !== 0n) {
       throw new ElfError(
         `segment ${p.index}: address ${hex(p.vaddr)} and file offset ${hex(p.offset)} are not congruent modulo the page size`,
@@ -255,28 +297,22 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
       );
     }
   }
+}
 
-  const needed = findNeeded(bytes, dv, phdrs, loads);
-  if (needed.length > 0 && !options.allowDynamic) {
-    throw new ElfError(
-      `dynamically linked executable (needs shared libraries: ${needed.join(', ')}): QVM runs only static binaries`,
-    );
+/** A static-pie's load bias: its lowest page at STATIC_PIE_BASE, rounded up to the largest p_align. */
+function staticPieBias(loads: readonly RawPhdr[]): bigint {
+  let maxAlign = BigInt(PAGE_SIZE);
+  let minVaddr = loads[0]!.vaddr;
+  for (const p of loads) {
+    if (p.vaddr < minVaddr) minVaddr = p.vaddr;
+    if (isPow2(p.align) && p.align > maxAlign) maxAlign = p.align;
   }
+  const base = ((BigInt(STATIC_PIE_BASE) + maxAlign - 1n) / maxAlign) * maxAlign;
+  return base - (minVaddr - (minVaddr % maxAlign));
+}
 
-  // ---- relocation
-  let bias = 0n;
-  if (eType === ET_DYN) {
-    let maxAlign = BigInt(PAGE_SIZE);
-    let minVaddr = loads[0]!.vaddr;
-    for (const p of loads) {
-      if (p.vaddr < minVaddr) minVaddr = p.vaddr;
-      if (isPow2(p.align) && p.align > maxAlign) maxAlign = p.align;
-    }
-    const base = ((BigInt(STATIC_PIE_BASE) + maxAlign - 1n) / maxAlign) * maxAlign;
-    bias = base - (minVaddr - (minVaddr % maxAlign));
-  }
-
-  const userLimit = BigInt(USER_LIMIT);
+/** The non-empty PT_LOADs relocated and sorted: in the user address space and not overlapping. */
+function placeSegments(loads: readonly RawPhdr[], bias: bigint): ElfSegment[] {
   const sorted = loads.filter((p) => p.memsz > 0n).sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : 0));
   for (const p of sorted) {
     const start = p.vaddr + bias;
@@ -284,8 +320,8 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
     if (start < BigInt(MIN_SEGMENT_ADDR)) {
       throw new ElfError(`segment ${p.index}: address ${hex(start)} is below the lowest mappable address ${hex(MIN_SEGMENT_ADDR)}`);
     }
-    if (end > userLimit) {
-      throw new ElfError(`segment ${p.index}: address range ${hex(start)}..${hex(end)} is outside the user address space (ends above ${hex(userLimit)})`);
+    if (end > USER_LIMIT_N) {
+      throw new ElfError(`segment ${p.index}: address range ${hex(start)}..${hex(end)} is outside the user address space (ends above ${hex(USER_LIMIT_N)})`);
     }
   }
   for (let i = 1; i < sorted.length; i++) {
@@ -296,8 +332,7 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
       throw new ElfError(`segments ${lo} and ${hi} overlap at ${hex(b.vaddr + bias)}`);
     }
   }
-
-  const segments: ElfSegment[] = sorted.map((p) => ({
+  return sorted.map((p) => ({
     index: p.index,
     vaddr: Number(p.vaddr + bias),
     memsz: Number(p.memsz),
@@ -306,132 +341,43 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): ElfImag
     align: Number(p.align),
     prot: protFromFlags(p.flags),
   }));
+}
 
-  // ---- entry point
-  const entry = eEntry + bias;
-  if (entry >= userLimit) throw new ElfError(`entry point ${hex(entry)} is outside the user address space`);
-  const entryN = Number(entry);
-  const entrySeg = segments.find((s) => entryN >= s.vaddr && entryN < s.vaddr + s.memsz);
-  if (!entrySeg) throw new ElfError(`entry point ${hex(entry)} is not inside any PT_LOAD segment`);
-  if ((entrySeg.prot & PROT_EXEC) === 0) {
-    throw new ElfError(`entry point ${hex(entry)} is in segment ${entrySeg.index}, which is not executable`);
+/** The relocated entry point, which must be in an executable segment. */
+function entryPoint(entry: bigint, segments: readonly ElfSegment[]): number {
+  if (entry >= USER_LIMIT_N) throw new ElfError(`entry point ${hex(entry)} is outside the user address space`);
+  const at = Number(entry);
+  const seg = segments.find((s) => at >= s.vaddr && at < s.vaddr + s.memsz);
+  if (!seg) throw new ElfError(`entry point ${hex(entry)} is not inside any PT_LOAD segment`);
+  if ((seg.prot & PROT_EXEC) === 0) {
+    throw new ElfError(`entry point ${hex(entry)} is in segment ${seg.index}, which is not executable`);
   }
+  return at;
+}
 
-  // ---- program headers in memory (AT_PHDR)
-  let phdrAddr = 0;
+/** Where the program headers are in memory (AT_PHDR): PT_PHDR, else the PT_LOAD whose bytes hold them; 0 if none. */
+function phdrAddress(phdrs: readonly RawPhdr[], loads: readonly RawPhdr[], h: ElfHeader, bias: bigint): number {
   const phdrPh = phdrs.find((p) => p.type === PT_PHDR);
   if (phdrPh) {
     const a = phdrPh.vaddr + bias;
-    if (a + BigInt(ePhnum * PHDR64_SIZE) > userLimit) throw new ElfError(`PT_PHDR address ${hex(a)} is outside the user address space`);
-    phdrAddr = Number(a);
-  } else {
-    const cover = loads.find((p) => p.offset <= ePhoff && ePhoff < p.offset + p.filesz);
-    if (cover) phdrAddr = Number(ePhoff - cover.offset + cover.vaddr + bias);
+    if (a + BigInt(h.phnum * PHDR64_SIZE) > USER_LIMIT_N) throw new ElfError(`PT_PHDR address ${hex(a)} is outside the user address space`);
+    return Number(a);
   }
+  const cover = loads.find((p) => p.offset <= h.phoff && h.phoff < p.offset + p.filesz);
+  return cover ? Number(h.phoff - cover.offset + cover.vaddr + bias) : 0;
+}
 
-  // ---- TLS
-  let tls: ElfTls | undefined;
+/** The PT_TLS segment (at most one), relocated. */
+function readTls(phdrs: readonly RawPhdr[], bias: bigint): ElfTls | undefined {
   const tlsPh = phdrs.filter((p) => p.type === PT_TLS);
   if (tlsPh.length > 1) throw new ElfError(`more than one PT_TLS segment (${tlsPh.length})`);
-  if (tlsPh.length === 1) {
-    const p = tlsPh[0]!;
-    if (p.filesz > p.memsz) {
-      throw new ElfError(`segment ${p.index} (PT_TLS): p_filesz ${hex(p.filesz)} is larger than p_memsz ${hex(p.memsz)}`);
-    }
-    const a = p.vaddr + bias;
-    if (a + p.memsz > userLimit) throw new ElfError(`segment ${p.index} (PT_TLS): address ${hex(a)} is outside the user address space`);
-    if (p.align > BigInt(PAGE_SIZE) * 1024n) throw new ElfError(`segment ${p.index} (PT_TLS): alignment ${hex(p.align)} is too large`);
-    tls = { vaddr: Number(a), memsz: Number(p.memsz), filesz: Number(p.filesz), align: Number(p.align) };
+  const p = tlsPh[0];
+  if (!p) return undefined;
+  if (p.filesz > p.memsz) {
+    throw new ElfError(`segment ${p.index} (PT_TLS): p_filesz ${hex(p.filesz)} is larger than p_memsz ${hex(p.memsz)}`);
   }
-
-  const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
-  const img: ElfImage = {
-    machine,
-    flags: u32(48),
-    type: eType === ET_EXEC ? 'exec' : 'static-pie',
-    entry: entryN,
-    loadBias: Number(bias),
-    segments,
-    phdrAddr,
-    phnum: ePhnum,
-    phent: ePhentsize,
-    stackExecutable: stack !== undefined && (stack.flags & PF_X) !== 0,
-  };
-  if (tls) img.tls = tls;
-  if (interp !== undefined) img.interp = interp;
-  if (needed.length > 0) img.needed = needed;
-  return img;
-}
-
-/** DT_NEEDED library names from PT_DYNAMIC (resolved through DT_STRTAB when possible). */
-function findNeeded(bytes: Uint8Array, dv: DataView, phdrs: RawPhdr[], loads: RawPhdr[]): string[] {
-  const dyn = phdrs.find((p) => p.type === PT_DYNAMIC);
-  if (!dyn) return [];
-  const start = Number(dyn.offset);
-  const end = Number(dyn.offset + dyn.filesz);
-  const neededOffsets: bigint[] = [];
-  let strtab: bigint | undefined;
-  for (let o = start; o + 16 <= end; o += 16) {
-    const tag = dv.getBigInt64(o, true);
-    const val = dv.getBigUint64(o + 8, true);
-    if (tag === BigInt(DT_NULL)) break;
-    if (tag === BigInt(DT_NEEDED)) neededOffsets.push(val);
-    else if (tag === BigInt(DT_STRTAB)) strtab = val;
-  }
-  if (neededOffsets.length === 0) return [];
-  // DT_STRTAB is a link-time address; find its bytes in the file through the PT_LOAD that maps it.
-  let strtabFile: bigint | undefined;
-  if (strtab !== undefined) {
-    const seg = loads.find((p) => p.vaddr <= strtab! && strtab! < p.vaddr + p.filesz);
-    if (seg) strtabFile = strtab - seg.vaddr + seg.offset;
-  }
-  const dec = new TextDecoder();
-  return neededOffsets.map((off) => {
-    if (strtabFile === undefined) return '?';
-    const s = strtabFile + off;
-    if (s >= BigInt(bytes.length)) return '?';
-    const from = Number(s);
-    let to = from;
-    while (to < bytes.length && to - from < 256 && bytes[to] !== 0) to++;
-    return dec.decode(bytes.subarray(from, to));
-  });
-}
-
-function protString(prot: number): string {
-  return (prot & PROT_READ ? 'r' : '-') + (prot & PROT_WRITE ? 'w' : '-') + (prot & PROT_EXEC ? 'x' : '-');
-}
-
-const pad16 = (n: number): string => '0x' + n.toString(16).padStart(12, '0');
-
-/** Human-readable description for `qvm inspect`, one line per array element. */
-export function describeElf(img: ElfImage): string[] {
-  const lines: string[] = [];
-  const kind =
-    img.interp !== undefined || img.needed !== undefined
-      ? `dynamically linked ${img.type === 'exec' ? 'executable (ET_EXEC)' : 'position-independent executable (ET_DYN)'} — not runnable`
-      : img.type === 'exec'
-        ? 'static executable (ET_EXEC)'
-        : `static-pie (ET_DYN), loaded at bias ${hex(img.loadBias)}`;
-  lines.push(`type:     ${kind}`);
-  if (img.interp !== undefined) lines.push(`interp:   ${img.interp}`);
-  if (img.needed !== undefined) lines.push(`needed:   ${img.needed.join(', ')}`);
-  lines.push(`machine:  ${img.machine === 'x86_64' ? 'x86-64' : 'riscv64'}`);
-  lines.push(`entry:    ${hex(img.entry)}`);
-  lines.push(`phdrs:    ${img.phnum} at ${hex(img.phdrAddr)}`);
-  lines.push('segments:');
-  lines.push('  phdr  vaddr           memsz       filesz      offset      prot');
-  for (const s of img.segments) {
-    lines.push(
-      `  ${String(s.index).padStart(4)}  ${pad16(s.vaddr)}  ${hex(s.memsz).padEnd(10)}  ${hex(s.filesz).padEnd(10)}  ${hex(s.offset).padEnd(10)}  ${protString(s.prot)}`,
-    );
-  }
-  const total = img.segments.reduce((n, s) => n + s.memsz, 0);
-  lines.push(`memory:   ${total} bytes in ${img.segments.length} segment${img.segments.length === 1 ? '' : 's'}`);
-  if (img.tls) {
-    lines.push(`tls:      ${hex(img.tls.vaddr)} memsz ${hex(img.tls.memsz)} filesz ${hex(img.tls.filesz)} align ${img.tls.align}`);
-  } else {
-    lines.push('tls:      none');
-  }
-  lines.push(`stack:    ${img.stackExecutable ? 'executable' : 'non-executable'}`);
-  return lines;
+  const a = p.vaddr + bias;
+  if (a + p.memsz > USER_LIMIT_N) throw new ElfError(`segment ${p.index} (PT_TLS): address ${hex(a)} is outside the user address space`);
+  if (p.align > BigInt(PAGE_SIZE) * 1024n) throw new ElfError(`segment ${p.index} (PT_TLS): alignment ${hex(p.align)} is too large`);
+  return { vaddr: Number(a), memsz: Number(p.memsz), filesz: Number(p.filesz), align: Number(p.align) };
 }

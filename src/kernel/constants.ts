@@ -198,6 +198,12 @@ export const SIGWINCH = 28;
 export const SIGIO = 29;
 export const SIGPWR = 30;
 export const SIGSYS = 31;
+
+/** si_code: sent by the kernel itself (an x86 int3, a general protection fault). */
+export const SI_KERNEL = 0x80;
+/** si_code of SIGSEGV: no mapping at the address / a mapping without the permission. */
+export const SEGV_MAPERR = 1;
+export const SEGV_ACCERR = 2;
 export const NSIG = 64;
 
 const SIGNAL_NAMES = [

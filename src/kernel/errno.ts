@@ -4,6 +4,7 @@
  * A system call implementation either returns its result or throws `SysError(errno)`; the kernel's
  * dispatcher turns the throw into the negative value the guest sees in its result register.
  */
+import { defineError, QvmError } from '../errors.js';
 
 export const EPERM = 1;
 export const ENOENT = 2;
@@ -104,8 +105,9 @@ export function errnoName(errno: number): string {
 }
 
 /** Thrown by system call implementations (and the VFS) to fail the call with -errno. */
-export class SysError extends Error {
+export class SysError extends QvmError {
   constructor(readonly errno: number) {
     super(errnoName(errno));
   }
 }
+defineError(SysError, 'SysError', 'SYSCALL_ERRNO');

@@ -16,6 +16,7 @@
  */
 import { type Memory, MemoryFault, MemoryLimitExceeded } from '../mem/memory.js';
 import type { BlockContext, Limits } from './types.js';
+import type { AbnormalOutcome, VmEndKind } from './outcome.js';
 import { type Arch, syscallNames } from './arch/index.js';
 import { DEFAULT_UMASK, MAIN_TID, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_WRONLY } from './constants.js';
 import { EAGAIN, EFAULT, ENOMEM, ENOSYS, SysError } from './errno.js';
@@ -97,10 +98,11 @@ export class Kernel {
   /** Set by exit / exit_group. */
   exited: { status: number } | null = null;
   /**
-   * Set when the run must end without a normal exit: a signal with a fatal action (signal > 0), or
-   * a VM limit (signal 0: output limit, memory limit, a program blocked forever).
+   * Set when the run must end without a normal exit: a signal with a fatal action (kind 'signal',
+   * signal > 0), or the VM's end (signal 0: an output or memory limit, a program blocked forever,
+   * the contract layer's protocol check). `reason` is the one-line text; branch on `kind`.
    */
-  killed: { reason: string; signal: number } | null = null;
+  killed: (AbnormalOutcome & { signal: number }) | null = null;
   syscallCount = 0;
   /** System calls answered ENOSYS because QVM does not implement them: name or "#nr", first-seen order. */
   readonly unknownSyscalls: string[] = [];
@@ -259,7 +261,7 @@ export class Kernel {
     if (e instanceof MemoryLimitExceeded) {
       // Copying into the guest needed a page beyond the memory limit: the run ends, as the
       // CPU's own touch of that page would have ended it.
-      this.kill(e.message, 0);
+      this.end('limit', e.message);
       return ENOMEM;
     }
     throw e;
@@ -270,9 +272,14 @@ export class Kernel {
     return this.sched.threadOf(ctx);
   }
 
-  /** End the run (first reason wins). signal 0 = ended by the VM, not by a signal. */
+  /** The program is killed by `signal` (> 0), e.g. a fault without a handler (the first ending wins). */
   kill(reason: string, signal: number): void {
-    if (!this.killed && !this.exited) this.killed = { reason, signal };
+    if (!this.killed && !this.exited) this.killed = { kind: 'signal', reason, signal };
+  }
+
+  /** The VM ends the run without a signal: a limit, a deadlock, a protocol error (the first ending wins). */
+  end(kind: VmEndKind, reason: string): void {
+    if (!this.killed && !this.exited) this.killed = { kind, reason, signal: 0 };
   }
 
   /** exit_group: the whole program ends with this status. */
@@ -303,7 +310,7 @@ export class Kernel {
     this.gas += kept * OUTPUT_GAS_PER_BYTE;
     if (kept > 0 && this.onOutput) this.onOutput(which, data.subarray(0, kept));
     if (kept < data.length) {
-      this.kill(`${which === 1 ? 'stdout' : 'stderr'} limit exceeded (${buf.cap} bytes)`, 0);
+      this.end('limit', `${which === 1 ? 'stdout' : 'stderr'} limit exceeded (${buf.cap} bytes)`);
     }
     return kept;
   }

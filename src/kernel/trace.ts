@@ -8,42 +8,16 @@
  *   s  path (quoted string: only if the call itself read it, else the pointer in hex — tracing
  *      never touches guest memory, so turning it on cannot change a run's gas or result)
  *   f  dirfd (AT_FDCWD or decimal)
- * Calls without a signature show their six raw arguments in hex. A result is decimal, a negative
+ * Each signature stands beside its call's implementation (syscalls/*.ts); calls the kernel does not
+ * implement have none and show their six raw arguments in hex. A result is decimal, a negative
  * one is followed by its errno name, and calls that return addresses (mmap, brk, mremap) show hex.
  */
 import { AT_FDCWD } from './constants.js';
 import { errnoName } from './errno.js';
+import { SYSCALL_SIGNATURES } from './syscalls/index.js';
 
-const SIGNATURES: Record<string, string> = {
-  read: 'dpu', write: 'dpu', open: 'sxo', close: 'd', stat: 'sp', fstat: 'dp', lstat: 'sp', poll: 'pud',
-  lseek: 'dld', mmap: 'puxxdl', mprotect: 'pux', munmap: 'pu', brk: 'p', rt_sigaction: 'dppu',
-  rt_sigprocmask: 'dppu', rt_sigreturn: '', ioctl: 'dxp', pread64: 'dpul', pwrite64: 'dpul', readv: 'dpd',
-  writev: 'dpd', access: 'so', pipe: 'p', select: 'dpppp', sched_yield: '', mremap: 'puuxp', msync: 'pux',
-  mincore: 'pup', madvise: 'pud', dup: 'd', dup2: 'dd', pause: '', nanosleep: 'pp', getpid: '',
-  sendfile: 'ddpu', clone: 'xpppp', fork: '', vfork: '', execve: 'spp', exit: 'd', wait4: 'dpdp',
-  kill: 'dd', uname: 'p', fcntl: 'ddx', flock: 'dd', fsync: 'd', fdatasync: 'd', truncate: 'sl',
-  ftruncate: 'dl', getdents: 'dpu', getcwd: 'pu', chdir: 's', fchdir: 'd', rename: 'ss', mkdir: 'so',
-  rmdir: 's', creat: 'so', link: 'ss', unlink: 's', symlink: 'ss', readlink: 'spu', chmod: 'so',
-  fchmod: 'do', chown: 'sdd', fchown: 'ddd', lchown: 'sdd', umask: 'o', gettimeofday: 'pp',
-  getrlimit: 'dp', getrusage: 'dp', sysinfo: 'p', times: 'p', getuid: '', getgid: '', setuid: 'd',
-  setgid: 'd', geteuid: '', getegid: '', setpgid: 'dd', getppid: '', getpgrp: '', setsid: '',
-  getgroups: 'dp', getresuid: 'ppp', getresgid: 'ppp', getpgid: 'd', getsid: 'd', rt_sigpending: 'pu',
-  rt_sigtimedwait: 'pppu', rt_sigsuspend: 'pu', sigaltstack: 'pp', statfs: 'sp', fstatfs: 'dp',
-  getpriority: 'dd', setpriority: 'ddd', sched_getparam: 'dp', sched_setscheduler: 'ddp',
-  sched_getscheduler: 'd', prctl: 'dxxxx', arch_prctl: 'xp', setrlimit: 'dp', sync: '', gettid: '',
-  tkill: 'dd', time: 'p', futex: 'pdxppx', sched_setaffinity: 'dup', sched_getaffinity: 'dup',
-  getdents64: 'dpu', set_tid_address: 'p', fadvise64: 'dlld', clock_gettime: 'dp', clock_getres: 'dp',
-  clock_nanosleep: 'dxpp', exit_group: 'd', tgkill: 'ddd', openat: 'fsxo', mkdirat: 'fso',
-  newfstatat: 'fspx', unlinkat: 'fsx', renameat: 'fsfs', linkat: 'fsfsx', symlinkat: 'sfs',
-  readlinkat: 'fspu', fchmodat: 'fso', faccessat: 'fso', pselect6: 'dppppp', ppoll: 'pdppu',
-  set_robust_list: 'pu', get_robust_list: 'dpp', utimensat: 'fspx', fallocate: 'dxll', dup3: 'ddx',
-  pipe2: 'px', prlimit64: 'ddpp', getcpu: 'ppp', renameat2: 'fsfsx', getrandom: 'pux',
-  memfd_create: 'sx', statx: 'fsxxp', rseq: 'pudx', clone3: 'pu', close_range: 'ddx', openat2: 'fspu',
-  faccessat2: 'fsox', preadv: 'dpdl', pwritev: 'dpdl', preadv2: 'dpdlx', pwritev2: 'dpdlx',
-  membarrier: 'dxd', mlock: 'pu', munlock: 'pu', mlockall: 'x', munlockall: '', fchownat: 'fsddx',
-  fchmodat2: 'fsox', personality: 'x', sched_get_priority_max: 'd', sched_get_priority_min: 'd',
-  sched_setparam: 'dp', waitid: 'ddpxp', readahead: 'dlu', syncfs: 'd', sync_file_range: 'dllx',
-};
+/** The letters a signature is made of (above). */
+export const SIGNATURE_LETTERS = 'dulxopsf';
 
 function hex(v: bigint): string {
   return '0x' + BigInt.asUintN(64, v).toString(16);
@@ -100,7 +74,7 @@ function one(kind: string, v: bigint, paths: ReadonlyMap<number, string>): strin
  * address → string); tracing never touches guest memory, so it cannot change a run.
  */
 export function describeArgs(name: string, args: readonly bigint[], paths: ReadonlyMap<number, string>): string {
-  const sig = SIGNATURES[name];
+  const sig = SYSCALL_SIGNATURES[name];
   if (sig === undefined) return args.slice(0, 6).map(hex).join(', ');
   return [...sig].map((k, i) => one(k, args[i] ?? 0n, paths)).join(', ');
 }
@@ -114,5 +88,5 @@ export function describeResult(name: string, ret: bigint): string {
 
 /** Names that have a trace signature (for documentation tooling). */
 export function tracedNames(): string[] {
-  return Object.keys(SIGNATURES);
+  return Object.keys(SYSCALL_SIGNATURES);
 }

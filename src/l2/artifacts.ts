@@ -25,7 +25,7 @@ export function l1Artifact(name: 'Inbox' | 'OutputOracle'): L1ContractArtifact {
     try {
       a = JSON.parse(readFileSync(join(BUILD_DIR, `${name}.json`), 'utf8')) as L1ContractArtifact;
     } catch (e) {
-      throw new Error(`cannot read the ${name} artifact in ${BUILD_DIR} (run \`npm run build\`): ${(e as Error).message}`);
+      throw new Error(`cannot read the ${name} artifact in ${BUILD_DIR} (run \`npm run build\`): ${(e as Error).message}`, { cause: e });
     }
     cache.set(name, a);
   }

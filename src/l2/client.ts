@@ -78,7 +78,12 @@ export class InboxClient {
    * Deploys `code` on L2: in one message when it fits, else in chunks then a deployCode message.
    * `progress(done, total)` is told the bytes uploaded so far.
    */
-  async deploy(code: Uint8Array, args: readonly string[], gas = DEFAULT_L1_MESSAGE_GAS, progress?: (done: number, total: number) => void): Promise<InboxReceipt & { contractAddress: Hex; chunks: number }> {
+  async deploy(
+    code: Uint8Array,
+    args: readonly string[],
+    gas = DEFAULT_L1_MESSAGE_GAS,
+    progress?: (done: number, total: number) => void,
+  ): Promise<InboxReceipt & { contractAddress: Hex; chunks: number }> {
     const envelope = encodeDeploy(code, args);
     let r: InboxReceipt;
     let chunks = 0;

@@ -77,7 +77,8 @@ export function deriveBlock(
           fail('deploy: constructor arguments are not an RLP list of byte strings', null);
           break;
         }
-        const code = assemble(msg.sender, msg.codeHash, [...storedChunks(msg.sender, msg.codeHash), ...out.chunks.filter((c) => c.sender === msg.sender && c.codeHash === msg.codeHash)]);
+        const fresh = out.chunks.filter((c) => c.sender === msg.sender && c.codeHash === msg.codeHash);
+        const code = assemble(msg.sender, msg.codeHash, [...storedChunks(msg.sender, msg.codeHash), ...fresh]);
         if (typeof code === 'string') {
           fail(code, null);
           break;

@@ -12,6 +12,7 @@ import { L1Reader, type L1Block, type L1Message } from './l1.js';
 import { l1Artifact } from './artifacts.js';
 import { nextAcc } from './messages.js';
 import { L2Store, type Cursor } from './store.js';
+import { defineError, QvmError } from '../errors.js';
 
 export interface ExecutorOptions {
   client: PublicClient;
@@ -25,7 +26,9 @@ export interface ExecutorOptions {
   log?: (line: string) => void;
 }
 
-export class L1InconsistencyError extends Error {}
+/** The L1 answered in a way that contradicts what was derived from it before. */
+export class L1InconsistencyError extends QvmError {}
+defineError(L1InconsistencyError, 'L1InconsistencyError', 'L1_INCONSISTENT');
 
 const ZERO_HASH = ('0x' + '00'.repeat(32)) as Hex;
 

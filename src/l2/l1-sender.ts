@@ -39,7 +39,12 @@ export class L1Sender {
   }
 
   private chainId: number | null = null;
-  private async chainOf(): Promise<{ id: number; name: string; nativeCurrency: { name: string; symbol: string; decimals: number }; rpcUrls: { default: { http: string[] } } }> {
+  private async chainOf(): Promise<{
+    id: number;
+    name: string;
+    nativeCurrency: { name: string; symbol: string; decimals: number };
+    rpcUrls: { default: { http: string[] } };
+  }> {
     this.chainId ??= await this.client.getChainId();
     return { id: this.chainId, name: 'L1', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [] } } };
   }

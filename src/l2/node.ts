@@ -134,9 +134,13 @@ export class L2Node {
       l2ChainId: this.ex.l2ChainId.toString(),
       reorgs: this.ex.reorgs,
       oracle: this.watcher?.oracle ?? null,
-      lastOutput: last && { index: last.index, l2Block: last.l2Block, stateRoot: last.stateRoot, l1Number: last.l1Number, proposer: last.proposer, localRoot: last.localRoot, matches: last.matches },
+      lastOutput: last && {
+        index: last.index, l2Block: last.l2Block, stateRoot: last.stateRoot, l1Number: last.l1Number,
+        proposer: last.proposer, localRoot: last.localRoot, matches: last.matches,
+      },
       outputsChecked: this.watcher?.outputs.filter((o) => o.matches !== null).length ?? 0,
-      mismatches: (this.watcher?.mismatches() ?? []).map((o) => ({ index: o.index, l2Block: o.l2Block, posted: o.stateRoot, local: o.localRoot, proposer: o.proposer })),
+      mismatches: (this.watcher?.mismatches() ?? [])
+        .map((o) => ({ index: o.index, l2Block: o.l2Block, posted: o.stateRoot, local: o.localRoot, proposer: o.proposer })),
       sequencer: this.sequencer ? { pending: this.sequencer.pendingCount() } : null,
       proposer: this.watcher?.proposerAddress() ?? null,
       lastError: this.lastError,

@@ -61,7 +61,8 @@ import {
   AT_SECURE,
   AT_UID,
 } from '../elf/constants.js';
-import type { ElfImage } from '../elf/parse.js';
+import { ElfError, type ElfImage } from '../elf/parse.js';
+import { UserError } from '../errors.js';
 
 export const STACK_TOP = 0x7ffffffff000;
 export const STACK_SIZE = 8 * 1024 * 1024;
@@ -170,12 +171,15 @@ export function checkLoadOptions(opts: LoadOptions): void {
   for (const [what, list] of [['argv', opts.argv], ['environment', opts.env]] as const) {
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
-      if (s.includes(0)) throw new Error(`${what} entry ${i} contains a NUL byte`);
+      if (s.includes(0)) throw new UserError(`${what} entry ${i} contains a NUL byte`, { code: 'ARG_NUL' });
       argBytes += s.length + 1 + 8;
     }
   }
   if (argBytes > MAX_ARG_BYTES) {
-    throw new Error(`argument list too long: argv and environment take ${argBytes} bytes, the limit is ${MAX_ARG_BYTES}`);
+    throw new UserError(`argument list too long: argv and environment take ${argBytes} bytes, the limit is ${MAX_ARG_BYTES}`, {
+      code: 'E2BIG',
+      hint: 'pass large inputs on standard input (--stdin FILE) instead of as arguments',
+    });
   }
 }
 
@@ -188,10 +192,10 @@ export function loadSegments(mem: Memory, img: ElfImage, bytes: Uint8Array): voi
   for (const s of img.segments) {
     const end = s.vaddr + s.memsz;
     if (end > STACK_BOTTOM && s.vaddr < STACK_TOP) {
-      throw new Error(`segment at 0x${s.vaddr.toString(16)} overlaps the stack (0x${STACK_BOTTOM.toString(16)}..0x${STACK_TOP.toString(16)})`);
+      throw new ElfError(`segment at 0x${s.vaddr.toString(16)} overlaps the stack (0x${STACK_BOTTOM.toString(16)}..0x${STACK_TOP.toString(16)})`);
     }
     if (s.offset + s.filesz > bytes.length) {
-      throw new Error(`segment at 0x${s.vaddr.toString(16)}: file range past end of file`);
+      throw new ElfError(`segment at 0x${s.vaddr.toString(16)}: file range past end of file`);
     }
   }
   for (const r of segmentPageRuns(img)) {

@@ -5,6 +5,7 @@
  */
 import { Memory, MemoryLimitExceeded } from '../mem/memory.js';
 import { parseElf, ElfError, type ElfImage } from '../elf/parse.js';
+import { isUserError } from '../errors.js';
 import { Cpu, RSP } from '../cpu/x86_64/cpu.js';
 import { cpuid } from '../cpu/x86_64/cpuid.js';
 import { Kernel } from '../kernel/kernel.js';
@@ -42,8 +43,9 @@ export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
     // the cached decoded code is x86-64's; a riscv64 run decodes its own
     return runImage(entry.elf, bytes, opts, entry.elf.machine === 'riscv64' ? null : entry);
   } catch (e) {
-    // an error that escaped the run loop may have left its decoded code half-updated
-    if (!(e instanceof ElfError)) cache.forget(entry);
+    // an error that escaped the run loop may have left its decoded code half-updated (a user
+    // error — a bad ELF, arguments over the limit — is refused before the program runs)
+    if (!isUserError(e)) cache.forget(entry);
     throw e;
   }
 }
@@ -87,9 +89,10 @@ function runImage(img: ElfImage, bytes: Uint8Array, opts: RunOptions, cached: Pr
 }
 
 function result(kernel: Kernel, end: ThreadsEnd & { profile?: GasProfile }): RunResult {
-  const { exitCode, signal, reason, instructions, gasUsed, profile } = end;
+  const { outcome, exitCode, signal, reason, instructions, gasUsed, profile } = end;
   return {
     ...(profile ? { profile } : {}),
+    outcome,
     exitCode,
     signal,
     reason,
@@ -103,7 +106,10 @@ function result(kernel: Kernel, end: ThreadsEnd & { profile?: GasProfile }): Run
   };
 }
 
-function startX86(kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits, cached: ProgramEntry | null): ThreadsEnd & { profile?: GasProfile } {
+function startX86(
+  kernel: Kernel, mem: Memory, img: ElfImage, bytes: Uint8Array, opts: RunOptions, gasLimit: number, limits: Limits,
+  cached: ProgramEntry | null,
+): ThreadsEnd & { profile?: GasProfile } {
   const load: LoadOptions = {
     argv: opts.argv.map(enc),
     env: opts.env.map(enc),

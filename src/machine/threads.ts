@@ -1,49 +1,32 @@
 /**
- * Guest threads on the x86-64 CPU, and the deterministic run loop.
+ * Guest threads on the x86-64 CPU, and their part of the deterministic run loop (run-loop.ts).
  *
  * Every guest thread has its own `Cpu` (registers, flags, SSE and x87 state); all of them share
  * one Memory and one Interpreter (one code cache): the interpreter's `cpu` is switched between
- * slices. The retired-instruction counter travels with the running thread (`icount` is copied to
- * the next Cpu on a switch), so it counts the instructions of all threads: it is the gas meter,
- * `rdtsc`, and — plus the time skipped while every thread slept — virtual time.
- *
- * The loop (runThreads): wake threads whose timeout passed; keep running the current thread until
- * it blocks, yields, or has run its quantum while another thread is runnable; then take the next
- * runnable thread in tid order (round robin). When no thread can run, virtual time jumps to the
- * earliest deadline; when none has a deadline, the run ends: "deadlock". Signals are delivered
- * when a system call returns (the kernel does it) and before a thread runs a slice (here).
+ * slices. The run's retired-instruction count (the gas meter, `rdtsc`, virtual time) is the running
+ * Cpu's `icount`, which the loop carries from thread to thread.
  *
  * This file also builds Linux's x86-64 signal frame (struct rt_sigframe: return address,
  * ucontext with the general registers, siginfo, and a pointer to an FXSAVE-format FP area) and
  * restores from it in rt_sigreturn, so handlers can read and change the interrupted context.
  */
-import type { Memory } from '../mem/memory.js';
-import { Cpu, Stop, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
+import { Cpu, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, DF } from '../cpu/x86_64/cpu.js';
 import { Interpreter } from '../cpu/x86_64/interpreter.js';
 import type { SharedCode } from '../cpu/x86_64/code-cache.js';
 import type { Insn } from '../cpu/x86_64/insn.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { KThread } from '../kernel/thread.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../kernel/types.js';
-import { deliverSignals, forceSignal, hasDeliverable, SA_ONSTACK } from '../kernel/syscalls/signal.js';
-import { GAS_PER_PAGE_TOUCHED } from './gas.js';
+import { forceSignal, SEGV_ACCERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from '../kernel/index.js';
+import { GuestThread, type MachineState } from './guest-thread.js';
+import { get64, put64, readStackT, signalStack, writeSiginfo, writeStackT } from './signal-frame.js';
+import { runLoop, type ArchLoop, type ThreadsEnd } from './run-loop.js';
 
-/** Instructions a thread runs before another runnable thread gets its turn. */
-export const QUANTUM = 1 << 20;
-/** Longest slice between checks of the gas meter. */
-const SLICE = 1 << 22;
+export { QUANTUM, type ThreadsEnd } from './run-loop.js';
 
 const R8 = 8, R9 = 9, R10 = 10;
-const SS_DISABLE = 2;
-const SS_ONSTACK = 1;
-
-/** Shared by the threads of one run. */
-interface MachineState {
-  readonly kernel: Kernel;
-  readonly mem: Memory;
-  /** The Cpu running now (its icount is the run's retired-instruction count). */
-  cur: Cpu;
-}
+/** Bytes below RSP a leaf function may use without moving it (the System V ABI's red zone). */
+const RED_ZONE = 128;
 
 // Offsets in struct rt_sigframe (x86-64).
 const FRAME_SIZE = 440;
@@ -58,15 +41,6 @@ const SC_REGS = [R8, R9, R10, 11, 12, 13, 14, 15, RDI, RSI, RBP, RBX, RDX, RAX, 
 const SC_RIP = 128, SC_EFLAGS = 136, SC_CSGSFS = 144, SC_ERR = 152, SC_TRAPNO = 160, SC_OLDMASK = 168, SC_CR2 = 176, SC_FPSTATE = 184;
 const UC_SIGCONTEXT_SS = 2, UC_STRICT_RESTORE_SS = 4;
 const MXCSR_MASK = 0xffff;
-
-function put64(mem: Memory, addr: number, v: number | bigint): void {
-  const b = BigInt.asUintN(64, BigInt(v));
-  mem.write64(addr, Number(b & 0xffffffffn), Number(b >> 32n));
-}
-
-function get64(mem: Memory, addr: number): bigint {
-  return (BigInt(mem.read32(addr + 4) >>> 0) << 32n) | BigInt(mem.read32(addr) >>> 0);
-}
 
 function alignDown(v: number, a: number): number {
   return v - (v % a);
@@ -97,20 +71,7 @@ function fpInit(cpu: Cpu): void {
   cpu.xmm.fill(0);
 }
 
-export class X86Thread implements ThreadContext, ThreadOps {
-  constructor(
-    readonly cpu: Cpu,
-    private readonly m: MachineState,
-  ) {}
-
-  get mem(): Memory {
-    return this.m.mem;
-  }
-
-  virtualNanos(): number {
-    return this.m.cur.icount + this.m.kernel.sleptNanos;
-  }
-
+export class X86Thread extends GuestThread<Cpu> implements ThreadContext, ThreadOps {
   setThreadPointer(addr: number): void {
     this.cpu.fsBase = addr;
   }
@@ -154,14 +115,8 @@ export class X86Thread implements ThreadContext, ThreadOps {
   enterSignal(d: SignalDelivery): void {
     const cpu = this.cpu;
     const mem = this.m.mem;
-    const rsp = cpu.getReg64Number(RSP);
-    const alt = d.altstack;
-    const altBase = Number(alt.sp);
-    const altSize = Number(alt.size);
-    const onAlt = altSize !== 0 && rsp > altBase && rsp - altBase <= altSize;
-    let sp = rsp - 128; // the red zone
-    if (d.flags & SA_ONSTACK && altSize !== 0 && (alt.flags & SS_DISABLE) === 0 && !onAlt) sp = altBase + altSize;
-    const fp = alignDown(sp - FP_SIZE, 64);
+    const { top, onAlt } = signalStack(cpu.getReg64Number(RSP), RED_ZONE, d);
+    const fp = alignDown(top - FP_SIZE, 64);
     const frame = alignDown(fp - FRAME_SIZE + 8, 16) - 8;
     if (frame < 0) throw new RangeError('signal frame below address 0');
 
@@ -171,9 +126,7 @@ export class X86Thread implements ThreadContext, ThreadOps {
     mem.write(frame, new Uint8Array(FRAME_SIZE));
     put64(mem, frame, d.restorer);
     put64(mem, frame + UC, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
-    put64(mem, frame + UC_STACK, alt.sp);
-    mem.write32(frame + UC_STACK + 8, (altSize === 0 ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & ~SS_DISABLE));
-    put64(mem, frame + UC_STACK + 16, alt.size);
+    writeStackT(mem, frame + UC_STACK, d, onAlt);
     for (let i = 0; i < 16; i++) {
       const r = SC_REGS[i]!;
       mem.write64(frame + MC + 8 * i, cpu.lo[r]!, cpu.hi[r]!);
@@ -191,14 +144,7 @@ export class X86Thread implements ThreadContext, ThreadOps {
     put64(mem, frame + MC + SC_FPSTATE, fp);
     put64(mem, frame + UC_SIGMASK, d.savedMask);
     const si = frame + SIGINFO;
-    mem.write32(si, d.info.signo);
-    mem.write32(si + 4, d.info.errno ?? 0);
-    mem.write32(si + 8, d.info.code >>> 0);
-    if (d.info.addr !== undefined) put64(mem, si + 16, d.info.addr);
-    else if (d.info.pid !== undefined) {
-      mem.write32(si + 16, d.info.pid);
-      mem.write32(si + 20, d.info.uid ?? 0);
-    }
+    writeSiginfo(mem, si, d.info);
 
     cpu.setReg64Number(RDI, d.sig);
     cpu.setReg64Number(RSI, si);
@@ -226,11 +172,7 @@ export class X86Thread implements ThreadContext, ThreadOps {
     const flags = mem.read32(frame + MC + SC_EFLAGS);
     const fp = Number(get64(mem, frame + MC + SC_FPSTATE));
     const mask = get64(mem, frame + UC_SIGMASK);
-    const altstack = {
-      sp: get64(mem, frame + UC_STACK),
-      flags: mem.read32(frame + UC_STACK + 8) | 0,
-      size: get64(mem, frame + UC_STACK + 16),
-    };
+    const altstack = readStackT(mem, frame + UC_STACK);
     const fpArea = fp !== 0 ? mem.read(fp, FP_SIZE) : null;
     cpu.lo.set(lo);
     cpu.hi.set(hi);
@@ -250,28 +192,69 @@ export interface RunHooks {
   switched(cpu: Cpu): void;
 }
 
-export interface ThreadsEnd {
-  exitCode: number;
-  signal: number | null;
-  reason: string | null;
-  /** Instructions retired by all threads. */
-  instructions: number;
-  gasUsed: number;
-}
-
 function reg(cpu: Cpu, r: number): bigint {
   return (BigInt(cpu.hi[r]!) << 32n) | BigInt(cpu.lo[r]!);
 }
 
+/** x86 exception vectors (sigcontext trapno): divide error, breakpoint, invalid opcode, #GP, #PF. */
+const X86_DE = 0, X86_BP = 3, X86_UD = 6, X86_GP = 13, X86_PF = 14;
+/** Page-fault error code bits: the page was present (a protection fault), user mode. */
+const PF_PROT = 1, PF_USER = 4;
+
 /** Trap number and error code Linux reports in sigcontext for a fault signal. */
 function trapOf(sig: number, code: number): { trapno: number; err: number } {
   switch (sig) {
-    case 11: return { trapno: code === 0x80 ? 13 : 14, err: code === 2 ? 5 : 4 };
-    case 4: return { trapno: 6, err: 0 };
-    case 8: return { trapno: 0, err: 0 };
-    case 5: return { trapno: 3, err: 0 };
+    case SIGSEGV: return { trapno: code === SI_KERNEL ? X86_GP : X86_PF, err: code === SEGV_ACCERR ? PF_USER | PF_PROT : PF_USER };
+    case SIGILL: return { trapno: X86_UD, err: 0 };
+    case SIGFPE: return { trapno: X86_DE, err: 0 };
+    case SIGTRAP: return { trapno: X86_BP, err: 0 };
     default: return { trapno: 0, err: 0 };
   }
+}
+
+/** int3 is a trap, not a fault: Linux reports it (SIGTRAP, SI_KERNEL) with rip after the instruction. */
+function isInt3(sig: number, code: number): boolean {
+  return sig === SIGTRAP && code === SI_KERNEL;
+}
+
+/** The x86-64 part of the run loop (run-loop.ts): one Interpreter (one code cache) switched between the threads' Cpus. */
+function x86Loop(kernel: Kernel, m: MachineState<Cpu>, interp: Interpreter, hooks: RunHooks | null): ArchLoop<Cpu> {
+  return {
+    cpuOf: (th) => (th.ctx as X86Thread).cpu,
+    switchTo(c) {
+      m.cur = c;
+      interp.cpu = c;
+      hooks?.switched(c);
+    },
+    resume(cpu, th, r) {
+      if (r === 'restart') {
+        // run the system call instruction again (syscall is 2 bytes; RAX = its number)
+        cpu.rip -= 2;
+        cpu.setReg64Number(RAX, lastSyscall.get(th) ?? 0);
+      } else cpu.setReg64(RAX, BigInt.asUintN(64, r));
+    },
+    run: (_cpu, budget) => interp.run(budget),
+    syscall(cpu, th) {
+      const nr = cpu.lo[RAX]!;
+      lastSyscall.set(th, nr);
+      const args = [reg(cpu, RDI), reg(cpu, RSI), reg(cpu, RDX), reg(cpu, R10), reg(cpu, R8), reg(cpu, R9)];
+      const result = kernel.syscall(nr, args, th.ctx);
+      // (rt_sigreturn returns the restored RAX; a handler entered on the way back starts with it too)
+      cpu.setReg64(RAX, BigInt.asUintN(64, result));
+    },
+    fault(cpu, th) {
+      if (interp.limitError) return interp.limitError.message;
+      const fault = interp.fault;
+      if (fault === null) return null; // (no other stop reasons reach here)
+      interp.fault = null;
+      const sig = fault.signal;
+      if (isInt3(sig, fault.code)) cpu.rip = fault.faultAddr + 1;
+      const t = trapOf(sig, fault.code);
+      forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { ...t, addr: fault.faultAddr }, fault.reason);
+      return null;
+    },
+    where: (cpu) => `rip 0x${cpu.rip.toString(16)}`,
+  };
 }
 
 /**
@@ -281,105 +264,13 @@ function trapOf(sig: number, code: number): { trapno: number; err: number } {
  */
 export function runThreads(kernel: Kernel, main: Cpu, gasLimit: number, code: SharedCode | null = null, hooks: RunHooks | null = null): ThreadsEnd {
   const mem = main.mem;
-  const m: MachineState = { kernel, mem, cur: main };
+  const m: MachineState<Cpu> = { kernel, mem, cur: main };
   const interp = new Interpreter(main, code);
   if (hooks) interp.onDecode = (insn) => hooks.decoded(insn);
-  const sched = kernel.sched;
-  sched.retired = () => m.cur.icount;
-  let cpu = main;
-  let th: KThread = kernel.thread(new X86Thread(main, m));
-  let quantumEnd = cpu.icount + QUANTUM;
-  const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
-
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
-
-  for (;;) {
-    if (kernel.exited || kernel.killed) break;
-    sched.tick();
-    if (th.state !== 'runnable' || th.yielded || cpu.icount >= quantumEnd) {
-      th.yielded = false;
-      let next = sched.pick(th);
-      // (a periodic timer whose signal wakes nobody must not skip time forever)
-      for (let idles = 0; next === null && idles < 100_000; idles++) {
-        if (!sched.idle()) break;
-        next = sched.pick(th);
-      }
-      if (next === null) {
-        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
-        break;
-      }
-      if (next !== th) {
-        const c = (next.ctx as X86Thread).cpu;
-        c.icount = cpu.icount;
-        cpu = c;
-        m.cur = c;
-        interp.cpu = c;
-        th = next;
-        hooks?.switched(c);
-      }
-      quantumEnd = cpu.icount + QUANTUM;
-    }
-    if (th.resume !== null) {
-      const r = th.resume;
-      th.resume = null;
-      if (r === 'restart') {
-        // run the system call instruction again (syscall is 2 bytes; RAX = its number)
-        cpu.rip -= 2;
-        cpu.setReg64Number(RAX, lastSyscall.get(th) ?? 0);
-      } else cpu.setReg64(RAX, BigInt.asUintN(64, r));
-    }
-    if (hasDeliverable(kernel, th)) {
-      deliverSignals(kernel, th);
-      if (kernel.exited || kernel.killed) break;
-    }
-
-    const used = gasUsed();
-    if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at rip 0x${cpu.rip.toString(16)}`;
-      exitCode = 137;
-      break;
-    }
-    let budget = Math.min(SLICE, gasLimit - used);
-    if (sched.runnableCount() > 1) budget = Math.min(budget, Math.max(1, quantumEnd - cpu.icount));
-    const dl = sched.nextDeadline();
-    if (dl !== null) budget = Math.min(budget, Math.max(1, dl - sched.now()));
-
-    const stop = interp.run(budget);
-    if (stop === Stop.Budget) continue;
-    if (stop === Stop.Syscall) {
-      const nr = cpu.lo[RAX]!;
-      lastSyscall.set(th, nr);
-      const args = [reg(cpu, RDI), reg(cpu, RSI), reg(cpu, RDX), reg(cpu, R10), reg(cpu, R8), reg(cpu, R9)];
-      const result = kernel.syscall(nr, args, th.ctx);
-      // (rt_sigreturn returns the restored RAX; a handler entered on the way back starts with it too)
-      cpu.setReg64(RAX, BigInt.asUintN(64, result));
-      continue;
-    }
-    // Stop.Fault
-    if (interp.limitError) {
-      reason = interp.limitError.message;
-      exitCode = 137;
-      break;
-    }
-    const fault = interp.fault;
-    if (fault === null) continue; // (no other stop reasons reach here)
-    interp.fault = null;
-    const sig = fault.signal;
-    if (sig === 5 && fault.code === 0x80) cpu.rip = fault.faultAddr + 1; // int3 is a trap: after it
-    const t = trapOf(sig, fault.code);
-    forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { ...t, addr: fault.faultAddr }, fault.reason);
-  }
-  if (kernel.exited) {
-    exitCode = kernel.exited.status & 0xff;
-  } else if (kernel.killed && reason === null) {
-    reason = kernel.killed.reason;
-    signal = kernel.killed.signal || null;
-    exitCode = signal ? 128 + signal : 1;
-  }
+  const first = kernel.thread(new X86Thread(main, m));
+  const end = runLoop(kernel, mem, main, first, gasLimit, x86Loop(kernel, m, interp, hooks));
   interp.retire();
-  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+  return end;
 }
 
 /** The last system call number of each thread (to run it again after a restartable wait). */

@@ -9,6 +9,8 @@ import type { GasProfile } from './profile/types.js';
 // The kernel receives these values; their types live with it (the kernel knows nothing above it).
 export type { BlockContext, Limits } from '../kernel/types.js';
 import type { BlockContext, Limits } from '../kernel/types.js';
+import type { RunOutcome } from '../kernel/outcome.js';
+export type { AbnormalOutcome, RunOutcome } from '../kernel/outcome.js';
 
 export const DEFAULT_LIMITS: Limits = {
   memoryBytes: 512 * 1024 * 1024,
@@ -50,6 +52,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** How the run ended (branch on `outcome.kind`; exitCode, signal and reason are derived from it). */
+  outcome: RunOutcome;
   /** Exit status as a shell sees it: the exit code, or 128+signal when killed by a signal. */
   exitCode: number;
   /** Signal that killed the program, or null. */

@@ -13,6 +13,7 @@
  * not available (a browser page without cross-origin isolation) chunks are ordinary ArrayBuffers
  * and the translator stays off (`arena.memory === null`).
  */
+import { defineError, QvmError } from '../errors.js';
 
 const WASM_PAGE = 65536;
 
@@ -25,11 +26,13 @@ export function hostEnv(name: string): string | undefined {
 const MAX_WASM_PAGES = 65536;
 
 /** Raised when materialising a page would exceed a memory limit (a run's, or the arena's). */
-export class MemoryLimitExceeded extends Error {
+/** Raised when materialising a page would exceed the memory limit (or the arena is exhausted). */
+export class MemoryLimitExceeded extends QvmError {
   constructor(readonly limitBytes: number) {
     super(`memory limit exceeded (${limitBytes} bytes)`);
   }
 }
+defineError(MemoryLimitExceeded, 'MemoryLimitExceeded', 'MEMORY_LIMIT');
 
 export class FrameArena {
   /** The shared wasm memory holding every frame, or null when unavailable. */

@@ -21,6 +21,7 @@
  */
 import { defaultFramePool, type FramePool } from './frames.js';
 import type { PristineImage } from './image.js';
+import { defineError, QvmError } from '../errors.js';
 import { arena, MemoryLimitExceeded } from './arena.js';
 
 /**
@@ -61,7 +62,7 @@ export const USER_LIMIT = 2 ** 47;
 
 export type AccessKind = 'read' | 'write' | 'exec';
 
-export class MemoryFault extends Error {
+export class MemoryFault extends QvmError {
   constructor(
     readonly addr: number,
     readonly access: AccessKind,
@@ -71,6 +72,8 @@ export class MemoryFault extends Error {
     super(`${access} ${kind === 'unmapped' ? 'of unmapped address' : 'without permission at'} 0x${addr.toString(16)}`);
   }
 }
+
+defineError(MemoryFault, 'MemoryFault', 'MEMORY_FAULT');
 
 export { MemoryLimitExceeded };
 

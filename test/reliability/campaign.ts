@@ -28,6 +28,26 @@ export interface Campaign {
   run(opts: CampaignOptions): Promise<CampaignResult>;
 }
 
+/** A campaign's iterations: `--size N`, else the quick or the full default. */
+export interface Sizes { quick: number; full: number }
+
+/**
+ * Builds a campaign from its name, its one-line description and its body; the body gets a fresh
+ * tally and the number of iterations to run (0 where the campaign takes no size).
+ */
+export function campaign(
+  name: string,
+  what: string,
+  sizes: Sizes | null,
+  body: (t: Tally, size: number, opts: CampaignOptions) => Promise<CampaignResult>,
+): Campaign {
+  return {
+    name,
+    what,
+    run: (opts) => body(new Tally(), opts.size ?? (sizes === null ? 0 : opts.quick ? sizes.quick : sizes.full), opts),
+  };
+}
+
 /** Collects figures and failure notes while a campaign runs. */
 export class Tally {
   readonly counts = new Map<string, number>();

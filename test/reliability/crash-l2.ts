@@ -6,16 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 
 const TEST = join(dirname(fileURLToPath(import.meta.url)), '..', 'l2-crash.test.js');
 
-export const crashL2: Campaign = {
-  name: 'crash-l2',
-  what: 'kill -9 of an L2 executor while it derives from L1 (anvil); it resumes and matches a fresh executor',
-  async run(opts: CampaignOptions) {
-    const rounds = opts.size ?? (opts.quick ? 4 : 50);
-    const t = new Tally();
+export const crashL2 = campaign(
+  'crash-l2',
+  'kill -9 of an L2 executor while it derives from L1 (anvil); it resumes and matches a fresh executor',
+  { quick: 4, full: 50 },
+  async (t, rounds, opts) => {
     const r = spawnSync(process.execPath, ['--test', TEST], {
       encoding: 'utf8', env: { ...process.env, QVM_L2_CRASH_ROUNDS: String(rounds) }, maxBuffer: 1 << 26, timeout: 60 * 60_000,
     });
@@ -30,4 +29,4 @@ export const crashL2: Campaign = {
     opts.log(`crash-l2: ${rounds} rounds, exit ${r.status}`);
     return t.result(['kill rounds', 'tests passed']);
   },
-};
+);

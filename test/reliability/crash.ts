@@ -14,7 +14,7 @@ import { keccak_256 } from '@noble/hashes/sha3';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devAccounts, encodeCall, encodeDeploy, type Hex, type RpcReceipt } from '../../src/chain/index.js';
 import { example, rpc, rpcRaw, startNode, type NodeProc } from '../chain-helpers.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 const FLAGS = ['--timestamp-step', '2', '--genesis-timestamp', '1700000000'];
@@ -37,12 +37,11 @@ async function receiptSoon(url: string, h: Hex): Promise<RpcReceipt | null> {
   return null;
 }
 
-export const crash: Campaign = {
-  name: 'crash-kill9',
-  what: 'kill -9 of a node at random points under 4 clients; acknowledged transactions, duplicates, integrity, replay',
-  async run(opts: CampaignOptions) {
-    const rounds = opts.size ?? (opts.quick ? 10 : 200);
-    const t = new Tally();
+export const crash = campaign(
+  'crash-kill9',
+  'kill -9 of a node at random points under 4 clients; acknowledged transactions, duplicates, integrity, replay',
+  { quick: 10, full: 200 },
+  async (t, rounds, opts) => {
     const token = example('token-c'), registry = example('registry-c');
     if (!token || !registry) { t.fail('examples not built: run bash test/setup.sh'); return t.result([]); }
     const dir = mkdtempSync(join(tmpdir(), 'qvm-reliability-crash-'));
@@ -160,4 +159,4 @@ export const crash: Campaign = {
     rmSync(dir, { recursive: true, force: true });
     return t.result(['kills', 'acknowledged', 'blocks', 'lost', 'duplicates', 'replay matches'], [['integrity_check', String(integrity)]]);
   },
-};
+);

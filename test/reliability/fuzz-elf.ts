@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElfError, runElf } from '../../src/machine/run.js';
 import { BUILD } from '../helpers.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 const SOURCES = ['hello.musl.O2', 'hello.glibc.O2', 'collections.rust', 'go/hello'];
@@ -74,12 +74,11 @@ export function mutateElf(original: Uint8Array, r: Rng): Uint8Array {
   return bytes;
 }
 
-export const fuzzElf: Campaign = {
-  name: 'fuzz-elf',
-  what: 'ELF header and program header mutants of musl, glibc, Rust and Go binaries',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
-    const t = new Tally();
+export const fuzzElf = campaign(
+  'fuzz-elf',
+  'ELF header and program header mutants of musl, glibc, Rust and Go binaries',
+  { quick: 5_000, full: 100_000 },
+  async (t, total, opts) => {
     const originals = SOURCES.map((n) => join(BUILD, n)).filter((p) => existsSync(p)).map((p) => readFileSync(p));
     if (originals.length === 0) {
       t.fail('no corpus binaries: run bash test/setup.sh');
@@ -109,4 +108,4 @@ export const fuzzElf: Campaign = {
     }
     return t.result(['runs', 'refused', 'ran', 'vm crashes', 'hangs']);
   },
-};
+);

@@ -9,7 +9,7 @@
 import { fromRlp, toRlp, type Hex as ViemHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { decodeEnvelope, decodeTx, encodeCall, encodeDeploy, EnvelopeError, TxError, DEV_KEY_0 } from '../../src/chain/index.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 type Rlp = Uint8Array | Rlp[];
@@ -86,17 +86,20 @@ export function mutateTx(raw: Uint8Array, r: Rng): Uint8Array {
   const op = r.int(4);
   if (op === 0) for (let f = 1 + r.int(4); f > 0; f--) b[r.int(b.length)] = r.u32() & 0xff;
   else if (op === 1) b = b.slice(0, r.int(b.length));
-  else if (op === 2) { const at = r.int(b.length); b = Uint8Array.from([...b.subarray(0, at), r.pick([0xb8, 0xb9, 0xbf, 0xf8, 0xff, 0xc0, 0x80]), ...r.bytes(r.int(9)), ...b.subarray(at)]); }
+  else if (op === 2) {
+    const at = r.int(b.length);
+    const prefix = r.pick([0xb8, 0xb9, 0xbf, 0xf8, 0xff, 0xc0, 0x80]);
+    b = Uint8Array.from([...b.subarray(0, at), prefix, ...r.bytes(r.int(9)), ...b.subarray(at)]);
+  }
   else b = Uint8Array.from([...b, ...r.bytes(1 + r.int(16))]);
   return b;
 }
 
-export const fuzzEnvelope: Campaign = {
-  name: 'fuzz-envelope',
-  what: 'RLP and byte mutants of signed transactions carrying QVM envelopes (decodeTx, decodeEnvelope)',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 10_000 : 100_000);
-    const t = new Tally();
+export const fuzzEnvelope = campaign(
+  'fuzz-envelope',
+  'RLP and byte mutants of signed transactions carrying QVM envelopes (decodeTx, decodeEnvelope)',
+  { quick: 10_000, full: 100_000 },
+  async (t, total, opts) => {
     const base = await fuzzEnvelopeSeeds();
     const r = new Rng(opts.seed);
     for (let k = 0; k < total; k++) {
@@ -123,4 +126,4 @@ export const fuzzEnvelope: Campaign = {
     }
     return t.result(['runs', 'tx refused', 'tx accepted', 'envelope refused', 'envelope accepted', 'crashes']);
   },
-};
+);

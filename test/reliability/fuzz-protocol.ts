@@ -8,7 +8,7 @@
 import {
   MAX_EVENT_BYTES, MAX_KEY_BYTES, MAX_VALUE_BYTES, ProtocolParser, type Instruction,
 } from '../../src/contract/protocol.js';
-import { Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign } from './campaign.js';
 import { Rng } from './rng.js';
 
 const LIMITS = { maxWrites: 64, maxEvents: 64 };
@@ -117,13 +117,12 @@ export function mutantOutput(r: Rng): Uint8Array {
     else if (k < 8) lines.push(`OUT=${value(r)}`);
     else lines.push(r.pick(['hello', 'DB', 'DBW', 'dbw=A=1', 'OUT', ' OUT=x', 'DBX=1', '']));
   }
-  let text = lines.join(r.bool(0.9) ? '\n' : '\r\n') + (r.bool(0.7) ? '\n' : '');
+  const text = lines.join(r.bool(0.9) ? '\n' : '\r\n') + (r.bool(0.7) ? '\n' : '');
   let bytes = Uint8Array.from(Buffer.from(text, r.bool(0.9) ? 'utf8' : 'latin1'));
   if (r.bool(0.3) && bytes.length > 0) {
     bytes = Uint8Array.from(bytes);
     for (let f = 1 + r.int(3); f > 0; f--) bytes[r.int(bytes.length)] = r.pick([0x0a, 0x3d, 0x2c, 0x00, r.u32() & 0xff]);
   }
-  text = '';
   return bytes;
 }
 
@@ -137,12 +136,11 @@ function same(a: Outcome, b: Outcome): boolean {
   return a.errorLine === b.errorLine && a.instructions.length === b.instructions.length && a.instructions.every((x, i) => x === b.instructions[i]);
 }
 
-export const fuzzProtocol: Campaign = {
-  name: 'fuzz-protocol',
-  what: 'stdout protocol mutants, streamed in random splits, against a line-by-line reading of the rules',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 10_000 : 100_000);
-    const t = new Tally();
+export const fuzzProtocol = campaign(
+  'fuzz-protocol',
+  'stdout protocol mutants, streamed in random splits, against a line-by-line reading of the rules',
+  { quick: 10_000, full: 100_000 },
+  async (t, total, opts) => {
     const r = new Rng(opts.seed);
     for (let k = 0; k < total; k++) {
       const out = mutantOutput(r);
@@ -164,4 +162,4 @@ export const fuzzProtocol: Campaign = {
     }
     return t.result(['runs', 'refused', 'disagreements', 'vm crashes']);
   },
-};
+);

@@ -4,12 +4,15 @@
  * (wrong types, huge hex, negative and fractional quantities, odd block tags and addresses,
  * unicode), batches, and raw transaction mutants. Every answer must be well-formed (a JSON-RPC
  * result or error, or a 4xx for what is not JSON-RPC at all), no error may be an internal error,
- * no request may hang, and the node must be up and consistent at the end.
+ * no request may hang, and the node must be up and consistent at the end. A tenth as many bodies
+ * again go over one WebSocket as text or binary frames (with the odd frame over the payload limit):
+ * every answer must be well-formed, and the node must survive the server closing the socket.
  */
 import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
 import { encodeCall, encodeDeploy, type Hex } from '../../src/chain/index.js';
 import { example, KEYS, rpc, startNode } from '../chain-helpers.js';
-import { percentile, Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign, percentile, type Tally } from './campaign.js';
 import { mutateTx } from './fuzz-envelope.js';
 import { sendAndWait } from './node-client.js';
 import { Rng } from './rng.js';
@@ -132,12 +135,92 @@ function check(x: unknown, t: Tally): string | null {
   return one(x);
 }
 
-export const fuzzRpc: Campaign = {
-  name: 'fuzz-rpc',
-  what: 'malformed and adversarial JSON-RPC requests and batches against a node',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
-    const t = new Tally();
+const SENTINEL = 'fuzz-ws-sentinel';
+
+/** One WebSocket connection that can wait for whatever the node sends back. */
+class FuzzSocket {
+  private readonly inbox: string[] = [];
+  private wake: (() => void) | null = null;
+  closed = false;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (d) => { this.inbox.push(d.toString()); this.wake?.(); });
+    ws.on('close', () => { this.closed = true; this.wake?.(); });
+    ws.on('error', () => undefined);
+  }
+
+  static open(url: string): Promise<FuzzSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url.replace(/^http/, 'ws'));
+      ws.once('open', () => resolve(new FuzzSocket(ws)));
+      ws.once('error', reject);
+    });
+  }
+
+  send(b: string | Uint8Array): void {
+    this.ws.send(b, { binary: typeof b !== 'string' });
+  }
+
+  /** The answers up to the sentinel's, or null when the socket closed or HANG_MS passed first. */
+  async untilSentinel(): Promise<string[] | null> {
+    const deadline = performance.now() + HANG_MS;
+    const got: string[] = [];
+    for (;;) {
+      while (this.inbox.length > 0) {
+        const m = this.inbox.shift()!;
+        if (m.includes(SENTINEL)) return got;
+        got.push(m);
+      }
+      if (this.closed || performance.now() > deadline) return null;
+      await new Promise<void>((res) => {
+        this.wake = res;
+        setTimeout(res, 200);
+      });
+      this.wake = null;
+    }
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+/** The WebSocket phase: fuzz bodies as frames, each followed by a sentinel request. */
+async function fuzzWebSocket(url: string, total: number, seed: number, t: Tally, known: Hex[], raws: Uint8Array[]): Promise<void> {
+  let sock = await FuzzSocket.open(url);
+  try {
+    for (let i = 0; i < total; i++) {
+      const ri = new Rng((seed * 1_000_033 + i * 104_729) >>> 0);
+      // one frame in 200 is over the node's payload limit: the server must close just that socket
+      const b = ri.int(200) === 0 ? '['.repeat(40 << 20) : body(ri, known, raws);
+      sock.send(b);
+      sock.send(JSON.stringify({ jsonrpc: '2.0', id: SENTINEL, method: 'eth_chainId' }));
+      const answers = await sock.untilSentinel();
+      t.add('ws frames');
+      if (answers === null) {
+        if (!sock.closed) { t.add('hangs'); t.fail(`ws frame ${i} got no answer in ${HANG_MS} ms: ${summary(b)}`); }
+        else t.add('ws closed by the node');
+        sock.close();
+        sock = await FuzzSocket.open(url);
+        continue;
+      }
+      for (const a of answers) {
+        let parsed: unknown;
+        try { parsed = JSON.parse(a); } catch { t.fail(`ws frame ${i}: answer is not JSON: ${a.slice(0, 200)}`); continue; }
+        const why = check(parsed, t);
+        if (why) t.fail(`ws frame ${i}: ${why} for ${summary(b)}`);
+      }
+    }
+  } finally {
+    sock.close();
+  }
+}
+
+export const fuzzRpc = campaign(
+  'fuzz-rpc',
+  'malformed and adversarial JSON-RPC requests and batches against a node',
+  { quick: 5_000, full: 100_000 },
+  async (t, total, opts) => {
     const node = await startNode(['--in-memory']);
     const latencies: number[] = [];
     try {
@@ -158,7 +241,7 @@ export const fuzzRpc: Campaign = {
           const ri = new Rng((opts.seed * 1_000_003 + i * 7919) >>> 0);
           const b = body(ri, known, raws);
           const started = performance.now();
-          let status = 0, text = '', method = 'POST';
+          let status: number, text: string, method: string;
           try {
             method = ri.bool(0.02) ? ri.pick(['GET', 'PUT', 'DELETE']) : 'POST';
             const res = await fetch(node.url, {
@@ -190,14 +273,18 @@ export const fuzzRpc: Campaign = {
         }
       };
       await Promise.all(Array.from({ length: WORKERS }, worker));
+      await fuzzWebSocket(node.url, Math.ceil(total / 10), opts.seed, t, known, raws);
+      opts.log(`fuzz-rpc: WebSocket phase done`);
       // still up, still answering, still the same chain
       const id = await rpc<Hex>(node.url, 'eth_chainId', []);
       if (id !== '0x539') t.fail(`eth_chainId after fuzzing: ${id}`);
     } finally {
       await node.stop();
     }
-    return t.result(['requests', 'result answers', 'error answers', 'http 4xx', 'internal errors', 'hangs', 'node crashes'], [
+    const order = ['requests', 'ws frames', 'ws closed by the node', 'result answers', 'error answers', 'http 4xx',
+      'internal errors', 'hangs', 'node crashes'];
+    return t.result(order, [
       ['p50 ms', Math.round(percentile(latencies, 50))], ['p99 ms', Math.round(percentile(latencies, 99))],
     ]);
   },
-};
+);

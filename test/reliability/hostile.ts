@@ -7,7 +7,7 @@
 import { encodeCall, encodeDeploy, type RpcReceipt } from '../../src/chain/index.js';
 import { readFileSync } from 'node:fs';
 import { KEYS, startNode } from '../chain-helpers.js';
-import { percentile, Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign, percentile } from './campaign.js';
 import { buildHostile, Poller, sendAndWait } from './node-client.js';
 
 interface Expectation {
@@ -42,11 +42,11 @@ function describe(rc: RpcReceipt): string {
   return `${q.status} ${q.failure ? `${q.failure.kind}: ${q.failure.reason}` : ''} ${stderr}`.trim();
 }
 
-export const hostile: Campaign = {
-  name: 'hostile-contracts',
-  what: 'fork/thread/memory/mmap bombs, stack overflow, infinite loop, floods, 10^6 writes, nested signals, self-modifying code, /tmp fill, open files, 10^4-key reads — on a node',
-  async run(opts: CampaignOptions) {
-    const t = new Tally();
+export const hostile = campaign(
+  'hostile-contracts',
+  'fork/thread/memory/mmap bombs, stack overflow, infinite loop, floods, 10^6 writes, nested signals, self-modifying code, /tmp fill, open files, 10^4-key reads — on a node',
+  null,
+  async (t, _size, opts) => {
     const built = buildHostile();
     const node = await startNode(['--in-memory']);
     const poller = new Poller(node.url);
@@ -110,4 +110,4 @@ export const hostile: Campaign = {
       ['max ms', max],
     ]);
   },
-};
+);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devAccounts, encodeCall, encodeDeploy, type Hex, type RpcReceipt } from '../../src/chain/index.js';
 import { example, rpc, startNode } from '../chain-helpers.js';
-import { percentile, Tally, type Campaign, type CampaignOptions } from './campaign.js';
+import { campaign, percentile } from './campaign.js';
 import { sendAndWait } from './node-client.js';
 
 const BATCH = 16;
@@ -31,13 +31,12 @@ function dirMiB(dir: string): number {
 
 export interface LoadPhase { done: number; rssMiB: number; dbMiB: number; p50ms: number; p99ms: number; txPerSec: number }
 
-export const load: Campaign = {
-  name: 'load',
-  what: 'transactions through one node (batches of 16 from 4 clients); RSS, database size and latency per phase',
-  async run(opts: CampaignOptions) {
-    const total = opts.size ?? (opts.quick ? 5_000 : 100_000);
+export const load = campaign(
+  'load',
+  'transactions through one node (batches of 16 from 4 clients); RSS, database size and latency per phase',
+  { quick: 5_000, full: 100_000 },
+  async (t, total, opts) => {
     const phase = total >= 50_000 ? 10_000 : total / 5;
-    const t = new Tally();
     const token = example('token-c');
     if (!token) { t.fail('token-c not built: run bash test/setup.sh'); return t.result([]); }
     const dir = mkdtempSync(join(tmpdir(), 'qvm-reliability-load-'));
@@ -86,7 +85,11 @@ export const load: Campaign = {
           sent += n;
           if (sent % phase < BATCH && sent >= phase * (phases.length + 1)) {
             const secs = (performance.now() - phaseStart) / 1000;
-            phases.push({ done: sent - (sent % phase), rssMiB: rssMiB(node.proc.pid!), dbMiB: dirMiB(dir), p50ms: Math.round(percentile(phaseLat, 50)), p99ms: Math.round(percentile(phaseLat, 99)), txPerSec: Math.round(phase / secs) });
+            phases.push({
+              done: sent - (sent % phase), rssMiB: rssMiB(node.proc.pid!), dbMiB: dirMiB(dir),
+              p50ms: Math.round(percentile(phaseLat, 50)), p99ms: Math.round(percentile(phaseLat, 99)),
+              txPerSec: Math.round(phase / secs),
+            });
             opts.log(`load: ${JSON.stringify(phases.at(-1))}`);
             phaseLat = [];
             phaseStart = performance.now();
@@ -122,4 +125,4 @@ export const load: Campaign = {
     for (const row of rows) t.note(row);
     return t.result(['accepted', 'errors', 'blocks']);
   },
-};
+);

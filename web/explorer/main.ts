@@ -10,8 +10,14 @@ import { flameGraph, functionTable } from '../shared/flame.js';
 import { RpcClient } from '../shared/rpc.js';
 
 interface BlockSummary { number: number; hash: string; timestamp: string; transactions: number; gasUsed: string }
-interface TxSummary { hash: string; block: number; index: number; from: string; to: string | null; contractAddress: string | null; kind: string; status: string; gasUsed: string }
-interface Receipt { transactionHash: string; blockNumber: string; from: string; to: string | null; contractAddress: string | null; status: string; gasUsed: string; logs: Array<{ data: string; topics: string[] }> }
+interface TxSummary {
+  hash: string; block: number; index: number; from: string; to: string | null; contractAddress: string | null;
+  kind: string; status: string; gasUsed: string;
+}
+interface Receipt {
+  transactionHash: string; blockNumber: string; from: string; to: string | null; contractAddress: string | null;
+  status: string; gasUsed: string; logs: Array<{ data: string; topics: string[] }>;
+}
 interface Reexecuted {
   contract: string | null; args: string[]; readKeys: string[]; stdin: string;
   storageWrites: Array<{ key: string; old: string | null; new: string | null }>; events: Array<{ topic0: string; text: string }>;
@@ -22,7 +28,10 @@ interface Trace {
   reads: string[]; stdout: string; stderr: string; instructions: number; syscalls: number; exitCode: number;
   reexecuted: Reexecuted;
 }
-interface Account { address: string; balance: string; nonce: string; codeHash: string | null; codeSize: number; arch: string | null; storageKeys: number; contract: { deployer: string; deployTx: string; deployBlock: number } | null }
+interface Account {
+  address: string; balance: string; nonce: string; codeHash: string | null; codeSize: number; arch: string | null;
+  storageKeys: number; contract: { deployer: string; deployTx: string; deployBlock: number } | null;
+}
 
 const rpc = new RpcClient(location.origin + '/');
 const main = document.querySelector('main')!;

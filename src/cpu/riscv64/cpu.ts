@@ -23,6 +23,7 @@ export const NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16;
 
 const TWO32 = 4294967296;
 
+// (its run-state fields repeat x86_64/cpu.ts's Cpu on purpose: the interpreters read them in the hot loop, so each CPU stays one flat class)
 export class RvCpu {
   readonly xl = new Int32Array(33);
   readonly xh = new Int32Array(33);

@@ -13,6 +13,7 @@ import * as F from './ops/fp.js';
 import * as FM from './ops/fpmisc.js';
 import { csr } from './ops/csr.js';
 import { illegal } from './ops/fpregs.js';
+import { defineError, QvmError } from '../../errors.js';
 
 function raiseIllegal(_cpu: unknown, i: RvInsn): void {
   throw illegal(i, i.why);
@@ -23,11 +24,12 @@ function ebreak(_cpu: unknown, i: RvInsn): void {
 }
 
 /** ebreak: SIGTRAP (TRAP_BRKPT) at the instruction. */
-export class BreakpointTrap extends Error {
+export class BreakpointTrap extends QvmError {
   constructor(readonly addr: number) {
     super(`breakpoint (ebreak) at pc 0x${addr.toString(16)}`);
   }
 }
+defineError(BreakpointTrap, 'BreakpointTrap', 'BREAKPOINT');
 
 const xd = (r: number): number => (r === 0 ? X_SINK : r);
 

@@ -7,6 +7,7 @@ import type { RvCpu } from './cpu.js';
 
 export type RvHandler = (cpu: RvCpu, insn: RvInsn) => void;
 
+// (fields like x86_64/insn.ts's Insn, not shared with it: each decoded-instruction class keeps one flat, monomorphic shape for its hot loop)
 export class RvInsn {
   addr = 0;
   /** 2 (compressed) or 4. */

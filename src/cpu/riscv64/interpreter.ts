@@ -63,6 +63,7 @@ export class RvInterpreter {
   }
 
   /** Run until a system call, a fault or maxInsns retired instructions; pc is the next instruction. */
+  // (the same loop as x86_64/interpreter.ts's run, kept apart on purpose: the hot path, monomorphic in its CPU and insn types)
   run(maxInsns: number): Stop {
     const cpu = this.cpu;
     cpu.icountLimit = cpu.icount + maxInsns;

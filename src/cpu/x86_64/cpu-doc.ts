@@ -1,7 +1,7 @@
 /**
  * The generated parts of docs/cpu.md: the CPUID answers (from cpuid.ts) and the implemented
  * opcodes grouped by mnemonic (from the opcode map). `renderCpuDoc` replaces the text between
- * the `<!-- generated:NAME -->` and `<!-- end:NAME -->` markers; test/unit/cpu-doc.test.ts
+ * the `<!-- generated:NAME -->` and `<!-- end:NAME -->` markers; test/unit/cpu/cpu-doc.test.ts
  * checks that the committed document equals its rendering, scripts/gen-cpu-doc.ts rewrites it.
  */
 import './extensions.js';

@@ -10,8 +10,9 @@
  */
 import { Memory } from '../../mem/memory.js';
 import { arena, takeRegisterFile } from '../../mem/arena.js';
-import { BASE_RIP, NO_REG, SEG_FS, SEG_GS, type Insn } from './insn.js';
+import { BASE_RIP, NO_REG, SEG_FS, type Insn } from './insn.js';
 import { X87 } from './x87/state.js';
+import { defineError, QvmError } from '../../errors.js';
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 
@@ -47,17 +48,18 @@ export const enum Stop {
 }
 
 /** A CPU exception raised inside a handler; the machine turns it into a signal. */
-export class CpuException extends Error {
+export class CpuException extends QvmError {
   constructor(
     readonly signal: number,
     readonly reason: string,
     readonly faultAddr = 0,
-    /** si_code for the signal (e.g. SEGV_MAPERR=1, SEGV_ACCERR=2, ILL_ILLOPN=2, FPE_INTDIV=1). */
-    readonly code = 0,
+    /** si_code for the signal (e.g. SEGV_MAPERR=1, SEGV_ACCERR=2, ILL_ILLOPN=2, FPE_INTDIV=1): its stable code. */
+    override readonly code = 0,
   ) {
     super(reason);
   }
 }
+defineError(CpuException, 'CpuException', 0);
 
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
 

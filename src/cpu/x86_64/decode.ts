@@ -47,7 +47,7 @@ export function decode(mem: Memory, addr: number): Insn {
   if ((buf[p]! & 0xf0) === 0x40) rex = buf[p++]!;
   let index: number;
   let op: number;
-  let b0 = buf[p++]!;
+  const b0 = buf[p++]!;
   if (b0 === 0x0f) {
     const b1 = buf[p++]!;
     if (b1 === 0x38) { const b2 = buf[p++]!; index = THREE_BYTE_38 | b2; op = MAP_0F38 | b2; }

@@ -413,7 +413,7 @@ export function translate(cpu: Cpu, insns: Insn[]): Block | null {
     params.push(`i${k}`); args.push(insns[k]!);
   }
   const src = `return function blk(cpu) {\n${lines.join('\n')}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+
   const make = new Function(...params, src) as (...a: Array<Handler | Insn | ((v: number) => number)>) => (cpu: Cpu) => void;
   return { fn: make(...args), inlined };
 }

@@ -32,4 +32,4 @@ function getrandom(s: Sys, a: readonly bigint[]): number {
   return len;
 }
 
-export const entropySyscalls: SyscallGroup = { getrandom };
+export const entropySyscalls: SyscallGroup = { getrandom: [getrandom, 'pux'] };

@@ -24,6 +24,7 @@ import { sendToProcess } from './signal.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 const PIPE_CAPACITY = 65536;
+const PIPE_BUF = 4096;
 
 const EPOLLIN = 0x1;
 const EPOLLOUT = 0x4;
@@ -31,7 +32,6 @@ const EPOLLERR = 0x8;
 const EPOLLHUP = 0x10;
 const EPOLLRDNORM = 0x40;
 const EPOLLWRNORM = 0x100;
-const EPOLLRDHUP = 0x2000;
 const EPOLLEXCLUSIVE = 1 << 28;
 const EPOLLWAKEUP = 1 << 29;
 const EPOLLONESHOT = 1 << 30;
@@ -77,9 +77,11 @@ class Pipe {
       sendToProcess(this.k, SIGPIPE, { signo: SIGPIPE, code: 0, pid: PID, uid: UID });
       throw new SysError(EPIPE);
     }
-    const room = PIPE_CAPACITY - this.len;
-    if (room === 0) throw new WouldBlock(() => this.len < PIPE_CAPACITY || this.readers === 0);
-    const n = Math.min(room, data.length);
+    // pipe(7): a write of at most PIPE_BUF bytes is atomic, all of it or none (wait, or EAGAIN);
+    // a longer one writes what fits, once there is room at all
+    const need = data.length <= PIPE_BUF ? data.length : 1;
+    if (PIPE_CAPACITY - this.len < need) throw new WouldBlock(() => PIPE_CAPACITY - this.len >= need || this.readers === 0);
+    const n = Math.min(PIPE_CAPACITY - this.len, data.length);
     if (this.len + n > this.buf.length) {
       const next = new Uint8Array(Math.min(PIPE_CAPACITY, Math.max(this.len + n, this.buf.length * 2)));
       next.set(this.buf.subarray(0, this.len));
@@ -115,10 +117,11 @@ class PipeEnd extends FifoNode implements Pollable {
     this.pipe.gen++;
   }
 
+  /** As Linux's pipe_poll: EPOLLRDHUP is a socket event; a write end without readers adds EPOLLERR to EPOLLOUT. */
   readiness(): number {
     const p = this.pipe;
-    if (this.isRead) return (p.length > 0 ? EPOLLIN | EPOLLRDNORM : 0) | (p.writers === 0 ? EPOLLHUP | EPOLLRDHUP : 0);
-    return p.readers === 0 ? EPOLLERR : p.length < PIPE_CAPACITY ? EPOLLOUT | EPOLLWRNORM : 0;
+    if (this.isRead) return (p.length > 0 ? EPOLLIN | EPOLLRDNORM : 0) | (p.writers === 0 ? EPOLLHUP : 0);
+    return (p.length < PIPE_CAPACITY ? EPOLLOUT | EPOLLWRNORM : 0) | (p.readers === 0 ? EPOLLERR : 0);
   }
 
   generation(): number {
@@ -133,6 +136,7 @@ class EventFd extends FifoNode implements Pollable {
   count: bigint;
   gen = 0;
   constructor(k: Kernel, init: bigint, semaphore: boolean) {
+    // The node's callbacks are built before `this` exists (they are super's arguments).
     let self: EventFd | null = null;
     super(k.vfs.pipeSb, { mode: 0o600, uid: UID, gid: UID }, {
       available: () => {
@@ -160,6 +164,7 @@ class EventFd extends FifoNode implements Pollable {
         return 8;
       },
     });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see the constructor's first line
     self = this;
     this.count = init;
   }
@@ -214,10 +219,14 @@ function generationOf(it: Interest): number {
   return pollableOf(it.file)?.generation() ?? 0;
 }
 
+/** Linux drops a registration when its open file description closes: when no descriptor refers to it any more. */
+function registered(it: Interest): boolean {
+  return it.file.refs > 0;
+}
+
 /** The events an interest reports now (0 if none). */
-function reportable(k: Kernel, it: Interest): number {
-  if (it.disabled) return 0;
-  if (k.fds.entry(it.fd)?.file !== it.file) return 0; // closed or replaced: Linux drops it with the file
+function reportable(it: Interest): number {
+  if (it.disabled || !registered(it)) return 0;
   const ev = levelOf(it) & (it.events | EPOLLERR | EPOLLHUP);
   if (ev === 0) return 0;
   if (it.events & EPOLLET && generationOf(it) === it.seen) return 0;
@@ -319,18 +328,24 @@ function epollWait(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what:
   checkWritable(s.mem, addr, Math.min(max, 1) * 12);
   const k = s.k;
   const out: Array<[number, bigint]> = [];
+  const reported: Interest[] = [];
   for (const it of ep.interests) {
     if (out.length >= max) break;
-    const ev = reportable(k, it);
+    const ev = reportable(it);
     if (ev === 0) continue;
     out.push([ev, it.data]);
+    reported.push(it);
     if (it.events & EPOLLET) it.seen = generationOf(it);
     if (it.events & EPOLLONESHOT) it.disabled = true;
   }
-  // drop interests whose descriptor was closed
+  // Reported interests go to the back, as Linux re-queues level-triggered ones at the tail of its
+  // ready list: with more ready than maxevents, successive waits take turns (none starves).
+  if (reported.length > 0 && out.length >= max) {
+    const rest = ep.interests.filter((it) => !reported.includes(it));
+    ep.interests.splice(0, ep.interests.length, ...rest, ...reported);
+  }
   for (let i = ep.interests.length - 1; i >= 0; i--) {
-    const it = ep.interests[i]!;
-    if (k.fds.entry(it.fd)?.file !== it.file) ep.interests.splice(i, 1);
+    if (!registered(ep.interests[i]!)) ep.interests.splice(i, 1);
   }
   if (out.length > 0) {
     const w = new StructWriter(out.length * 12);
@@ -349,7 +364,7 @@ function epollWait(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what:
     deadline: timeoutNs === null ? null : Math.min(Number.MAX_SAFE_INTEGER, now + Number(timeoutNs)),
     onTimeout: 0n,
     restartable: false,
-    ready: () => ep.interests.some((it) => reportable(k, it) !== 0),
+    ready: () => ep.interests.some((it) => reportable(it) !== 0),
   });
   return 0;
 }
@@ -373,17 +388,17 @@ function epoll_pwait2(s: Sys, a: readonly bigint[]): number {
 }
 
 export const epollSyscalls: SyscallGroup = {
-  pipe: (s, a) => pipe2(s, [a[0]!, 0n]),
-  pipe2,
-  eventfd: (s, a) => eventfd2(s, [a[0]!, 0n]),
-  eventfd2,
-  epoll_create: (s, a) => {
+  pipe: [(s, a) => pipe2(s, [a[0]!, 0n]), 'p'],
+  pipe2: [pipe2, 'px'],
+  eventfd: [(s, a) => eventfd2(s, [a[0]!, 0n]), 'u'],
+  eventfd2: [eventfd2, 'ux'],
+  epoll_create: [(s, a) => {
     if (int(a[0]!) <= 0) throw new SysError(EINVAL);
     return epoll_create1(s, [0n]);
-  },
-  epoll_create1,
-  epoll_ctl,
-  epoll_wait: (s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_wait'),
-  epoll_pwait: (s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_pwait'),
-  epoll_pwait2,
+  }, 'd'],
+  epoll_create1: [epoll_create1, 'x'],
+  epoll_ctl: [epoll_ctl, 'dddp'],
+  epoll_wait: [(s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_wait'), 'dpdd'],
+  epoll_pwait: [(s, a) => epollWait(s, a, msTimeout(a[3]!), 'epoll_pwait'), 'dpddpu'],
+  epoll_pwait2: [epoll_pwait2, 'dpdppu'],
 };

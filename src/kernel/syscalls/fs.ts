@@ -575,7 +575,7 @@ function readiness(f: OpenFile): number {
 
 /** Block "forever": nothing can ever become ready in a single-threaded run, so the run ends. */
 function blockedForever(s: Sys, what: string): number {
-  s.k.kill(`program blocked forever in ${what}`, 0);
+  s.k.end('deadlock', `program blocked forever in ${what}`);
   return 0;
 }
 
@@ -599,7 +599,11 @@ function pollCore(s: Sys, addr: number, nfds: number, timeoutNs: bigint | null, 
     }
     w.to(s.mem, addr);
   }
-  if (ready > 0) return ready;
+  return ready > 0 ? ready : waitWithNoneReady(s, nfds, timeoutNs, what);
+}
+
+/** poll/select found nothing ready: sleep out the timeout, or wait for a signal when there is none. */
+function waitWithNoneReady(s: Sys, nfds: number, timeoutNs: bigint | null, what: string): number {
   if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
     // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
     s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
@@ -648,15 +652,7 @@ function selectCore(s: Sys, a: readonly bigint[], timeoutNs: bigint | null, what
   sets.forEach((p, i) => {
     if (p !== 0 && words > 0) out[i]!.to(s.mem, p);
   });
-  if (ready > 0) return ready;
-  if (timeoutNs === null && nfds === 0 && what === 'ppoll') {
-    // no descriptor and no timeout: only a signal ends the wait (riscv64 glibc's pause())
-    s.k.sched.block(s.th, { what, deadline: null, onTimeout: -BigInt(EINTR), restartable: false, forSignal: true });
-    return 0;
-  }
-  if (timeoutNs === null) return blockedForever(s, what);
-  sleepFor(s, timeoutNs);
-  return 0;
+  return ready > 0 ? ready : waitWithNoneReady(s, nfds, timeoutNs, what);
 }
 
 function select(s: Sys, a: readonly bigint[]): number {
@@ -755,44 +751,44 @@ function fallocate(s: Sys, a: readonly bigint[]): number {
 }
 
 export const fsSyscalls: SyscallGroup = {
-  open,
-  openat,
-  openat2,
-  creat,
-  close,
-  close_range,
-  memfd_create,
-  dup,
-  dup2,
-  dup3,
-  fcntl,
-  read,
-  write,
-  pread64,
-  pwrite64,
-  readv,
-  writev,
-  preadv,
-  pwritev,
-  preadv2,
-  pwritev2,
-  lseek,
-  getdents,
-  getdents64,
-  ioctl,
-  poll,
-  ppoll,
-  select,
-  pselect6,
-  sendfile,
-  fsync: fdOnly,
-  fdatasync: fdOnly,
-  syncfs: fdOnly,
-  flock: fdOnly,
-  sync: () => 0,
-  sync_file_range: fdOnly,
-  fadvise64,
-  readahead,
-  ftruncate,
-  fallocate,
+  open: [open, 'sxo'],
+  openat: [openat, 'fsxo'],
+  openat2: [openat2, 'fspu'],
+  creat: [creat, 'so'],
+  close: [close, 'd'],
+  close_range: [close_range, 'ddx'],
+  memfd_create: [memfd_create, 'sx'],
+  dup: [dup, 'd'],
+  dup2: [dup2, 'dd'],
+  dup3: [dup3, 'ddx'],
+  fcntl: [fcntl, 'ddx'],
+  read: [read, 'dpu'],
+  write: [write, 'dpu'],
+  pread64: [pread64, 'dpul'],
+  pwrite64: [pwrite64, 'dpul'],
+  readv: [readv, 'dpd'],
+  writev: [writev, 'dpd'],
+  preadv: [preadv, 'dpdl'],
+  pwritev: [pwritev, 'dpdl'],
+  preadv2: [preadv2, 'dpdlx'],
+  pwritev2: [pwritev2, 'dpdlx'],
+  lseek: [lseek, 'dld'],
+  getdents: [getdents, 'dpu'],
+  getdents64: [getdents64, 'dpu'],
+  ioctl: [ioctl, 'dxp'],
+  poll: [poll, 'pud'],
+  ppoll: [ppoll, 'pdppu'],
+  select: [select, 'dpppp'],
+  pselect6: [pselect6, 'dppppp'],
+  sendfile: [sendfile, 'ddpu'],
+  fsync: [fdOnly, 'd'],
+  fdatasync: [fdOnly, 'd'],
+  syncfs: [fdOnly, 'd'],
+  flock: [fdOnly, 'dd'],
+  sync: [() => 0, ''],
+  sync_file_range: [fdOnly, 'dllx'],
+  fadvise64: [fadvise64, 'dlld'],
+  readahead: [readahead, 'dlu'],
+  ftruncate: [ftruncate, 'dl'],
+  fallocate: [fallocate, 'dxll'],
 };

@@ -128,35 +128,31 @@ function blocks(node: Inode): number {
   return node.type === 'file' ? Math.ceil(node.size() / 4096) * 8 : 0;
 }
 
-/** struct stat: 144 bytes on x86-64, the 128-byte asm-generic layout on riscv64. */
+/**
+ * Where struct stat's fields differ: x86-64's own 144-byte layout (nlink 64-bit, before mode) and
+ * the 128-byte asm-generic one riscv64 uses (mode, then a 32-bit nlink). dev, ino, size, blksize
+ * (an int and its zero padding in the generic layout), blocks and the times are at the same offsets.
+ */
+const STAT_LAYOUTS = {
+  x86_64: { size: 144, nlink: 16, nlink64: true, mode: 24, uid: 28, gid: 32, rdev: 40 },
+  generic: { size: 128, nlink: 20, nlink64: false, mode: 16, uid: 24, gid: 28, rdev: 32 },
+} as const;
+
+/** struct stat as the calling architecture lays it out. */
 export function writeStat(s: Sys, addr: number, node: Inode): void {
-  const mode = typeBits(node) | node.mode;
-  let w: StructWriter;
-  if (s.k.arch === 'x86_64') {
-    w = new StructWriter(144)
-      .u64(0, node.sb.dev)
-      .u64(8, node.ino)
-      .u64(16, node.nlink)
-      .u32(24, mode)
-      .u32(28, node.uid)
-      .u32(32, node.gid)
-      .u64(40, node.rdev)
-      .i64(48, node.size())
-      .i64(56, 4096)
-      .i64(64, blocks(node));
-  } else {
-    w = new StructWriter(128)
-      .u64(0, node.sb.dev)
-      .u64(8, node.ino)
-      .u32(16, mode)
-      .u32(20, node.nlink)
-      .u32(24, node.uid)
-      .u32(28, node.gid)
-      .u64(32, node.rdev)
-      .i64(48, node.size())
-      .i32(56, 4096)
-      .i64(64, blocks(node));
-  }
+  const l = s.k.arch === 'x86_64' ? STAT_LAYOUTS.x86_64 : STAT_LAYOUTS.generic;
+  const w = new StructWriter(l.size)
+    .u64(0, node.sb.dev)
+    .u64(8, node.ino)
+    .u32(l.mode, typeBits(node) | node.mode)
+    .u32(l.uid, node.uid)
+    .u32(l.gid, node.gid)
+    .u64(l.rdev, node.rdev)
+    .i64(48, node.size())
+    .i64(56, 4096)
+    .i64(64, blocks(node));
+  if (l.nlink64) w.u64(l.nlink, node.nlink);
+  else w.u32(l.nlink, node.nlink);
   w.i64(72, secs(node.atime)).i64(80, nsecs(node.atime));
   w.i64(88, secs(node.mtime)).i64(96, nsecs(node.mtime));
   w.i64(104, secs(node.ctime)).i64(112, nsecs(node.ctime));

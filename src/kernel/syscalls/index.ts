@@ -15,18 +15,27 @@ import { epollSyscalls } from './epoll.js';
 import { riscvSyscalls } from './riscv.js';
 import type { SyscallGroup, SyscallImpl } from './types.js';
 
-function merge(...groups: SyscallGroup[]): Readonly<Record<string, SyscallImpl>> {
-  const out: Record<string, SyscallImpl> = Object.create(null) as Record<string, SyscallImpl>;
-  for (const g of groups) {
-    for (const [name, impl] of Object.entries(g)) {
-      if (name in out) throw new Error(`system call ${name} implemented twice`);
-      out[name] = impl;
-    }
-  }
-  return out;
+interface Registry {
+  /** Kernel name → implementation: what the dispatcher calls. */
+  readonly impls: Readonly<Record<string, SyscallImpl>>;
+  /** Kernel name → trace signature (trace.ts). */
+  readonly signatures: Readonly<Record<string, string>>;
 }
 
-export const SYSCALLS = merge(
+function merge(...groups: SyscallGroup[]): Registry {
+  const impls: Record<string, SyscallImpl> = Object.create(null) as Record<string, SyscallImpl>;
+  const signatures: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const g of groups) {
+    for (const [name, [impl, trace]] of Object.entries(g)) {
+      if (name in impls) throw new Error(`system call ${name} implemented twice`);
+      impls[name] = impl;
+      signatures[name] = trace;
+    }
+  }
+  return { impls, signatures };
+}
+
+const REGISTRY = merge(
   memorySyscalls,
   fsSyscalls,
   fsPathSyscalls,
@@ -39,3 +48,6 @@ export const SYSCALLS = merge(
   epollSyscalls,
   riscvSyscalls,
 );
+
+export const SYSCALLS = REGISTRY.impls;
+export const SYSCALL_SIGNATURES = REGISTRY.signatures;

@@ -139,36 +139,36 @@ function keepId(id: number, ...args: bigint[]): number {
 }
 
 export const infoSyscalls: SyscallGroup = {
-  uname,
-  sysinfo,
-  getrlimit,
-  setrlimit,
-  prlimit64,
-  getuid: () => UID,
-  geteuid: () => UID,
-  getgid: () => GID,
-  getegid: () => GID,
-  getresuid: (s, a) => writeIds(s, a, UID),
-  getresgid: (s, a) => writeIds(s, a, GID),
-  setuid: (_s, a) => keepId(UID, a[0]!),
-  setgid: (_s, a) => keepId(GID, a[0]!),
-  setreuid: (_s, a) => keepId(UID, a[0]!, a[1]!),
-  setregid: (_s, a) => keepId(GID, a[0]!, a[1]!),
-  setresuid: (_s, a) => keepId(UID, a[0]!, a[1]!, a[2]!),
-  setresgid: (_s, a) => keepId(GID, a[0]!, a[1]!, a[2]!),
-  setfsuid: () => UID,
-  setfsgid: () => GID,
-  getgroups: (_s, a) => {
+  uname: [uname, 'p'],
+  sysinfo: [sysinfo, 'p'],
+  getrlimit: [getrlimit, 'dp'],
+  setrlimit: [setrlimit, 'dp'],
+  prlimit64: [prlimit64, 'ddpp'],
+  getuid: [() => UID, ''],
+  geteuid: [() => UID, ''],
+  getgid: [() => GID, ''],
+  getegid: [() => GID, ''],
+  getresuid: [(s, a) => writeIds(s, a, UID), 'ppp'],
+  getresgid: [(s, a) => writeIds(s, a, GID), 'ppp'],
+  setuid: [(_s, a) => keepId(UID, a[0]!), 'd'],
+  setgid: [(_s, a) => keepId(GID, a[0]!), 'd'],
+  setreuid: [(_s, a) => keepId(UID, a[0]!, a[1]!), 'dd'],
+  setregid: [(_s, a) => keepId(GID, a[0]!, a[1]!), 'dd'],
+  setresuid: [(_s, a) => keepId(UID, a[0]!, a[1]!, a[2]!), 'ddd'],
+  setresgid: [(_s, a) => keepId(GID, a[0]!, a[1]!, a[2]!), 'ddd'],
+  setfsuid: [() => UID, 'd'],
+  setfsgid: [() => GID, 'd'],
+  getgroups: [(_s, a) => {
     if (int(a[0]!) < 0) throw new SysError(EINVAL);
     return 0;
-  },
-  setgroups: () => {
+  }, 'dp'],
+  setgroups: [() => {
     throw new SysError(EPERM);
-  },
-  sethostname: () => {
+  }, 'dp'],
+  sethostname: [() => {
     throw new SysError(EPERM);
-  },
-  setdomainname: () => {
+  }, 'pu'],
+  setdomainname: [() => {
     throw new SysError(EPERM);
-  },
+  }, 'pu'],
 };

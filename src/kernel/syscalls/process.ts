@@ -240,6 +240,25 @@ const SCHED_BATCH = 3;
 const SCHED_IDLE = 5;
 const SCHED_DEADLINE = 6;
 
+/**
+ * Linux's scheduling policies: their static priority range, and whether an unprivileged process
+ * may switch to them (the real-time ones and SCHED_DEADLINE need CAP_SYS_NICE: EPERM).
+ */
+const SCHED_POLICIES: ReadonlyMap<number, { min: number; max: number; settable: boolean }> = new Map([
+  [SCHED_OTHER, { min: 0, max: 0, settable: true }],
+  [SCHED_FIFO, { min: 1, max: 99, settable: false }],
+  [SCHED_RR, { min: 1, max: 99, settable: false }],
+  [SCHED_BATCH, { min: 0, max: 0, settable: true }],
+  [SCHED_IDLE, { min: 0, max: 0, settable: true }],
+  [SCHED_DEADLINE, { min: 0, max: 0, settable: false }],
+]);
+
+function policy(p: number): { min: number; max: number; settable: boolean } {
+  const known = SCHED_POLICIES.get(p);
+  if (!known) throw new SysError(EINVAL);
+  return known;
+}
+
 function sched_getscheduler(s: Sys, a: readonly bigint[]): number {
   checkSelf(s, int(a[0]!));
   return SCHED_OTHER;
@@ -247,14 +266,11 @@ function sched_getscheduler(s: Sys, a: readonly bigint[]): number {
 
 function sched_setscheduler(s: Sys, a: readonly bigint[]): number {
   checkSelf(s, int(a[0]!));
-  const policy = int(a[1]!) & ~0x40000000; // SCHED_RESET_ON_FORK
+  const wanted = int(a[1]!) & ~0x40000000; // SCHED_RESET_ON_FORK
   const prio = s.mem.read32(ptr(a[2]!));
-  if (policy === SCHED_OTHER || policy === SCHED_BATCH || policy === SCHED_IDLE) {
-    if (prio !== 0) throw new SysError(EINVAL);
-    return 0;
-  }
-  if (policy === SCHED_FIFO || policy === SCHED_RR || policy === SCHED_DEADLINE) throw new SysError(EPERM);
-  throw new SysError(EINVAL);
+  if (!policy(wanted).settable) throw new SysError(EPERM);
+  if (prio !== 0) throw new SysError(EINVAL);
+  return 0;
 }
 
 function sched_getparam(s: Sys, a: readonly bigint[]): number {
@@ -269,35 +285,25 @@ function sched_setparam(s: Sys, a: readonly bigint[]): number {
   return 0;
 }
 
-function sched_get_priority_max(_s: Sys, a: readonly bigint[]): number {
-  const p = int(a[0]!);
-  if (p === SCHED_FIFO || p === SCHED_RR) return 99;
-  if (p === SCHED_OTHER || p === SCHED_BATCH || p === SCHED_IDLE || p === SCHED_DEADLINE) return 0;
-  throw new SysError(EINVAL);
-}
+const sched_get_priority_max = (_s: Sys, a: readonly bigint[]): number => policy(int(a[0]!)).max;
+const sched_get_priority_min = (_s: Sys, a: readonly bigint[]): number => policy(int(a[0]!)).min;
 
-function sched_get_priority_min(_s: Sys, a: readonly bigint[]): number {
-  const p = int(a[0]!);
-  if (p === SCHED_FIFO || p === SCHED_RR) return 1;
-  if (p === SCHED_OTHER || p === SCHED_BATCH || p === SCHED_IDLE || p === SCHED_DEADLINE) return 0;
-  throw new SysError(EINVAL);
-}
-
-function getpriority(s: Sys, a: readonly bigint[]): number {
+/** getpriority/setpriority's target: PRIO_PROCESS/PGRP (0 or our pid), PRIO_USER (0 or our uid). */
+function checkPriorityTarget(a: readonly bigint[]): void {
   const which = int(a[0]!);
   const who = int(a[1]!);
   if (which < 0 || which > 2) throw new SysError(EINVAL);
   if (who !== 0 && who !== PID && !(which === 2 && who === 1000)) throw new SysError(ESRCH);
+}
+
+function getpriority(s: Sys, a: readonly bigint[]): number {
+  checkPriorityTarget(a);
   return 20 - s.k.misc.nice; // the raw system call returns 20 - nice
 }
 
 function setpriority(s: Sys, a: readonly bigint[]): number {
-  const which = int(a[0]!);
-  const who = int(a[1]!);
-  let nice = int(a[2]!);
-  if (which < 0 || which > 2) throw new SysError(EINVAL);
-  if (who !== 0 && who !== PID && !(which === 2 && who === 1000)) throw new SysError(ESRCH);
-  nice = Math.max(-20, Math.min(19, nice));
+  checkPriorityTarget(a);
+  const nice = Math.max(-20, Math.min(19, int(a[2]!)));
   if (nice < s.k.misc.nice) throw new SysError(13 /* EACCES: lowering nice needs privileges */);
   s.k.misc.nice = nice;
   return 0;
@@ -341,43 +347,42 @@ function getrusage(s: Sys, a: readonly bigint[]): number {
 }
 
 export const processSyscalls: SyscallGroup = {
-  getpid: () => PID,
-  getppid: () => PPID,
-  gettid: (s) => s.th.tid,
-  getpgrp: () => PID,
-  getpgid,
-  getsid: getpgid,
-  setpgid,
-  setsid: () => {
+  getpid: [() => PID, ''],
+  getppid: [() => PPID, ''],
+  gettid: [(s) => s.th.tid, ''],
+  getpgrp: [() => PID, ''],
+  getpgid: [getpgid, 'd'],
+  getsid: [getpgid, 'd'],
+  setpgid: [setpgid, 'dd'],
+  setsid: [() => {
     throw new SysError(EPERM); // already a process group leader
-  },
-  set_tid_address,
-  set_robust_list,
-  get_robust_list,
-  arch_prctl,
-  prctl,
-  rseq: enosys,
-  fork: eagain,
-  vfork: eagain,
-  clone3: enosys, // libc falls back to clone (threads.ts)
-  wait4,
-  waitid: wait4,
-  restart_syscall: () => {
+  }, ''],
+  set_tid_address: [set_tid_address, 'p'],
+  set_robust_list: [set_robust_list, 'pu'],
+  get_robust_list: [get_robust_list, 'dpp'],
+  arch_prctl: [arch_prctl, 'xp'],
+  prctl: [prctl, 'dxxxx'],
+  rseq: [enosys, 'pudx'],
+  fork: [eagain, ''],
+  vfork: [eagain, ''],
+  clone3: [enosys, 'pu'], // libc falls back to clone (threads.ts)
+  wait4: [wait4, 'dpdp'],
+  waitid: [wait4, 'ddpxp'],
+  restart_syscall: [() => {
     throw new SysError(4 /* EINTR: nothing is ever interrupted, so there is nothing to restart */);
-  },
-  sched_getaffinity,
-  sched_setaffinity,
-  sched_getscheduler,
-  sched_setscheduler,
-  sched_getparam,
-  sched_setparam,
-  sched_get_priority_max,
-  sched_get_priority_min,
-  getpriority,
-  setpriority,
-  getcpu,
-  personality,
-  membarrier,
-  getrusage,
+  }, ''],
+  sched_getaffinity: [sched_getaffinity, 'dup'],
+  sched_setaffinity: [sched_setaffinity, 'dup'],
+  sched_getscheduler: [sched_getscheduler, 'd'],
+  sched_setscheduler: [sched_setscheduler, 'ddp'],
+  sched_getparam: [sched_getparam, 'dp'],
+  sched_setparam: [sched_setparam, 'dp'],
+  sched_get_priority_max: [sched_get_priority_max, 'd'],
+  sched_get_priority_min: [sched_get_priority_min, 'd'],
+  getpriority: [getpriority, 'dd'],
+  setpriority: [setpriority, 'ddd'],
+  getcpu: [getcpu, 'ppp'],
+  personality: [personality, 'x'],
+  membarrier: [membarrier, 'dxd'],
+  getrusage: [getrusage, 'dp'],
 };
-

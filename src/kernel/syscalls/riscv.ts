@@ -41,4 +41,4 @@ function riscv_flush_icache(_s: Sys, a: readonly bigint[]): number {
   return 0;
 }
 
-export const riscvSyscalls: SyscallGroup = { riscv_hwprobe, riscv_flush_icache };
+export const riscvSyscalls: SyscallGroup = { riscv_hwprobe: [riscv_hwprobe, 'puupx'], riscv_flush_icache: [riscv_flush_icache, 'ppx'] };

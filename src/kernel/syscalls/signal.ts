@@ -21,6 +21,7 @@
  *    scheduler ends the run with reason "deadlock".
  */
 import {
+  MAIN_TID,
   MINSIGSTKSZ,
   NSIG,
   PID,
@@ -54,10 +55,10 @@ import { readTimespec } from './time.js';
 import type { Sys, SyscallGroup } from './types.js';
 
 export interface SigAction {
-  handler: bigint;
-  flags: bigint;
-  restorer: bigint;
-  mask: bigint;
+  readonly handler: bigint;
+  readonly flags: bigint;
+  readonly restorer: bigint;
+  readonly mask: bigint;
 }
 
 export interface SignalState {
@@ -68,10 +69,15 @@ export interface SignalState {
   readonly pendingInfo: Map<number, SigInfo>;
 }
 
+/**
+ * The default action, shared by every signal of every run: an action is never changed in place
+ * (rt_sigaction and SA_RESETHAND put a new object in the table), so one frozen object serves, and
+ * a run allocates no 65 objects for it.
+ */
+const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
+
 export function newSignalState(): SignalState {
-  const actions: SigAction[] = [];
-  for (let i = 0; i <= NSIG; i++) actions.push({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
-  return { actions, pending: 0n, pendingInfo: new Map() };
+  return { actions: new Array<SigAction>(NSIG + 1).fill(DEFAULT_ACTION), pending: 0n, pendingInfo: new Map() };
 }
 
 export const SA_SIGINFO = 0x4n;
@@ -132,9 +138,13 @@ export function sendToThread(k: Kernel, th: KThread, sig: number, info: SigInfo)
 export function sendToProcess(k: Kernel, sig: number, info: SigInfo): void {
   if (sig === 0) return;
   const st = k.signals;
-  if (ignoredBy(k, sig)) return;
+  // Linux's sig_ignored() asks the thread-group leader: a signal it blocks is kept, since the
+  // action may change before it is unblocked
+  const leader = k.sched.byId(MAIN_TID);
+  if (ignoredBy(k, sig) && !(leader && leader.sigmask & bit(sig))) return;
   if (!(st.pending & bit(sig))) st.pendingInfo.set(sig, info);
   st.pending |= bit(sig);
+  if (ignoredBy(k, sig)) return; // kept for later, but it wakes nobody now
   for (const th of k.sched.threads) {
     if (th.state === 'exited' || th.sigmask & bit(sig) & ~UNBLOCKABLE) continue;
     interrupt(k, th, sig);
@@ -226,7 +236,8 @@ function runHandler(k: Kernel, th: KThread, sig: number, info: SigInfo, trap?: {
   let mask = th.sigmask | act.mask;
   if (!(act.flags & SA_NODEFER)) mask |= bit(sig);
   th.sigmask = mask & ~UNBLOCKABLE;
-  if (act.flags & SA_RESETHAND) k.signals.actions[sig] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+  // (Linux's get_signal resets only sa_handler: sigaction still reports the flags and the mask)
+  if (act.flags & SA_RESETHAND) k.signals.actions[sig] = { ...act, handler: SIG_DFL };
 }
 
 /**
@@ -484,17 +495,17 @@ function rt_sigtimedwait(s: Sys, a: readonly bigint[]): number {
 }
 
 export const signalSyscalls: SyscallGroup = {
-  rt_sigaction,
-  rt_sigprocmask,
-  rt_sigpending,
-  sigaltstack,
-  kill,
-  tkill,
-  tgkill,
-  rt_sigqueueinfo,
-  rt_tgsigqueueinfo,
-  rt_sigreturn,
-  pause,
-  rt_sigsuspend,
-  rt_sigtimedwait,
+  rt_sigaction: [rt_sigaction, 'dppu'],
+  rt_sigprocmask: [rt_sigprocmask, 'dppu'],
+  rt_sigpending: [rt_sigpending, 'pu'],
+  sigaltstack: [sigaltstack, 'pp'],
+  kill: [kill, 'dd'],
+  tkill: [tkill, 'dd'],
+  tgkill: [tgkill, 'ddd'],
+  rt_sigqueueinfo: [rt_sigqueueinfo, 'ddp'],
+  rt_tgsigqueueinfo: [rt_tgsigqueueinfo, 'dddp'],
+  rt_sigreturn: [rt_sigreturn, ''],
+  pause: [pause, ''],
+  rt_sigsuspend: [rt_sigsuspend, 'pu'],
+  rt_sigtimedwait: [rt_sigtimedwait, 'pppu'],
 };

@@ -248,16 +248,16 @@ function futex(s: Sys, a: readonly bigint[]): number {
 }
 
 export const threadSyscalls: SyscallGroup = {
-  clone,
-  exit,
-  exit_group,
-  sched_yield,
-  nanosleep,
-  clock_nanosleep,
-  futex,
-  getitimer,
-  setitimer,
-  alarm,
+  clone: [clone, 'xpppp'],
+  exit: [exit, 'd'],
+  exit_group: [exit_group, 'd'],
+  sched_yield: [sched_yield, ''],
+  nanosleep: [nanosleep, 'pp'],
+  clock_nanosleep: [clock_nanosleep, 'dxpp'],
+  futex: [futex, 'pdxppx'],
+  getitimer: [getitimer, 'dp'],
+  setitimer: [setitimer, 'dpp'],
+  alarm: [alarm, 'u'],
 };
 
 // ------------------------------------------------------------------ interval timers

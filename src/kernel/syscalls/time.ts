@@ -23,7 +23,6 @@ import {
   CLOCK_TAI,
   CLOCK_THREAD_CPUTIME_ID,
   PID,
-  TIMER_ABSTIME,
   USER_HZ,
 } from '../constants.js';
 import { EINVAL, EPERM, SysError } from '../errno.js';
@@ -138,22 +137,6 @@ function time(s: Sys, a: readonly bigint[]): bigint {
   return t;
 }
 
-function nanosleep(s: Sys, a: readonly bigint[]): number {
-  sleepFor(s, readTimespec(s, ptr(a[0]!)));
-  return 0;
-}
-
-function clock_nanosleep(s: Sys, a: readonly bigint[]): number {
-  const id = int(a[0]!);
-  const flags = int(a[1]!);
-  const kind = clockKind(s, id);
-  if (kind === 'cpu' && id === CLOCK_THREAD_CPUTIME_ID) throw new SysError(EINVAL);
-  if (kind === 'cpu') throw new SysError(95 /* EOPNOTSUPP */);
-  const req = readTimespec(s, ptr(a[2]!));
-  sleepFor(s, flags & TIMER_ABSTIME ? req - clockNs(s, kind) : req);
-  return 0;
-}
-
 /** times(2): struct tms in clock ticks (USER_HZ = 100); returns ticks since the run started. */
 function times(s: Sys, a: readonly bigint[]): bigint {
   const tick = NS / BigInt(USER_HZ);
@@ -163,14 +146,14 @@ function times(s: Sys, a: readonly bigint[]): bigint {
 }
 
 export const timeSyscalls: SyscallGroup = {
-  clock_gettime,
-  clock_getres,
-  clock_settime,
-  gettimeofday,
-  settimeofday: () => {
+  clock_gettime: [clock_gettime, 'dp'],
+  clock_getres: [clock_getres, 'dp'],
+  clock_settime: [clock_settime, 'dp'],
+  gettimeofday: [gettimeofday, 'pp'],
+  settimeofday: [() => {
     throw new SysError(EPERM);
-  },
-  time,
+  }, 'pp'],
+  time: [time, 'p'],
   // nanosleep, clock_nanosleep: threads.ts (they block the thread in virtual time)
-  times,
+  times: [times, 'p'],
 };

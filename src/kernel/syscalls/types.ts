@@ -21,5 +21,12 @@ export interface Sys {
 
 export type SyscallImpl = (s: Sys, a: readonly bigint[]) => number | bigint;
 
+/**
+ * A system call's entry: its implementation and its trace signature, one letter per argument as
+ * trace.ts reads them (`'dpu'`: an int, a pointer, an unsigned long). Side by side, so that no call
+ * is implemented without saying how strace-like tracing shows it.
+ */
+export type SyscallEntry = readonly [run: SyscallImpl, trace: string];
+
 /** A topic file's system calls, by kernel name. */
-export type SyscallGroup = Readonly<Record<string, SyscallImpl>>;
+export type SyscallGroup = Readonly<Record<string, SyscallEntry>>;

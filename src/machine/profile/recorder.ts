@@ -18,7 +18,6 @@
  * thread switch (RunHooks.switched), so each thread's instructions are charged to its own stack.
  */
 import type { Cpu } from '../../cpu/x86_64/cpu.js';
-import { RAX } from '../../cpu/x86_64/cpu.js';
 import type { Handler, Insn } from '../../cpu/x86_64/insn.js';
 import { callE, callRel, ret } from '../../cpu/x86_64/ops/control.js';
 import type { ElfImage } from '../../elf/parse.js';

@@ -4,19 +4,16 @@
  * pc, x1..x31 and the D-extension FP state f0..f31 + fcsr). Handlers return through a fixed
  * two-instruction trampoline page (`li a7, 139; ecall`), since QVM maps no vDSO.
  */
-import type { Memory } from '../../mem/memory.js';
 import { A0, A1, A2, RA, RvCpu, SP, TP } from '../../cpu/riscv64/cpu.js';
-import type { Kernel } from '../../kernel/kernel.js';
 import type { SignalDelivery, SigReturn, ThreadContext, ThreadOps } from '../../kernel/types.js';
-import { SA_ONSTACK } from '../../kernel/syscalls/signal.js';
+import { GuestThread, type MachineState } from '../guest-thread.js';
+import { get64, put64, readStackT, signalStack, writeSiginfo, writeStackT } from '../signal-frame.js';
 
 /** Address of the rt_sigreturn trampoline page (just above the mmap area, below the stack gap). */
 export const SIGRETURN_TRAMPOLINE = 0x7ffff7fff000;
 /** li a7, 139 (rt_sigreturn); ecall. */
 export const TRAMPOLINE_CODE = Uint8Array.of(0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00);
 
-const SS_DISABLE = 2;
-const SS_ONSTACK = 1;
 // struct rt_sigframe (riscv64)
 const SIGINFO = 0;
 const UC = 128;
@@ -28,40 +25,14 @@ const MC_FCSR = MC_FP + 256;
 const FRAME_SIZE = UC + 176 + 256 + 528;
 
 /** State shared by the threads of one run. */
-export interface RvMachineState {
-  readonly kernel: Kernel;
-  readonly mem: Memory;
-  cur: RvCpu;
-}
+export type RvMachineState = MachineState<RvCpu>;
 
-function put64(mem: Memory, addr: number, v: number | bigint): void {
-  const b = BigInt.asUintN(64, BigInt(v));
-  mem.write64(addr, Number(b & 0xffffffffn), Number(b >> 32n));
-}
-
-function get64(mem: Memory, addr: number): bigint {
-  return (BigInt(mem.read32(addr + 4)) << 32n) | BigInt(mem.read32(addr));
-}
-
-export class RvThread implements ThreadContext, ThreadOps {
+export class RvThread extends GuestThread<RvCpu> implements ThreadContext, ThreadOps {
   /** a0 as the current system call received it (restored when the call is restarted). */
   origA0Lo = 0;
   origA0Hi = 0;
   /** Set when a signal frame is pushed: a0 then holds the handler's first argument, not a result. */
   signalEntered = false;
-
-  constructor(
-    readonly cpu: RvCpu,
-    private readonly m: RvMachineState,
-  ) {}
-
-  get mem(): Memory {
-    return this.m.mem;
-  }
-
-  virtualNanos(): number {
-    return this.m.cur.icount + this.m.kernel.sleptNanos;
-  }
 
   setThreadPointer(addr: number): void {
     this.cpu.setNumber(TP, addr);
@@ -98,29 +69,14 @@ export class RvThread implements ThreadContext, ThreadOps {
   enterSignal(d: SignalDelivery): void {
     const cpu = this.cpu;
     const mem = this.m.mem;
-    const sp0 = cpu.getNumber(SP);
-    const alt = d.altstack;
-    const altBase = Number(alt.sp), altSize = Number(alt.size);
-    const onAlt = altSize !== 0 && sp0 > altBase && sp0 - altBase <= altSize;
-    let sp = sp0;
-    if (d.flags & SA_ONSTACK && altSize !== 0 && (alt.flags & SS_DISABLE) === 0 && !onAlt) sp = altBase + altSize;
-    const frame = sp - FRAME_SIZE - ((sp - FRAME_SIZE) % 16);
+    // riscv64 has no red zone
+    const { top, onAlt } = signalStack(cpu.getNumber(SP), 0, d);
+    const frame = top - FRAME_SIZE - ((top - FRAME_SIZE) % 16);
     if (frame < 0) throw new RangeError('signal frame below address 0');
     mem.checkWritable(frame, FRAME_SIZE);
     mem.write(frame, new Uint8Array(FRAME_SIZE));
-    // siginfo
-    mem.write32(frame + SIGINFO, d.info.signo);
-    mem.write32(frame + SIGINFO + 4, d.info.errno ?? 0);
-    mem.write32(frame + SIGINFO + 8, d.info.code >>> 0);
-    if (d.info.addr !== undefined) put64(mem, frame + SIGINFO + 16, d.info.addr);
-    else if (d.info.pid !== undefined) {
-      mem.write32(frame + SIGINFO + 16, d.info.pid);
-      mem.write32(frame + SIGINFO + 20, d.info.uid ?? 0);
-    }
-    // ucontext
-    put64(mem, frame + UC_STACK, alt.sp);
-    mem.write32(frame + UC_STACK + 8, (altSize === 0 ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & ~SS_DISABLE));
-    put64(mem, frame + UC_STACK + 16, alt.size);
+    writeSiginfo(mem, frame + SIGINFO, d.info);
+    writeStackT(mem, frame + UC_STACK, d, onAlt);
     put64(mem, frame + UC_SIGMASK, d.savedMask);
     put64(mem, frame + MC, cpu.pc);
     for (let r = 1; r < 32; r++) mem.write64(frame + MC + 8 * r, cpu.xl[r]!, cpu.xh[r]!);
@@ -158,11 +114,7 @@ export class RvThread implements ThreadContext, ThreadOps {
     return {
       result: cpu.getBig(A0),
       mask: get64(mem, frame + UC_SIGMASK),
-      altstack: {
-        sp: get64(mem, frame + UC_STACK),
-        flags: mem.read32(frame + UC_STACK + 8) | 0,
-        size: get64(mem, frame + UC_STACK + 16),
-      },
+      altstack: readStackT(mem, frame + UC_STACK),
     };
   }
 }

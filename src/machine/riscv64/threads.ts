@@ -1,96 +1,42 @@
 /**
- * The deterministic run loop for riscv64 programs: the same scheduling, gas and signal rules as
- * the x86-64 loop (../threads.ts: quantum, tid-order round robin, virtual time, deadlock), over
- * RvCpu threads. System calls: a7 = number, a0..a5 = arguments, a0 = result; a restarted call
- * runs its ecall again with its original a0.
+ * riscv64 programs in the deterministic run loop (../run-loop.ts, shared with x86-64: quantum,
+ * tid-order round robin, virtual time, deadlock), over RvCpu threads. System calls: a7 = number,
+ * a0..a5 = arguments, a0 = result; a restarted call runs its ecall again with its original a0.
  */
-import { A0, A7, RvCpu } from '../../cpu/riscv64/cpu.js';
+import { A0, A7, type RvCpu } from '../../cpu/riscv64/cpu.js';
 import { RvInterpreter } from '../../cpu/riscv64/interpreter.js';
-import { Stop } from '../../cpu/x86_64/cpu.js';
 import type { Kernel } from '../../kernel/kernel.js';
-import type { KThread } from '../../kernel/thread.js';
-import { deliverSignals, forceSignal, hasDeliverable } from '../../kernel/syscalls/signal.js';
-import { GAS_PER_PAGE_TOUCHED } from '../gas.js';
-import { QUANTUM, type ThreadsEnd } from '../threads.js';
+import { forceSignal } from '../../kernel/index.js';
+import { runLoop, type ArchLoop, type ThreadsEnd } from '../run-loop.js';
 import { RvThread, type RvMachineState } from './thread.js';
 
-const SLICE = 1 << 22;
 const ECALL_LEN = 4;
 
-/** riscv64 trap causes Linux reports for fault signals are not part of the frame: none needed. */
-export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): ThreadsEnd {
-  const mem = main.mem;
-  const m: RvMachineState = { kernel, mem, cur: main };
-  const interp = new RvInterpreter(main);
-  const sched = kernel.sched;
-  sched.retired = () => m.cur.icount;
-  let cpu = main;
-  let rt = new RvThread(main, m);
-  let th: KThread = kernel.thread(rt);
-  let quantumEnd = cpu.icount + QUANTUM;
-  const gasUsed = (): number => cpu.icount + kernel.gas + mem.touchedPagesTotal * GAS_PER_PAGE_TOUCHED;
+/** The riscv64 part of the run loop (run-loop.ts). Fault signals carry no trap number: riscv64's frame has none. */
+function riscvLoop(kernel: Kernel, m: RvMachineState, interp: RvInterpreter): ArchLoop<RvCpu> {
   const args: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
-
-  let exitCode = 0;
-  let signal: number | null = null;
-  let reason: string | null = null;
-
-  for (;;) {
-    if (kernel.exited || kernel.killed) break;
-    sched.tick();
-    if (th.state !== 'runnable' || th.yielded || cpu.icount >= quantumEnd) {
-      th.yielded = false;
-      let next = sched.pick(th);
-      for (let idles = 0; next === null && idles < 100_000; idles++) {
-        if (!sched.idle()) break;
-        next = sched.pick(th);
-      }
-      if (next === null) {
-        kernel.kill(`deadlock: every thread is blocked forever (${sched.describeBlocked()})`, 0);
-        break;
-      }
-      if (next !== th) {
-        rt = next.ctx as RvThread;
-        const c = rt.cpu;
-        c.icount = cpu.icount;
-        cpu = c;
-        m.cur = c;
-        interp.cpu = c;
-        th = next;
-        // the reservation rule: a thread switch between LR and SC makes the SC fail
-        cpu.reservation = -1;
-      }
-      quantumEnd = cpu.icount + QUANTUM;
-    }
-    if (th.resume !== null) {
-      const r = th.resume;
-      th.resume = null;
+  return {
+    cpuOf: (th) => (th.ctx as RvThread).cpu,
+    switchTo(c) {
+      m.cur = c;
+      interp.cpu = c;
+      // the reservation rule: a thread switch between LR and SC makes the SC fail
+      c.reservation = -1;
+    },
+    resume(cpu, th, r) {
       if (r === 'restart') {
+        const rt = th.ctx as RvThread;
         cpu.pc -= ECALL_LEN;
         cpu.xl[A0] = rt.origA0Lo;
         cpu.xh[A0] = rt.origA0Hi;
       } else cpu.setBig(A0, r);
-    }
-    if (hasDeliverable(kernel, th)) {
-      deliverSignals(kernel, th);
-      if (kernel.exited || kernel.killed) break;
-    }
-
-    const used = gasUsed();
-    if (used >= gasLimit) {
-      reason = `out of gas (limit ${gasLimit}) at pc 0x${cpu.pc.toString(16)}`;
-      exitCode = 137;
-      break;
-    }
-    let budget = Math.min(SLICE, gasLimit - used);
-    if (sched.runnableCount() > 1) budget = Math.min(budget, Math.max(1, quantumEnd - cpu.icount));
-    const dl = sched.nextDeadline();
-    if (dl !== null) budget = Math.min(budget, Math.max(1, dl - sched.now()));
-
-    cpu.extraNanos = kernel.sleptNanos;
-    const stop = interp.run(budget);
-    if (stop === Stop.Budget) continue;
-    if (stop === Stop.Syscall) {
+    },
+    run(cpu, budget) {
+      cpu.extraNanos = kernel.sleptNanos;
+      return interp.run(budget);
+    },
+    syscall(cpu, th) {
+      const rt = th.ctx as RvThread;
       rt.origA0Lo = cpu.xl[A0]!;
       rt.origA0Hi = cpu.xh[A0]!;
       for (let k = 0; k < 6; k++) args[k] = cpu.getBig(A0 + k);
@@ -99,25 +45,23 @@ export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): 
       const result = kernel.syscall(cpu.xl[A7]! >>> 0, args, th.ctx);
       // a handler entered on the way back already has the result saved in its frame
       if (!rt.signalEntered) cpu.setBig(A0, result);
-      continue;
-    }
-    if (interp.limitError) {
-      reason = interp.limitError.message;
-      exitCode = 137;
-      break;
-    }
-    const fault = interp.fault;
-    if (fault === null) continue;
-    interp.fault = null;
-    const sig = fault.signal;
-    forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { trapno: 0, err: 0, addr: fault.faultAddr }, fault.reason);
-  }
-  if (kernel.exited) {
-    exitCode = kernel.exited.status & 0xff;
-  } else if (kernel.killed && reason === null) {
-    reason = kernel.killed.reason;
-    signal = kernel.killed.signal || null;
-    exitCode = signal ? 128 + signal : 1;
-  }
-  return { exitCode, signal, reason, instructions: cpu.icount, gasUsed: Math.min(gasUsed(), gasLimit) };
+    },
+    fault(_cpu, th) {
+      if (interp.limitError) return interp.limitError.message;
+      const fault = interp.fault;
+      if (fault === null) return null;
+      interp.fault = null;
+      const sig = fault.signal;
+      forceSignal(kernel, th, sig, { signo: sig, code: fault.code, addr: fault.faultAddr }, { trapno: 0, err: 0, addr: fault.faultAddr }, fault.reason);
+      return null;
+    },
+    where: (cpu) => `pc 0x${cpu.pc.toString(16)}`,
+  };
+}
+
+export function runRiscvThreads(kernel: Kernel, main: RvCpu, gasLimit: number): ThreadsEnd {
+  const m: RvMachineState = { kernel, mem: main.mem, cur: main };
+  const interp = new RvInterpreter(main);
+  const first = kernel.thread(new RvThread(main, m));
+  return runLoop(kernel, main.mem, main, first, gasLimit, riscvLoop(kernel, m, interp));
 }

@@ -10,7 +10,7 @@ import { NX, type RvCpu } from '../cpu.js';
 import type { RvInsn } from '../insn.js';
 import * as soft from './softfloat.js';
 import { F32, F64, RNE, sf } from './softfloat.js';
-import { bitsD, bitsS, rmOf, setBitsD, setBitsS, valS, writeD, writeS } from './fpregs.js';
+import { bitsD, bitsS, rmOf, setBitsD, setBitsS, valS, writeS } from './fpregs.js';
 
 const LO = 2 ** -900, HI = 2 ** 900;
 const MIN_NORMAL_S = 2 ** -126;
@@ -270,5 +270,3 @@ export function fcvtDS(cpu: RvCpu, i: RvInsn): void {
   }
   softD(cpu, i.rd, soft.convert(F64, F32, bitsS(cpu, i.rs1), RNE));
 }
-
-

@@ -241,4 +241,3 @@ export function fcvtDInt(cpu: RvCpu, i: RvInsn): void {
   setBitsD(cpu, i.rd, soft.fromInt(F64, sourceBig(cpu, i), rm));
   cpu.fflags |= sf.flags;
 }
-

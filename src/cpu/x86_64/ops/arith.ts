@@ -238,12 +238,11 @@ export const divResult = new Uint32Array(4); // qLo, qHi, rLo, rHi
 function divU64(nLo: number, nHi: number, dLo: number, dHi: number): void {
   if (dHi === 0) {
     // schoolbook on 16-bit digits of the dividend: every intermediate stays below 2^48
-    let r = 0;
-    let q3 = 0, q2 = 0, q1 = 0, q0 = 0;
-    let cur = r * 65536 + (nHi >>> 16); q3 = Math.floor(cur / dLo); r = cur - q3 * dLo;
-    cur = r * 65536 + (nHi & 0xffff); q2 = Math.floor(cur / dLo); r = cur - q2 * dLo;
-    cur = r * 65536 + (nLo >>> 16); q1 = Math.floor(cur / dLo); r = cur - q1 * dLo;
-    cur = r * 65536 + (nLo & 0xffff); q0 = Math.floor(cur / dLo); r = cur - q0 * dLo;
+    let cur = nHi >>> 16;
+    const q3 = Math.floor(cur / dLo); let r = cur - q3 * dLo;
+    cur = r * 65536 + (nHi & 0xffff); const q2 = Math.floor(cur / dLo); r = cur - q2 * dLo;
+    cur = r * 65536 + (nLo >>> 16); const q1 = Math.floor(cur / dLo); r = cur - q1 * dLo;
+    cur = r * 65536 + (nLo & 0xffff); const q0 = Math.floor(cur / dLo); r = cur - q0 * dLo;
     divResult[0] = q1 * 65536 + q0;
     divResult[1] = q3 * 65536 + q2;
     divResult[2] = r;

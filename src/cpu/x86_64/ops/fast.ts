@@ -7,7 +7,7 @@
  */
 import { Cpu, FlagOp } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
-import { ALU_ADD, ALU_SUB, ALU_CMP, ALU_AND, ALU_OR, ALU_XOR } from './arith.js';
+import { ALU_ADD, ALU_SUB, ALU_CMP, ALU_AND, ALU_OR } from './arith.js';
 
 const TWO32 = 4294967296;
 

@@ -605,7 +605,7 @@ export function bswap(cpu: Cpu, i: Insn): void {
 export function bitScan(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   let lo = cpu.readRM(i, size);
-  let hi = size === 8 ? cpu.outHi : 0;
+  const hi = size === 8 ? cpu.outHi : 0;
   if (size === 2) lo &= 0xffff;
   const flags = cpu.arithFlags() & ~(ZF | CF | SF | OF | AF | PF);
   if (lo === 0 && hi === 0) {
@@ -621,8 +621,6 @@ export function bitScan(cpu: Cpu, i: Insn): void {
   }
   cpu.writeRegOp(i, size, idx, 0);
   cpu.setFlagsEager(flags | (Cpu.parity(idx) ? PF : 0));
-  void hi;
-  hi = 0;
 }
 
 /** BT/BTS/BTR/BTC Ev, Gv (0F A3 AB B3 BB) and group 8 with imm (0F BA). aux: 0 bt, 1 bts, 2 btr, 3 btc; aux|4 = immediate form. */

@@ -108,7 +108,8 @@ const MIN_NORMAL32 = 1.1754943508222875e-38; // 2^-126
 const MAX32 = 3.4028234663852886e38;
 const MIN_NORMAL64 = 2.2250738585072014e-308; // 2^-1022
 const P2_M968 = 4.0083367200179456e-292; // 2^-968
-const P2_995 = 2.6153245263757307e299; // 2^995
+// 2^994, a power of two below the 2^995 the fast paths need (the literal here was 2^994.64, not 2^995)
+const P2_995 = 2 ** 994;
 const P2_1020 = 1.1235582092889474e307; // 2^1020
 const P2_1023 = 8.98846567431158e307; // 2^1023
 
@@ -714,6 +715,20 @@ export function sqrt64(src: Uint32Array, si: number, dst: Uint32Array, di: numbe
 
 // ------------------------------------------------------------------ compare
 
+/** CMPPS/CMPSD predicates 0-7 (EQ LT LE UNORD NEQ NLT NLE ORD) on two ordered (non-NaN) values. */
+function comparePredicate(pred: number, x: number, y: number): boolean {
+  switch (pred) {
+    case 0: return x === y;
+    case 1: return x < y;
+    case 2: return x <= y;
+    case 3: return false;
+    case 4: return x !== y;
+    case 5: return !(x < y);
+    case 6: return !(x <= y);
+    default: return true;
+  }
+}
+
 /**
  * CMPccPS/SS predicate (imm8 & 7) on binary32 bits.
  * Predicates 1, 2, 5, 6 signal on QNaN; all signal on SNaN.
@@ -730,16 +745,7 @@ export function cmp32(pred: number, a: number, b: number): boolean {
   W32[0] = daz32(b);
   const y = F32[0]!;
   if (denSeen) flags |= DE;
-  switch (pred) {
-    case 0: return x === y;
-    case 1: return x < y;
-    case 2: return x <= y;
-    case 3: return false;
-    case 4: return x !== y;
-    case 5: return !(x < y);
-    case 6: return !(x <= y);
-    default: return true;
-  }
+  return comparePredicate(pred, x, y);
 }
 
 export function cmp64(pred: number, aLo: number, aHi: number, bLo: number, bHi: number): boolean {
@@ -756,16 +762,7 @@ export function cmp64(pred: number, aLo: number, aHi: number, bLo: number, bHi: 
   W64[0] = W[D_LO]!; W64[1] = W[D_HI]!;
   const y = F64[0]!;
   if (denSeen) flags |= DE;
-  switch (pred) {
-    case 0: return x === y;
-    case 1: return x < y;
-    case 2: return x <= y;
-    case 3: return false;
-    case 4: return x !== y;
-    case 5: return !(x < y);
-    case 6: return !(x <= y);
-    default: return true;
-  }
+  return comparePredicate(pred, x, y);
 }
 
 /**

@@ -60,9 +60,13 @@ export function flagsFn(): Fn {
   f.else();
   f.get(fop).i32(FlagOp.Add).op(Op.I32Eq).get(fop).i32(FlagOp.Adc).op(Op.I32Eq).op(Op.I32Or);
   f.if(T.I32);
-  f.get(r).get(a).op(Op.I64LtU).get(fop).i32(FlagOp.Adc).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(r).get(a).op(Op.I64Eq).op(Op.I32And).op(Op.I32Or);
+  f.get(r).get(a).op(Op.I64LtU);
+  f.get(fop).i32(FlagOp.Adc).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(r).get(a).op(Op.I64Eq).op(Op.I32And);
+  f.op(Op.I32Or);
   f.else();
-  f.get(a).get(b).op(Op.I64LtU).get(fop).i32(FlagOp.Sbb).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(a).get(b).op(Op.I64Eq).op(Op.I32And).op(Op.I32Or);
+  f.get(a).get(b).op(Op.I64LtU);
+  f.get(fop).i32(FlagOp.Sbb).op(Op.I32Eq).get(fcin).i32(0).op(Op.I32Ne).op(Op.I32And).get(a).get(b).op(Op.I64Eq).op(Op.I32And);
+  f.op(Op.I32Or);
   f.end();
   f.end();
   f.get(out).op(Op.I32Or);

@@ -464,11 +464,11 @@ const imulG: Emit = (g, i) => {
   } else {
     // the product fits in 64 bits iff a = 0, or (a = -1 and b != MIN), or v / a = b (no trap: a != 0, -1)
     f.get(g.la).i64(-1, -1).op(Op.I64Eq);
-    g.open("if", T.I32);
+    g.open('if', T.I32);
     f.get(g.lb).i64(0, 0x80000000 | 0).op(Op.I64Eq);
     f.else();
     f.get(g.la).op(Op.I64Eqz);
-    g.open("if", T.I32);
+    g.open('if', T.I32);
     f.i32(0);
     f.else();
     f.get(g.v).get(g.la).op(Op.I64DivS).get(g.lb).op(Op.I64Ne);

@@ -121,228 +121,219 @@ function loadMemOperand(cpu: Cpu, ctx: FpCtx, op: number, addr: number): boolean
 // memory forms
 
 function execMem(cpu: Cpu, x: X87, insn: Insn, op: number, reg: number): void {
-  const mem = cpu.mem;
-  const addr = cpu.ea(insn);
-  switch (op) {
-    case 0: // D8: arith m32fp
-    case 4: // DC: arith m64fp
-    case 2: // DA: arith m32int
-    case 6: { // DE: arith m16int
-      const ctx = x.begin();
-      const den = loadMemOperand(cpu, ctx, op, addr);
-      if (reg === 2 || reg === 3) {
-        let r: number;
-        if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
-        else r = f80CompareDen(ctx, x.get(0, A), B, den);
-        setCompareCC(x, r);
-        x.end();
-        if (reg === 3) x.pop();
-        return;
-      }
-      if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(R); }
-      else arith(ctx, reg, x.get(0, A), B, R, false, den);
-      x.put(0, R);
-      x.end();
-      return;
-    }
-    case 1: // D9
-      switch (reg) {
-        case 0: { // FLD m32fp
-          const ctx = x.begin();
-          const v = mem.read32s(addr);
-          // on stack overflow the operand is not examined (no DE for a denormal)
-          if (!x.pushWouldOverflow()) { f80FromF32(ctx, v, A); quietLoad(ctx, A); }
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 2: case 3: { // FST/FSTP m32fp
-          const ctx = x.begin();
-          let v: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000 | 0; }
-          else v = f80ToF32I(ctx, x.get(0, A));
-          mem.write32(addr, v);
-          x.end();
-          if (reg === 3) x.pop();
-          return;
-        }
-        case 4: { // FLDENV
-          const is16 = insn.opSize === 2;
-          const img = mem.read(addr, is16 ? 14 : 28);
-          x.loadEnv(img, 0, is16);
-          return;
-        }
-        case 5: // FLDCW
-          x.cw = normalizeCw(mem.read16(addr));
-          x.updateSummary();
-          return;
-        case 6: { // FNSTENV: store, then mask all exceptions
-          const is16 = insn.opSize === 2;
-          const n = is16 ? 14 : 28;
-          x.storeEnv(ENV, 0, is16);
-          mem.write(addr, ENV.subarray(0, n));
-          x.cw |= 0x3f;
-          x.updateSummary();
-          return;
-        }
-        case 7: // FNSTCW
-          mem.write16(addr, x.cw);
-          return;
-        default:
-          unimplemented(insn);
-      }
-    // falls through (unreachable)
-    case 3: // DB
-      switch (reg) {
-        case 0: { // FILD m32int
-          const ctx = x.begin();
-          f80FromI32(mem.read32s(addr), A);
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 1: case 2: case 3: { // FISTTP / FIST / FISTP m32int
-          const ctx = x.begin();
-          let v: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x80000000 | 0; }
-          else v = f80ToIntI(ctx, x.get(0, A), 32, reg === 1);
-          mem.write32(addr, v);
-          x.end();
-          if (reg !== 2) x.pop();
-          return;
-        }
-        case 5: { // FLD m80fp
-          const lo = mem.read32s(addr), hi = mem.read32s(addr + 4), se = mem.read16(addr + 8);
-          x.begin();
-          A.se = se; A.hi = hi >>> 0; A.lo = lo >>> 0;
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 7: { // FSTP m80fp
-          x.begin();
-          if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
-          else x.get(0, A);
-          writeF80(cpu, addr, A);
-          x.end();
-          x.pop();
-          return;
-        }
-        default:
-          unimplemented(insn);
-      }
-    // falls through (unreachable)
-    case 5: // DD
-      switch (reg) {
-        case 0: { // FLD m64fp
-          const ctx = x.begin();
-          const lo = mem.read32s(addr);
-          const hi = mem.read32s(addr + 4);
-          // on stack overflow the operand is not examined (no DE for a denormal)
-          if (!x.pushWouldOverflow()) { f80FromF64(ctx, lo, hi, A); quietLoad(ctx, A); }
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 1: case 2: case 3: { // FISTTP m64int / FST / FSTP m64fp
-          const ctx = x.begin();
-          let lo: number, hi: number;
-          if (x.isEmpty(0)) {
-            x.stackUnderflow();
-            lo = 0; hi = reg === 1 ? 0x80000000 : 0xfff80000;
-          } else if (reg === 1) {
-            lo = f80ToIntI(ctx, x.get(0, A), 64, true); hi = ctx.outHi;
-          } else {
-            lo = f80ToF64I(ctx, x.get(0, A)); hi = ctx.outHi;
-          }
-          mem.write64(addr, lo | 0, hi | 0);
-          x.end();
-          if (reg !== 2) x.pop();
-          return;
-        }
-        case 4: { // FRSTOR
-          const is16 = insn.opSize === 2;
-          const envLen = is16 ? 14 : 28;
-          const img = mem.read(addr, envLen + 80);
-          x.loadEnv(img, 0, is16);
-          for (let i = 0; i < 8; i++) x.readReg80(img, envLen + 10 * i, (x.top + i) & 7);
-          return;
-        }
-        case 6: { // FNSAVE: store environment and registers, then FNINIT
-          const is16 = insn.opSize === 2;
-          const envLen = is16 ? 14 : 28;
-          x.storeEnv(ENV, 0, is16);
-          for (let i = 0; i < 8; i++) x.writeReg80(ENV, envLen + 10 * i, (x.top + i) & 7);
-          mem.write(addr, ENV.subarray(0, envLen + 80));
-          x.reset();
-          return;
-        }
-        case 7: // FNSTSW m16
-          mem.write16(addr, x.fsw);
-          return;
-        default:
-          unimplemented(insn);
-      }
-    // falls through (unreachable)
-    default: // DF
-      switch (reg) {
-        case 0: case 5: { // FILD m16int / m64int
-          if (reg === 0) f80FromI32((mem.read16(addr) << 16) >> 16, A);
-          else {
-            const lo = mem.read32s(addr);
-            f80FromI64(lo, mem.read32s(addr + 4), A);
-          }
-          x.begin();
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 1: case 2: case 3: { // FISTTP / FIST / FISTP m16int
-          const ctx = x.begin();
-          let v: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); v = 0x8000; }
-          else v = f80ToIntI(ctx, x.get(0, A), 16, reg === 1);
-          mem.write16(addr, v);
-          x.end();
-          if (reg !== 2) x.pop();
-          return;
-        }
-        case 7: { // FISTP m64int
-          const ctx = x.begin();
-          let lo: number, hi: number;
-          if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0x80000000; }
-          else { lo = f80ToIntI(ctx, x.get(0, A), 64, false); hi = ctx.outHi; }
-          mem.write64(addr, lo | 0, hi | 0);
-          x.end();
-          x.pop();
-          return;
-        }
-        case 4: { // FBLD
-          const img = mem.read(addr, 10);
-          f80FromBCD(img, A);
-          x.begin();
-          x.push(A);
-          x.end();
-          return;
-        }
-        case 6: { // FBSTP
-          const ctx = x.begin();
-          if (x.isEmpty(0)) {
-            x.stackUnderflow();
-            BUF10.fill(0); BUF10[7] = 0xc0; BUF10[8] = 0xff; BUF10[9] = 0xff;
-          } else f80ToBCD(ctx, x.get(0, A), BUF10);
-          mem.write(addr, BUF10);
-          x.end();
-          x.pop();
-          return;
-        }
-        default:
-          unimplemented(insn);
-      }
-  }
+  const form = MEM_FORMS[op]?.[reg];
+  if (!form) unimplemented(insn);
+  form(cpu, x, insn, cpu.ea(insn), reg);
 }
 
-/** Store 10 bytes; both pages are checked first so a fault writes nothing. */
+/** One memory form of an x87 instruction: `addr` is its operand's address, `reg` its ModRM reg field. */
+type MemForm = (cpu: Cpu, x: X87, insn: Insn, addr: number, reg: number) => void;
+
+/** D8/DA/DC/DE with a memory operand: ST0 op= m (reg 0-1, 4-7), FCOM/FCOMP m (reg 2-3). */
+const memArith: MemForm = (cpu, x, insn, addr, reg) => {
+  const ctx = x.begin();
+  const den = loadMemOperand(cpu, ctx, insn.op & 7, addr);
+  if (reg === 2 || reg === 3) {
+    let r: number;
+    if (x.isEmpty(0)) { x.stackUnderflow(); r = CMP_UN; }
+    else r = f80CompareDen(ctx, x.get(0, A), B, den);
+    setCompareCC(x, r);
+    x.end();
+    if (reg === 3) x.pop();
+    return;
+  }
+  if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(R); }
+  else arith(ctx, reg, x.get(0, A), B, R, false, den);
+  x.put(0, R);
+  x.end();
+};
+
+const fldM32: MemForm = (cpu, x, _insn, addr) => {
+  const ctx = x.begin();
+  const v = cpu.mem.read32s(addr);
+  // on stack overflow the operand is not examined (no DE for a denormal)
+  if (!x.pushWouldOverflow()) { f80FromF32(ctx, v, A); quietLoad(ctx, A); }
+  x.push(A);
+  x.end();
+};
+
+/** FST (reg 2) / FSTP (reg 3) m32fp. */
+const fstM32: MemForm = (cpu, x, _insn, addr, reg) => {
+  const ctx = x.begin();
+  let v: number;
+  if (x.isEmpty(0)) { x.stackUnderflow(); v = 0xffc00000 | 0; }
+  else v = f80ToF32I(ctx, x.get(0, A));
+  cpu.mem.write32(addr, v);
+  x.end();
+  if (reg === 3) x.pop();
+};
+
+const fldenv: MemForm = (cpu, x, insn, addr) => {
+  const is16 = insn.opSize === 2;
+  x.loadEnv(cpu.mem.read(addr, is16 ? 14 : 28), 0, is16);
+};
+
+const fldcw: MemForm = (cpu, x, _insn, addr) => {
+  x.cw = normalizeCw(cpu.mem.read16(addr));
+  x.updateSummary();
+};
+
+/** FNSTENV: store, then mask all exceptions. */
+const fnstenv: MemForm = (cpu, x, insn, addr) => {
+  const is16 = insn.opSize === 2;
+  x.storeEnv(ENV, 0, is16);
+  cpu.mem.write(addr, ENV.subarray(0, is16 ? 14 : 28));
+  x.cw |= 0x3f;
+  x.updateSummary();
+};
+
+const fnstcw: MemForm = (cpu, x, _insn, addr) => cpu.mem.write16(addr, x.cw);
+
+const fildM32: MemForm = (cpu, x, _insn, addr) => {
+  x.begin();
+  f80FromI32(cpu.mem.read32s(addr), A);
+  x.push(A);
+  x.end();
+};
+
+/** FISTTP (reg 1) / FIST (reg 2) / FISTP (reg 3) m32int. */
+const fistM32: MemForm = (cpu, x, _insn, addr, reg) => storeInt(cpu, x, addr, 32, reg === 1, reg !== 2);
+
+const fldM80: MemForm = (cpu, x, _insn, addr) => {
+  const mem = cpu.mem;
+  const lo = mem.read32s(addr), hi = mem.read32s(addr + 4), se = mem.read16(addr + 8);
+  A.se = se; A.hi = hi >>> 0; A.lo = lo >>> 0;
+  pushA(x);
+};
+
+const fstpM80: MemForm = (cpu, x, _insn, addr) => {
+  x.begin();
+  if (x.isEmpty(0)) { x.stackUnderflow(); setIndefinite(A); }
+  else x.get(0, A);
+  writeF80(cpu, addr, A);
+  x.end();
+  x.pop();
+};
+
+const fldM64: MemForm = (cpu, x, _insn, addr) => {
+  const ctx = x.begin();
+  const lo = cpu.mem.read32s(addr);
+  const hi = cpu.mem.read32s(addr + 4);
+  // on stack overflow the operand is not examined (no DE for a denormal)
+  if (!x.pushWouldOverflow()) { f80FromF64(ctx, lo, hi, A); quietLoad(ctx, A); }
+  x.push(A);
+  x.end();
+};
+
+const fisttpM64: MemForm = (cpu, x, _insn, addr) => storeInt64(cpu, x, addr, true);
+
+/** FST (reg 2) / FSTP (reg 3) m64fp. */
+const fstM64: MemForm = (cpu, x, _insn, addr, reg) => {
+  const ctx = x.begin();
+  let lo: number, hi: number;
+  if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0xfff80000; }
+  else { lo = f80ToF64I(ctx, x.get(0, A)); hi = ctx.outHi; }
+  cpu.mem.write64(addr, lo | 0, hi | 0);
+  x.end();
+  if (reg === 3) x.pop();
+};
+
+const frstor: MemForm = (cpu, x, insn, addr) => {
+  const is16 = insn.opSize === 2;
+  const envLen = is16 ? 14 : 28;
+  const img = cpu.mem.read(addr, envLen + 80);
+  x.loadEnv(img, 0, is16);
+  for (let i = 0; i < 8; i++) x.readReg80(img, envLen + 10 * i, (x.top + i) & 7);
+};
+
+/** FNSAVE: store environment and registers, then FNINIT. */
+const fnsave: MemForm = (cpu, x, insn, addr) => {
+  const is16 = insn.opSize === 2;
+  const envLen = is16 ? 14 : 28;
+  x.storeEnv(ENV, 0, is16);
+  for (let i = 0; i < 8; i++) x.writeReg80(ENV, envLen + 10 * i, (x.top + i) & 7);
+  cpu.mem.write(addr, ENV.subarray(0, envLen + 80));
+  x.reset();
+};
+
+const fnstswM16: MemForm = (cpu, x, _insn, addr) => cpu.mem.write16(addr, x.fsw);
+
+const fildM16: MemForm = (cpu, x, _insn, addr) => {
+  f80FromI32((cpu.mem.read16(addr) << 16) >> 16, A);
+  pushA(x);
+};
+
+/** FISTTP (reg 1) / FIST (reg 2) / FISTP (reg 3) m16int. */
+const fistM16: MemForm = (cpu, x, _insn, addr, reg) => storeInt(cpu, x, addr, 16, reg === 1, reg !== 2);
+
+const fbld: MemForm = (cpu, x, _insn, addr) => {
+  f80FromBCD(cpu.mem.read(addr, 10), A);
+  pushA(x);
+};
+
+const fildM64: MemForm = (cpu, x, _insn, addr) => {
+  const lo = cpu.mem.read32s(addr);
+  f80FromI64(lo, cpu.mem.read32s(addr + 4), A);
+  pushA(x);
+};
+
+const fbstp: MemForm = (cpu, x, _insn, addr) => {
+  const ctx = x.begin();
+  if (x.isEmpty(0)) {
+    x.stackUnderflow();
+    BUF10.fill(0); BUF10[7] = 0xc0; BUF10[8] = 0xff; BUF10[9] = 0xff;
+  } else f80ToBCD(ctx, x.get(0, A), BUF10);
+  cpu.mem.write(addr, BUF10);
+  x.end();
+  x.pop();
+};
+
+const fistpM64: MemForm = (cpu, x, _insn, addr) => storeInt64(cpu, x, addr, false);
+
+const ARITH = [memArith, memArith, memArith, memArith, memArith, memArith, memArith, memArith];
+
+/** The memory forms by opcode (D8 + index) and ModRM reg; null: an encoding that does not exist (#UD). */
+const MEM_FORMS: readonly (readonly (MemForm | null)[])[] = [
+  /* D8 */ ARITH,
+  /* D9 */ [fldM32, null, fstM32, fstM32, fldenv, fldcw, fnstenv, fnstcw],
+  /* DA */ ARITH,
+  /* DB */ [fildM32, fistM32, fistM32, fistM32, null, fldM80, null, fstpM80],
+  /* DC */ ARITH,
+  /* DD */ [fldM64, fisttpM64, fstM64, fstM64, frstor, null, fnsave, fnstswM16],
+  /* DE */ ARITH,
+  /* DF */ [fildM16, fistM16, fistM16, fistM16, fbld, fildM64, fbstp, fistpM64],
+];
+
+/** Pushes A, a value already read from memory (a fault before this leaves the stack as it was). */
+function pushA(x: X87): void {
+  x.begin();
+  x.push(A);
+  x.end();
+}
+
+/** FIST/FISTP/FISTTP to a 16- or 32-bit integer; an empty ST0 stores the integer indefinite. */
+function storeInt(cpu: Cpu, x: X87, addr: number, bits: 16 | 32, truncate: boolean, pop: boolean): void {
+  const ctx = x.begin();
+  let v: number;
+  if (x.isEmpty(0)) { x.stackUnderflow(); v = bits === 32 ? 0x80000000 | 0 : 0x8000; }
+  else v = f80ToIntI(ctx, x.get(0, A), bits, truncate);
+  if (bits === 32) cpu.mem.write32(addr, v);
+  else cpu.mem.write16(addr, v);
+  x.end();
+  if (pop) x.pop();
+}
+
+/** FISTP/FISTTP to a 64-bit integer (both pop); an empty ST0 stores the integer indefinite. */
+function storeInt64(cpu: Cpu, x: X87, addr: number, truncate: boolean): void {
+  const ctx = x.begin();
+  let lo: number, hi: number;
+  if (x.isEmpty(0)) { x.stackUnderflow(); lo = 0; hi = 0x80000000; }
+  else { lo = f80ToIntI(ctx, x.get(0, A), 64, truncate); hi = ctx.outHi; }
+  cpu.mem.write64(addr, lo | 0, hi | 0);
+  x.end();
+  x.pop();
+}
+
 function writeF80(cpu: Cpu, addr: number, v: F80): void {
   const mem = cpu.mem;
   mem.checkWritable(addr, 10);
@@ -612,7 +603,7 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
       switch (i) {
         case 0: unaryOp(x, insn, (ctx, a, out) => f80F2xm1(ctx, a, out)); return;
         case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2x(ctx, st0, st1, out)); return;
-        case 2: fptan(x, insn); return;
+        case 2: fptan(x); return;
         case 3: binaryPop(x, insn, (ctx, st0, st1, out) => f80Atan2(ctx, st1, st0, out)); return;
         case 4: fxtract(x, insn); return;
         case 5: fprem(x, insn, true); return;
@@ -632,7 +623,7 @@ function execD9(x: X87, insn: Insn, reg: number, i: number): void {
         case 0: fprem(x, insn, false); return;
         case 1: binaryPop(x, insn, (ctx, st0, st1, out) => f80Yl2xp1(ctx, st0, st1, out)); return;
         case 2: unaryOp(x, insn, (ctx, a, out) => f80Sqrt(ctx, a, out)); return;
-        case 3: fsincos(x, insn); return;
+        case 3: fsincos(x); return;
         case 4: unaryOp(x, insn, (ctx, a, out) => f80RoundInt(ctx, a, out)); return;
         case 5: fscale(x, insn); return;
         case 6: trig(x, insn, false); return;
@@ -757,32 +748,32 @@ function twoResultStackFault(x: X87, ctx: FpCtx): boolean {
   return true;
 }
 
-function fsincos(x: X87, insn: Insn): void {
+/**
+ * What FSINCOS and FPTAN share: ST0 := the first result in R (R2: FSINCOS's second), C2 clear.
+ * False when nothing is to be pushed: a stack fault, or an operand out of range (C2 set).
+ */
+function twoResultStart(x: X87, sincos: boolean): boolean {
   const ctx = x.begin();
-  if (twoResultStackFault(x, ctx)) return;
-  const ok = f80SinCos(ctx, x.get(0, A), R, R2);
+  if (twoResultStackFault(x, ctx)) return false;
+  const ok = sincos ? f80SinCos(ctx, x.get(0, A), R, R2) : f80Tan(ctx, x.get(0, A), R);
   if (!ok) {
     setC2(x, true);
     x.end();
-    return;
+    return false;
   }
   setC2(x, false);
   x.put(0, R);
+  return true;
+}
+
+function fsincos(x: X87): void {
+  if (!twoResultStart(x, true)) return;
   x.push(R2);
   x.end();
 }
 
-function fptan(x: X87, insn: Insn): void {
-  const ctx = x.begin();
-  if (twoResultStackFault(x, ctx)) return;
-  const ok = f80Tan(ctx, x.get(0, A), R);
-  if (!ok) {
-    setC2(x, true);
-    x.end();
-    return;
-  }
-  setC2(x, false);
-  x.put(0, R);
+function fptan(x: X87): void {
+  if (!twoResultStart(x, false)) return;
   const c = classify(R.se, R.hi | 0, R.lo | 0);
   // a NaN result is pushed again instead of 1.0
   if (c === FClass.QNaN || c === FClass.SNaN) x.push(R);

@@ -165,44 +165,45 @@ function setZero(out: F80, sign: number): void {
 // 96-bit working significand wH:wL:wX (bit 95 = integer bit after normalisation); the lowest
 // bit of wX doubles as the sticky bit.
 
-// Float64Array cells, not `let`s: a module-level binding holding a uint32 >= 2^31 is a heap number.
-const wH = new Float64Array(1), wL = new Float64Array(1), wX = new Float64Array(1);
+// Fields of one object, not `let`s: a module-level binding holding a uint32 >= 2^31 is a heap
+// number allocated per store, while a double field of an object is overwritten in place.
+const cells = { wH: 0, wL: 0, wX: 0, aH: 0, aL: 0, bH: 0, bL: 0, m32hi: 0, p3: 0, p2: 0, p1: 0, p0: 0 };
 
 /** Shift wH:wL:wX right by n, OR-ing every bit shifted out into bit 0. */
 function shiftRightJam(n: number): void {
   if (n <= 0) return;
   if (n >= 96) {
-    const nz = (wH[0] | wL[0] | wX[0]) !== 0;
-    wH[0] = 0; wL[0] = 0; wX[0] = nz ? 1 : 0;
+    const nz = (cells.wH | cells.wL | cells.wX) !== 0;
+    cells.wH = 0; cells.wL = 0; cells.wX = nz ? 1 : 0;
     return;
   }
   let sticky = 0;
   while (n >= 32) {
-    sticky |= wX[0];
-    wX[0] = wL[0]; wL[0] = wH[0]; wH[0] = 0;
+    sticky |= cells.wX;
+    cells.wX = cells.wL; cells.wL = cells.wH; cells.wH = 0;
     n -= 32;
   }
   if (n > 0) {
-    sticky |= wX[0] << (32 - n);
-    wX[0] = ((wX[0] >>> n) | (wL[0] << (32 - n))) >>> 0;
-    wL[0] = ((wL[0] >>> n) | (wH[0] << (32 - n))) >>> 0;
-    wH[0] = wH[0] >>> n;
+    sticky |= cells.wX << (32 - n);
+    cells.wX = ((cells.wX >>> n) | (cells.wL << (32 - n))) >>> 0;
+    cells.wL = ((cells.wL >>> n) | (cells.wH << (32 - n))) >>> 0;
+    cells.wH = cells.wH >>> n;
   }
-  if (sticky !== 0) wX[0] = (wX[0] | 1) >>> 0;
+  if (sticky !== 0) cells.wX = (cells.wX | 1) >>> 0;
 }
 
 /** Shift left until bit 95 is set (working value must be non-zero); returns the shift count. */
 function normalizeW(): number {
   let s = 0;
-  while (wH[0] === 0) {
-    wH[0] = wL[0]; wL[0] = wX[0]; wX[0] = 0;
+  while (cells.wH === 0) {
+    cells.wH = cells.wL; cells.wL = cells.wX; cells.wX = 0;
     s += 32;
   }
-  const z = Math.clz32(wH[0]);
+  const z = Math.clz32(cells.wH);
   if (z !== 0) {
-    wH[0] = ((wH[0] << z) | (wL[0] >>> (32 - z))) >>> 0;
-    wL[0] = ((wL[0] << z) | (wX[0] >>> (32 - z))) >>> 0;
-    wX[0] = (wX[0] << z) >>> 0;
+    cells.wH = ((cells.wH << z) | (cells.wL >>> (32 - z))) >>> 0;
+    cells.wL = ((cells.wL << z) | (cells.wX >>> (32 - z))) >>> 0;
+    cells.wX = (cells.wX << z) >>> 0;
     s += z;
   }
   return s;
@@ -212,17 +213,17 @@ function normalizeW(): number {
 function roundIncrement(prec: number, rc: number, sign: number): { inc: boolean; inexact: boolean } {
   let rbit: number, sticky: boolean, lsb: number;
   if (prec === 64) {
-    rbit = wX[0] >>> 31;
-    sticky = (wX[0] & 0x7fffffff) !== 0;
-    lsb = wL[0] & 1;
+    rbit = cells.wX >>> 31;
+    sticky = (cells.wX & 0x7fffffff) !== 0;
+    lsb = cells.wL & 1;
   } else if (prec === 53) {
-    rbit = (wL[0] >>> 10) & 1;
-    sticky = (wL[0] & 0x3ff) !== 0 || wX[0] !== 0;
-    lsb = (wL[0] >>> 11) & 1;
+    rbit = (cells.wL >>> 10) & 1;
+    sticky = (cells.wL & 0x3ff) !== 0 || cells.wX !== 0;
+    lsb = (cells.wL >>> 11) & 1;
   } else {
-    rbit = (wH[0] >>> 7) & 1;
-    sticky = (wH[0] & 0x7f) !== 0 || wL[0] !== 0 || wX[0] !== 0;
-    lsb = (wH[0] >>> 8) & 1;
+    rbit = (cells.wH >>> 7) & 1;
+    sticky = (cells.wH & 0x7f) !== 0 || cells.wL !== 0 || cells.wX !== 0;
+    lsb = (cells.wH >>> 8) & 1;
   }
   const inexact = rbit !== 0 || sticky;
   let inc: boolean;
@@ -240,32 +241,32 @@ const RI = { inc: false, inexact: false };
 
 /** Are all kept bits (top `prec` bits) of the working significand ones? */
 function keptAllOnes(prec: number): boolean {
-  if (prec === 64) return wH[0] === 0xffffffff && wL[0] === 0xffffffff;
-  if (prec === 53) return wH[0] === 0xffffffff && (wL[0] >>> 11) === 0x1fffff;
-  return (wH[0] >>> 8) === 0xffffff;
+  if (prec === 64) return cells.wH === 0xffffffff && cells.wL === 0xffffffff;
+  if (prec === 53) return cells.wH === 0xffffffff && (cells.wL >>> 11) === 0x1fffff;
+  return (cells.wH >>> 8) === 0xffffff;
 }
 
 /** Truncate the working significand to `prec` bits and optionally add one unit; returns carry-out. */
 function truncInc(prec: number, inc: boolean): boolean {
-  wX[0] = 0;
-  if (prec === 53) wL[0] = (wL[0] & 0xfffff800) >>> 0;
-  else if (prec === 24) { wH[0] = (wH[0] & 0xffffff00) >>> 0; wL[0] = 0; }
+  cells.wX = 0;
+  if (prec === 53) cells.wL = (cells.wL & 0xfffff800) >>> 0;
+  else if (prec === 24) { cells.wH = (cells.wH & 0xffffff00) >>> 0; cells.wL = 0; }
   if (!inc) return false;
   if (prec === 64) {
-    wL[0] = (wL[0] + 1) >>> 0;
-    if (wL[0] !== 0) return false;
-    wH[0] = (wH[0] + 1) >>> 0;
-    return wH[0] === 0;
+    cells.wL = (cells.wL + 1) >>> 0;
+    if (cells.wL !== 0) return false;
+    cells.wH = (cells.wH + 1) >>> 0;
+    return cells.wH === 0;
   }
   if (prec === 53) {
-    const l = wL[0] + 0x800;
-    wL[0] = l >>> 0;
+    const l = cells.wL + 0x800;
+    cells.wL = l >>> 0;
     if (l < TWO32) return false;
-    wH[0] = (wH[0] + 1) >>> 0;
-    return wH[0] === 0;
+    cells.wH = (cells.wH + 1) >>> 0;
+    return cells.wH === 0;
   }
-  const h = wH[0] + 0x100;
-  wH[0] = h >>> 0;
+  const h = cells.wH + 0x100;
+  cells.wH = h >>> 0;
   return h >= TWO32;
 }
 
@@ -285,7 +286,7 @@ const EXT_EMIN = 1, EXT_EMAX = 0x7ffe;
  */
 function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: number, emax: number, rc: number): void {
   oInf = false;
-  if ((wH[0] | wL[0] | wX[0]) === 0) {
+  if ((cells.wH | cells.wL | cells.wX) === 0) {
     oExp = 0;
     return;
   }
@@ -301,7 +302,7 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
   const r = roundIncrement(prec, rc, sign);
   const inc = r.inc, inexact = r.inexact;
   if (truncInc(prec, inc)) {
-    wH[0] = 0x80000000;
+    cells.wH = 0x80000000;
     exp++;
   }
   if (exp > emax) {
@@ -311,12 +312,12 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
       oInf = true;
       ctx.c1 = 1;
       oExp = 0x7fff;
-      wH[0] = 0x80000000; wL[0] = 0;
+      cells.wH = 0x80000000; cells.wL = 0;
     } else {
       ctx.c1 = 0;
       oExp = emax;
-      wH[0] = 0xffffffff;
-      wL[0] = 0xffffffff;
+      cells.wH = 0xffffffff;
+      cells.wL = 0xffffffff;
       truncInc(prec, false);
     }
     return;
@@ -326,17 +327,17 @@ function roundPack(ctx: FpCtx, sign: number, exp: number, prec: number, emin: nu
     if (tiny) ctx.exc |= UE;
     ctx.c1 = inc ? 1 : 0;
   }
-  if ((wH[0] | wL[0]) === 0) exp = 0;
+  if ((cells.wH | cells.wL) === 0) exp = 0;
   oExp = exp;
 }
 
 /** roundPack for the extended format, writing `out`. */
 function packExt(ctx: FpCtx, sign: number, exp: number, prec: number, out: F80): void {
   roundPack(ctx, sign, exp, prec, EXT_EMIN, EXT_EMAX, ctx.rc);
-  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (cells.wH & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sign << 15) | e;
-  out.hi = wH[0];
-  out.lo = wL[0];
+  out.hi = cells.wH;
+  out.lo = cells.wL;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,35 +345,34 @@ function packExt(ctx: FpCtx, sign: number, exp: number, prec: number, out: F80):
 
 // Unpacked operands: sign, effective exponent (denormals: 1), significand.
 let aS = 0, aE = 0, bS = 0, bE = 0;
-const aH = new Float64Array(1), aL = new Float64Array(1), bH = new Float64Array(1), bL = new Float64Array(1);
 
 function unpackA(a: F80): void {
   aS = a.se >>> 15;
   aE = a.se & 0x7fff || 1;
-  aH[0] = a.hi;
-  aL[0] = a.lo;
+  cells.aH = a.hi;
+  cells.aL = a.lo;
 }
 
 function unpackB(b: F80): void {
   bS = b.se >>> 15;
   bE = b.se & 0x7fff || 1;
-  bH[0] = b.hi;
-  bL[0] = b.lo;
+  cells.bH = b.hi;
+  cells.bL = b.lo;
 }
 
 /** Normalise the unpacked A (for mul/div/sqrt); must be non-zero. */
 function normA(): void {
-  if ((aH[0] & 0x80000000) !== 0) return;
-  wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
+  if ((cells.aH & 0x80000000) !== 0) return;
+  cells.wH = cells.aH; cells.wL = cells.aL; cells.wX = 0;
   aE -= normalizeW();
-  aH[0] = wH[0]; aL[0] = wL[0];
+  cells.aH = cells.wH; cells.aL = cells.wL;
 }
 
 function normB(): void {
-  if ((bH[0] & 0x80000000) !== 0) return;
-  wH[0] = bH[0]; wL[0] = bL[0]; wX[0] = 0;
+  if ((cells.bH & 0x80000000) !== 0) return;
+  cells.wH = cells.bH; cells.wL = cells.bL; cells.wX = 0;
   bE -= normalizeW();
-  bH[0] = wH[0]; bL[0] = wL[0];
+  cells.bH = cells.wH; cells.bL = cells.wL;
 }
 
 /** Significand comparison (unsigned 64-bit). */
@@ -459,45 +459,45 @@ export function f80AddSub(ctx: FpCtx, a: F80, b: F80, negB: boolean, out: F80, d
     return;
   }
   // Order so that |A| >= |B|.
-  if (aE < bE || (aE === bE && cmpSig(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0) < 0)) {
+  if (aE < bE || (aE === bE && cmpSig(cells.aH | 0, cells.aL | 0, cells.bH | 0, cells.bL | 0) < 0)) {
     let t = aS; aS = bS; bS = t;
     t = aE; aE = bE; bE = t;
-    t = aH[0]; aH[0] = bH[0]; bH[0] = t;
-    t = aL[0]; aL[0] = bL[0]; bL[0] = t;
+    t = cells.aH; cells.aH = cells.bH; cells.bH = t;
+    t = cells.aL; cells.aL = cells.bL; cells.bL = t;
   }
   if (cb === FClass.Zero || ca === FClass.Zero) {
     // one operand zero: the other one, rounded to the precision (it may be the B slot after the swap)
-    wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
+    cells.wH = cells.aH; cells.wL = cells.aL; cells.wX = 0;
     packExt(ctx, aS, aE, ctx.precision, out);
     return;
   }
-  wH[0] = bH[0]; wL[0] = bL[0]; wX[0] = 0;
+  cells.wH = cells.bH; cells.wL = cells.bL; cells.wX = 0;
   shiftRightJam(aE - bE);
   let exp = aE;
   if (aS === bS) {
-    const x = wX[0];
-    const l = aL[0] + wL[0];
+    const x = cells.wX;
+    const l = cells.aL + cells.wL;
     const lc = l >= TWO32 ? 1 : 0;
-    const h = aH[0] + wH[0] + lc;
-    wX[0] = x;
-    wL[0] = l >>> 0;
-    wH[0] = h >>> 0;
+    const h = cells.aH + cells.wH + lc;
+    cells.wX = x;
+    cells.wL = l >>> 0;
+    cells.wH = h >>> 0;
     if (h >= TWO32) {
       shiftRightJam(1);
-      wH[0] = (wH[0] | 0x80000000) >>> 0;
+      cells.wH = (cells.wH | 0x80000000) >>> 0;
       exp++;
     }
   } else {
     // A - B, A >= B
-    let x = 0 - wX[0];
+    let x = 0 - cells.wX;
     let borrow = 0;
     if (x < 0) { x += TWO32; borrow = 1; }
-    let l = aL[0] - wL[0] - borrow;
+    let l = cells.aL - cells.wL - borrow;
     borrow = 0;
     if (l < 0) { l += TWO32; borrow = 1; }
-    const h = aH[0] - wH[0] - borrow;
-    wX[0] = x; wL[0] = l; wH[0] = h >>> 0;
-    if ((wH[0] | wL[0] | wX[0]) === 0) {
+    const h = cells.aH - cells.wH - borrow;
+    cells.wX = x; cells.wL = l; cells.wH = h >>> 0;
+    if ((cells.wH | cells.wL | cells.wX) === 0) {
       setZero(out, rc === RC_DOWN ? 1 : 0);
       return;
     }
@@ -517,28 +517,26 @@ export function f80Sub(ctx: FpCtx, a: F80, b: F80, out: F80): void {
 // mul
 
 /** 32x32 -> 64-bit product: low half returned, high half in m32hi. */
-const m32hi = new Float64Array(1);
 function mul32(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
   const t = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  m32hi[0] = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (t >>> 16)) >>> 0;
+  cells.m32hi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (t >>> 16)) >>> 0;
   return (t << 16) | (p00 & 0xffff); // int32 view: callers apply >>> 0
 }
 
 /** 64x64 -> 128-bit product of (ah:al) and (bh:bl) into p3:p2:p1:p0 (module scratch). */
-const p3 = new Float64Array(1), p2 = new Float64Array(1), p1 = new Float64Array(1), p0 = new Float64Array(1);
 function mul64(ah: number, al: number, bh: number, bl: number): void {
-  const lll = mul32(al, bl) >>> 0, llh = m32hi[0];
-  const lhl = mul32(al, bh) >>> 0, lhh = m32hi[0];
-  const hll = mul32(ah, bl) >>> 0, hlh = m32hi[0];
-  const hhl = mul32(ah, bh) >>> 0, hhh = m32hi[0];
-  p0[0] = lll;
+  const lll = mul32(al, bl) >>> 0, llh = cells.m32hi;
+  const lhl = mul32(al, bh) >>> 0, lhh = cells.m32hi;
+  const hll = mul32(ah, bl) >>> 0, hlh = cells.m32hi;
+  const hhl = mul32(ah, bh) >>> 0, hhh = cells.m32hi;
+  cells.p0 = lll;
   const s1 = llh + lhl + hll;
-  p1[0] = s1 >>> 0;
-  const s2 = lhh + hlh + hhl + (s1 - p1[0]) / TWO32;
-  p2[0] = s2 >>> 0;
-  p3[0] = (hhh + (s2 - p2[0]) / TWO32) >>> 0;
+  cells.p1 = s1 >>> 0;
+  const s2 = lhh + hlh + hhl + (s1 - cells.p1) / TWO32;
+  cells.p2 = s2 >>> 0;
+  cells.p3 = (hhh + (s2 - cells.p2) / TWO32) >>> 0;
 }
 
 export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
@@ -555,8 +553,8 @@ export function f80Mul(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
   if (ca === FClass.Zero || cb === FClass.Zero) { setZero(out, sign); return; }
   unpackA(a); unpackB(b);
   normA(); normB();
-  mul64(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0);
-  wH[0] = p3[0]; wL[0] = p2[0]; wX[0] = p0[0] !== 0 ? (p1[0] | 1) >>> 0 : p1[0];
+  mul64(cells.aH | 0, cells.aL | 0, cells.bH | 0, cells.bL | 0);
+  cells.wH = cells.p3; cells.wL = cells.p2; cells.wX = cells.p0 !== 0 ? (cells.p1 | 1) >>> 0 : cells.p1;
   packExt(ctx, sign, aE + bE - 16382, ctx.precision, out);
 }
 
@@ -610,10 +608,10 @@ function divSig(ah: number, al: number, bh: number, bl: number): void {
     u[j + 4] = t;
     q[j] = qh;
   }
-  wH[0] = (q[5]! * 65536 + q[4]!) >>> 0;
-  wL[0] = (q[3]! * 65536 + q[2]!) >>> 0;
-  wX[0] = (q[1]! * 65536 + q[0]!) >>> 0;
-  if (u[0]! !== 0 || u[1]! !== 0 || u[2]! !== 0 || u[3]! !== 0) wX[0] = (wX[0] | 1) >>> 0;
+  cells.wH = (q[5]! * 65536 + q[4]!) >>> 0;
+  cells.wL = (q[3]! * 65536 + q[2]!) >>> 0;
+  cells.wX = (q[1]! * 65536 + q[0]!) >>> 0;
+  if (u[0]! !== 0 || u[1]! !== 0 || u[2]! !== 0 || u[3]! !== 0) cells.wX = (cells.wX | 1) >>> 0;
 }
 
 export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
@@ -644,7 +642,7 @@ export function f80Div(ctx: FpCtx, a: F80, b: F80, out: F80, den = 0): void {
   if (ca === FClass.Zero) { setZero(out, sign); return; }
   unpackA(a); unpackB(b);
   normA(); normB();
-  divSig(aH[0] | 0, aL[0] | 0, bH[0] | 0, bL[0] | 0);
+  divSig(cells.aH | 0, cells.aL | 0, cells.bH | 0, cells.bL | 0);
   // w bit 0 weighs 2^(Ea - Eb - 80): bit 95 weighs 2^(Ea - Eb + 15)
   packExt(ctx, sign, aE - bE + 16383 + 15, ctx.precision, out);
 }
@@ -679,17 +677,17 @@ export function f80Sqrt(ctx: FpCtx, a: F80, out: F80): void {
   const E = aE - 16383;
   let s = 66;
   if (((E - 63 - s) & 1) !== 0) s++;
-  const m = (BigInt(aH[0]) << 32n) | BigInt(aL[0]);
+  const m = (BigInt(cells.aH) << 32n) | BigInt(cells.aL);
   const rad = m << BigInt(s);
   const root = isqrt(rad);
   const exact = root * root === rad;
   // root has 65 or 66 bits... place it at the top of the 96-bit working value
   const rootBits = root.toString(2).length;
   const shifted = root << BigInt(96 - rootBits);
-  wH[0] = Number((shifted >> 64n) & 0xffffffffn);
-  wL[0] = Number((shifted >> 32n) & 0xffffffffn);
-  wX[0] = Number(shifted & 0xffffffffn);
-  if (!exact) wX[0] = (wX[0] | 1) >>> 0;
+  cells.wH = Number((shifted >> 64n) & 0xffffffffn);
+  cells.wL = Number((shifted >> 32n) & 0xffffffffn);
+  cells.wX = Number(shifted & 0xffffffffn);
+  if (!exact) cells.wX = (cells.wX | 1) >>> 0;
   // value of root = root * 2^((E - 63 - s)/2); leading bit weight = rootBits - 1 + (E-63-s)/2
   const lead = rootBits - 1 + (E - 63 - s) / 2;
   packExt(ctx, 0, lead + 16383, ctx.precision, out);
@@ -772,13 +770,13 @@ export function f80FromF64(ctx: FpCtx, lo: number, hi: number, out: F80): void {
   if (exp === 0) {
     if ((fh | lo) === 0) { setZero(out, sign); return; }
     ctx.exc |= DE;
-    wH[0] = fh; wL[0] = lo >>> 0; wX[0] = 0;
+    cells.wH = fh; cells.wL = lo >>> 0; cells.wX = 0;
     // value = (fh:lo) * 2^-1074, with the 64-bit integer (fh:lo) at bits 63..0 of wH:wL
     // the integer's bit 0 sits at bit 32 of w; after normalising, bit 95 weighs 2^(63 - s) units
     const s = normalizeW();
     out.se = (sign << 15) | (16383 - 1074 + 63 - s);
-    out.hi = wH[0];
-    out.lo = wL[0];
+    out.hi = cells.wH;
+    out.lo = cells.wL;
     return;
   }
   out.se = (sign << 15) | (exp - 1023 + 16383);
@@ -817,11 +815,11 @@ export function f80ToF32I(ctx: FpCtx, a: F80): number {
       return ((sign << 31) | 0x7fc00000 | ((a.hi >>> 8) & 0x7fffff)) | 0;
     default: break;
   }
-  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
+  cells.wH = a.hi; cells.wL = a.lo; cells.wX = 0;
   roundPack(ctx, sign, a.se & 0x7fff || 1, 24, F32_EMIN, F32_EMAX, ctx.rc);
   if (oInf) return ((sign << 31) | 0x7f800000) | 0;
-  if ((wH[0] & 0x80000000) === 0) return ((sign << 31) | (wH[0] >>> 8)) | 0; // denormal or zero
-  return ((sign << 31) | ((oExp - 16383 + 127) << 23) | ((wH[0] >>> 8) & 0x7fffff)) | 0;
+  if ((cells.wH & 0x80000000) === 0) return ((sign << 31) | (cells.wH >>> 8)) | 0; // denormal or zero
+  return ((sign << 31) | ((oExp - 16383 + 127) << 23) | ((cells.wH >>> 8) & 0x7fffff)) | 0;
 }
 
 /** Extended -> float64: returns the low half, high half in ctx.outHi (FST m64). */
@@ -845,12 +843,12 @@ export function f80ToF64I(ctx: FpCtx, a: F80): number {
       return ((a.hi << 21) | (a.lo >>> 11)) | 0;
     default: break;
   }
-  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
+  cells.wH = a.hi; cells.wL = a.lo; cells.wX = 0;
   roundPack(ctx, sign, a.se & 0x7fff || 1, 53, F64_EMIN, F64_EMAX, ctx.rc);
   if (oInf) { ctx.outHi = ((sign << 31) | 0x7ff00000) >>> 0; return 0; }
   // 53-bit significand = (wH:wL) >> 11
-  const fh = wH[0] >>> 11, fl = ((wH[0] << 21) | (wL[0] >>> 11)) >>> 0;
-  if ((wH[0] & 0x80000000) === 0) { ctx.outHi = ((sign << 31) | fh) >>> 0; return fl | 0; }
+  const fh = cells.wH >>> 11, fl = ((cells.wH << 21) | (cells.wL >>> 11)) >>> 0;
+  if ((cells.wH & 0x80000000) === 0) { ctx.outHi = ((sign << 31) | fh) >>> 0; return fl | 0; }
   ctx.outHi = ((sign << 31) | ((oExp - 16383 + 1023) << 20) | (fh & 0xfffff)) >>> 0;
   return fl | 0;
 }
@@ -880,11 +878,11 @@ export function f80FromI64(lo: number, hi: number, out: F80): void {
     hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
   }
   if ((hi | lo) === 0) { setZero(out, 0); return; }
-  wH[0] = hi; wL[0] = lo; wX[0] = 0;
+  cells.wH = hi; cells.wL = lo; cells.wX = 0;
   const s = normalizeW(); // integer bit 0 at bit 32 of w -> bit 95 weighs 2^(63 - s)
   out.se = (sign << 15) | (16383 + 63 - s);
-  out.hi = wH[0];
-  out.lo = wL[0];
+  out.hi = cells.wH;
+  out.lo = cells.wL;
 }
 
 /**
@@ -906,17 +904,17 @@ export function f80ToIntI(ctx: FpCtx, a: F80, bits: number, trunc: boolean): num
   if (c !== FClass.Normal && c !== FClass.Denormal) return intIndefinite(ctx, bits) | 0;
   const E = (a.se & 0x7fff || 1) - 16383; // weight of bit 63 of the significand
   if (E >= 64) return intIndefinite(ctx, bits) | 0;
-  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
+  cells.wH = a.hi; cells.wL = a.lo; cells.wX = 0;
   // integer part = significand >> (63 - E); shift into wH:wL with the fraction in wX
   if (E < 63) shiftRightJam(63 - E);
   const r = roundIncrement(64, trunc ? RC_ZERO : ctx.rc, sign);
   const inc = r.inc, inexact = r.inexact;
   let carry = false;
   if (inc) {
-    wL[0] = (wL[0] + 1) >>> 0;
-    if (wL[0] === 0) { wH[0] = (wH[0] + 1) >>> 0; carry = wH[0] === 0; }
+    cells.wL = (cells.wL + 1) >>> 0;
+    if (cells.wL === 0) { cells.wH = (cells.wH + 1) >>> 0; carry = cells.wH === 0; }
   }
-  let lo = wL[0], hi = wH[0];
+  let lo = cells.wL, hi = cells.wH;
   // range check on the magnitude
   const limitHi = bits === 64 ? 0x80000000 : 0, limitLo = bits === 64 ? 0 : bits === 32 ? 0x80000000 : 0x8000;
   const over = carry || hi > limitHi || (hi === limitHi && lo > limitLo) ||
@@ -956,25 +954,25 @@ export function f80RoundInt(ctx: FpCtx, a: F80, out: F80): void {
   const sign = a.se >>> 15;
   const E = (a.se & 0x7fff || 1) - 16383;
   if (E >= 63) { out.set(a); return; }
-  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
+  cells.wH = a.hi; cells.wL = a.lo; cells.wX = 0;
   shiftRightJam(63 - E);
   const r = roundIncrement(64, ctx.rc, sign);
   const inc = r.inc, inexact = r.inexact;
-  wX[0] = 0;
+  cells.wX = 0;
   if (inc) {
-    wL[0] = (wL[0] + 1) >>> 0;
-    if (wL[0] === 0) wH[0] = (wH[0] + 1) >>> 0;
+    cells.wL = (cells.wL + 1) >>> 0;
+    if (cells.wL === 0) cells.wH = (cells.wH + 1) >>> 0;
   }
   if (inexact) {
     ctx.exc |= PE;
     ctx.c1 = inc ? 1 : 0;
   }
-  if ((wH[0] | wL[0]) === 0) { setZero(out, sign); return; }
+  if ((cells.wH | cells.wL) === 0) { setZero(out, sign); return; }
   // integer in wH:wL (bit 0 at bit 32 of w): after normalising, bit 95 weighs 2^(63 - s)
   const s = normalizeW();
   out.se = (sign << 15) | (16383 + 63 - s);
-  out.hi = wH[0];
-  out.lo = wL[0];
+  out.hi = cells.wH;
+  out.lo = cells.wL;
 }
 
 /** Truncate an extended value to an integer clamped to +-2^20 (for FSCALE); null for non-finite. */
@@ -1007,12 +1005,12 @@ export function f80Scale(ctx: FpCtx, a: F80, b: F80, out: F80): void {
   if (ca === FClass.Zero || ca === FClass.Inf) { out.set(a); return; }
   unpackA(a);
   normA();
-  wH[0] = aH[0]; wL[0] = aL[0]; wX[0] = 0;
+  cells.wH = cells.aH; cells.wL = cells.aL; cells.wX = 0;
   roundPack(ctx, sa, aE + scaleAmount(b), 64, EXT_EMIN, EXT_EMAX, ctx.rc);
-  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (cells.wH & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sa << 15) | e;
-  out.hi = wH[0];
-  out.lo = wL[0];
+  out.hi = cells.wH;
+  out.lo = cells.wL;
 }
 
 /** FXTRACT: `sig` = significand with exponent 0 (biased 0x3fff), `exp` = unbiased exponent. */
@@ -1041,8 +1039,8 @@ export function f80Xtract(ctx: FpCtx, a: F80, exp: F80, sig: F80): void {
   normA();
   f80FromI32(aE - 16383, exp);
   sig.se = (sign << 15) | 0x3fff;
-  sig.hi = aH[0];
-  sig.lo = aL[0];
+  sig.hi = cells.aH;
+  sig.lo = cells.aL;
 }
 
 /**
@@ -1067,8 +1065,8 @@ export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): nu
   unpackA(a); unpackB(b);
   normA(); normB();
   const D = aE - bE;
-  const ma = (BigInt(aH[0]) << 32n) | BigInt(aL[0]);
-  const mb = (BigInt(bH[0]) << 32n) | BigInt(bL[0]);
+  const ma = (BigInt(cells.aH) << 32n) | BigInt(cells.aL);
+  const mb = (BigInt(cells.bH) << 32n) | BigInt(cells.bL);
   let cc: number;
   let R: bigint;
   let rsign = sa;
@@ -1105,9 +1103,9 @@ export function f80Prem(ctx: FpCtx, a: F80, b: F80, ieee: boolean, out: F80): nu
     return cc;
   }
   // R < 2^64 (at most 64 significant bits): exact; denormal results are exact too
-  wH[0] = Number(R >> 32n) >>> 0;
-  wL[0] = Number(R & 0xffffffffn);
-  wX[0] = 0;
+  cells.wH = Number(R >> 32n) >>> 0;
+  cells.wL = Number(R & 0xffffffffn);
+  cells.wX = 0;
   packExt(ctx, rsign, unitExp, 64, out);
   return cc;
 }
@@ -1156,10 +1154,10 @@ export function f80ToBCD(ctx: FpCtx, a: F80, out: Uint8Array): void {
   // round to integer as fistp does, with a 64-bit range
   const E = (a.se & 0x7fff || 1) - 16383;
   if (E >= 64) { indefinite(); return; }
-  wH[0] = a.hi; wL[0] = a.lo; wX[0] = 0;
+  cells.wH = a.hi; cells.wL = a.lo; cells.wX = 0;
   if (E < 63) shiftRightJam(63 - E);
   const r = roundIncrement(64, ctx.rc, sign);
-  let v = (BigInt(wH[0]) << 32n) | BigInt(wL[0]);
+  let v = (BigInt(cells.wH) << 32n) | BigInt(cells.wL);
   if (r.inc) v += 1n;
   if (v > 999999999999999999n) { indefinite(); return; }
   if (r.inexact) {
@@ -1195,16 +1193,16 @@ export function f80FromBigScaled(ctx: FpCtx, sign: number, m: bigint, e2: number
   }
   mm <<= BigInt(96 - bits);
   e2 -= 96 - bits;
-  wH[0] = Number(mm >> 64n) >>> 0;
-  wL[0] = Number((mm >> 32n) & 0xffffffffn);
-  wX[0] = Number(mm & 0xffffffffn);
-  if (stk) wX[0] = (wX[0] | 1) >>> 0;
+  cells.wH = Number(mm >> 64n) >>> 0;
+  cells.wL = Number((mm >> 32n) & 0xffffffffn);
+  cells.wX = Number(mm & 0xffffffffn);
+  if (stk) cells.wX = (cells.wX | 1) >>> 0;
   // value = w * 2^e2, bit 95 weight 2^(95+e2)
   roundPack(ctx, sign, 95 + e2 + 16383, 64, EXT_EMIN, EXT_EMAX, rc);
-  const e = oInf ? 0x7fff : (wH[0] & 0x80000000) === 0 ? 0 : oExp;
+  const e = oInf ? 0x7fff : (cells.wH & 0x80000000) === 0 ? 0 : oExp;
   out.se = (sign << 15) | e;
-  out.hi = wH[0];
-  out.lo = wL[0];
+  out.hi = cells.wH;
+  out.lo = cells.wL;
 }
 
 /** Exact value of a finite extended number as m * 2^e (m non-negative BigInt). */

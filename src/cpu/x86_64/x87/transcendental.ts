@@ -559,4 +559,3 @@ export function f80Yl2xp1(ctx: FpCtx, x: F80, y: F80, out: F80): void {
   f80FromBigScaled(ctx, sy ^ (l2 < 0n ? 1 : 0), ey.m * mag, ey.e - fb, true, out);
   ctx.exc |= PE;
 }
-
