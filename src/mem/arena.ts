@@ -25,7 +25,6 @@ export function hostEnv(name: string): string | undefined {
 /** Upper bound of the arena (wasm32 addresses): 4 GiB of virtual reservation, committed as used. */
 const MAX_WASM_PAGES = 65536;
 
-/** Raised when materialising a page would exceed a memory limit (a run's, or the arena's). */
 /** Raised when materialising a page would exceed the memory limit (or the arena is exhausted). */
 export class MemoryLimitExceeded extends QvmError {
   constructor(readonly limitBytes: number) {
