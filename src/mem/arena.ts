@@ -25,7 +25,6 @@ export function hostEnv(name: string): string | undefined {
 /** Upper bound of the arena (wasm32 addresses): 4 GiB of virtual reservation, committed as used. */
 const MAX_WASM_PAGES = 65536;
 
-/** Raised when materialising a page would exceed a memory limit (a run's, or the arena's). */
 /** Raised when materialising a page would exceed the memory limit (or the arena is exhausted). */
 export class MemoryLimitExceeded extends QvmError {
   constructor(readonly limitBytes: number) {
@@ -43,7 +42,8 @@ export class FrameArena {
 
   constructor(shared = true) {
     let memory: WebAssembly.Memory | null = null;
-    if (shared) {
+    // a page without cross-origin isolation may create shared wasm memory yet lack SharedArrayBuffer
+    if (shared && typeof SharedArrayBuffer !== 'undefined') {
       try {
         memory = new WebAssembly.Memory({ initial: 0, maximum: MAX_WASM_PAGES, shared: true });
       } catch {

@@ -21,6 +21,8 @@ export class CodePage {
   straddles = false;
   /** The page's latest wasm region: later hot heads inside it enter it rather than compile anew. */
   region: Region | null = null;
+  /** A region compiled for this page called handlers too often (interpreter.ts compile). */
+  regionRejected = false;
   constructor(readonly shared: boolean) {}
 
   kill(): void {

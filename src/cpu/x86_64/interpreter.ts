@@ -85,9 +85,9 @@ export class Interpreter {
 
   /** Translate the code at a hot head: a wasm region where available, else a JavaScript block. */
   private compile(head: Insn): void {
-    if (jitConfig.wasm && wasmAvailable(this.cpu)) {
-      const pn = Math.floor(head.addr / PAGE_SIZE);
-      const page = this.pages.get(pn);
+    const pn = Math.floor(head.addr / PAGE_SIZE);
+    const page = this.pages.get(pn);
+    if (jitConfig.wasm && wasmAvailable(this.cpu) && page?.regionRejected !== true) {
       const known = page?.region?.entries.get(head.addr);
       if (page !== undefined && page.region !== null && known !== undefined) {
         // a block of the page's region starts here: enter it there
@@ -110,6 +110,8 @@ export class Interpreter {
         return;
       }
       if (r === null) return;
+      // the page's code is mostly handler calls: its other heads get JavaScript blocks at once
+      if (page !== undefined) page.regionRejected = true;
       this.regionsRejected++;
     }
     this.compileBlock(head);
