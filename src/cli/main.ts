@@ -4,7 +4,7 @@
  * one-line error and a non-zero exit, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { runElf, DEFAULT_BLOCK } from '../machine/run.js';
+import { runElf, DEFAULT_BLOCK, setTranslatorMode, type TranslatorMode } from '../machine/run.js';
 import { applyMounts, parseMount } from './mount.js';
 import type { Kernel } from '../kernel/index.js';
 import { parseElf, describeElf, ElfError } from '../elf/parse.js';
@@ -40,14 +40,29 @@ function resultJson(r: RunResult): Record<string, unknown> {
   };
 }
 
+const TRANSLATOR_MODES: readonly TranslatorMode[] = ['wasm', 'js', 'off', 'force'];
+
+/** --jit: this thread's translator, and the environment the node's worker threads read at start. */
+function applyTranslatorMode(mode: string): void {
+  if (!(TRANSLATOR_MODES as readonly string[]).includes(mode)) die(`--jit ${mode}: expected one of ${TRANSLATOR_MODES.join(', ')}`);
+  const m = mode as TranslatorMode;
+  setTranslatorMode(m);
+  process.env.QVM_JIT = m === 'off' ? 'off' : m === 'js' ? 'js' : 'wasm';
+  process.env.QVM_JIT_FORCE = m === 'force' ? '1' : '0';
+}
+
 const program = new Command();
 program
   .name('qvm')
   .description('QVM: run statically linked Linux ELF binaries as deterministic smart contracts')
   .version('0.1.0')
   .option('--verbose', 'on an internal error, print its stack and causes (also QVM_VERBOSE=1)')
+  .option('--jit <mode>', 'what runs guest code: wasm (default), js, off (interpreter only), force (wasm from the first instruction); results and gas are the same')
+  .option('--no-jit', 'the same as --jit off')
   .hook('preAction', () => {
-    if (program.opts<{ verbose?: boolean }>().verbose) setVerbose(true);
+    const opts = program.opts<{ verbose?: boolean; jit?: string | boolean }>();
+    if (opts.verbose) setVerbose(true);
+    if (opts.jit !== undefined && opts.jit !== true) applyTranslatorMode(opts.jit === false ? 'off' : opts.jit);
   })
   .enablePositionalOptions()
   .configureOutput({ outputError: (str, write) => write(`qvm: ${str.split('\n')[0]!.replace(/^error: /, '')}\n`) })

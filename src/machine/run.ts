@@ -29,6 +29,7 @@ export const DEFAULT_BLOCK: BlockContext = {
 };
 
 export { ElfError };
+export { setTranslatorMode, type TranslatorMode } from '../cpu/x86_64/jit.js';
 
 export function runElf(bytes: Uint8Array, opts: RunOptions): RunResult {
   // a profiled run swaps the call/ret handlers of the instructions it decodes: it shares no decoded code

@@ -16,7 +16,6 @@ import { decode } from './decode.js';
 import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
 import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
 import { compileRegion, runRegion, wasmAvailable, type Region } from './wasm/region.js';
-import { hostEnv } from '../../mem/arena.js';
 
 export class Interpreter {
   private readonly pages = new Map<number, CodePage>();
@@ -77,7 +76,7 @@ export class Interpreter {
   /** Blocks compiled so far (statistics, tests). */
   blocksCompiled = 0;
   /** Compile blocks at hot heads (false: plain interpretation, for comparison tests). */
-  jit = hostEnv('QVM_JIT') !== 'off';
+  jit = jitConfig.enabled;
 
   /** Regions compiled so far, and compiled but left for a JavaScript block (statistics, tests). */
   regionsCompiled = 0;

@@ -35,6 +35,8 @@ const force = hostEnv('QVM_JIT_FORCE') === '1';
  * execution of a head (tests: whether code is translated must never change a result).
  */
 export const jitConfig = {
+  /** Translate at all (QVM_JIT=off: interpret only). */
+  enabled: hostEnv('QVM_JIT') !== 'off',
   hot: force ? 1 : 200,
   warmup: force ? 0 : 2_000_000,
   wasm: hostEnv('QVM_JIT') !== 'js',
@@ -44,6 +46,21 @@ export const jitConfig = {
    */
   callRatio: force ? 0 : 3,
 };
+
+/** What runs guest code: wasm regions (default), JavaScript blocks, the interpreter alone, or wasm from the first instruction. */
+export type TranslatorMode = 'wasm' | 'js' | 'off' | 'force';
+
+/**
+ * Sets the translator for the runs that start afterwards in this thread (the CLI's --jit). Results,
+ * gas and faults are the same in every mode; only the speed differs.
+ */
+export function setTranslatorMode(mode: TranslatorMode): void {
+  jitConfig.enabled = mode !== 'off';
+  jitConfig.wasm = mode !== 'js';
+  jitConfig.hot = mode === 'force' ? 1 : 200;
+  jitConfig.warmup = mode === 'force' ? 0 : 2_000_000;
+  jitConfig.callRatio = mode === 'force' ? 0 : 3;
+}
 export const MAX_BLOCK = 64;
 
 /** Instructions after which the block ends (they change RIP or stop the loop). */
