@@ -548,7 +548,7 @@ export class Memory {
 
   // ---------------------------------------------------------------- bulk (kernel, loader)
 
-  /** Copy guest bytes out. Throws MemoryFault. */
+  /** Copy guest bytes out. Throws MemoryFault. (Like fetch's loop, but it faults on any page: fetch stops early.) */
   read(addr: number, len: number): Uint8Array {
     const out = new Uint8Array(len);
     let n = 0;

@@ -42,7 +42,10 @@ function storeR32(cpu: Cpu, i: Insn): void {
   cpu.mem.write32(cpu.ea(i), cpu.lo[i.reg]!);
 }
 
-/** ALU r/m64, r64 register form for add/sub/cmp/and/or/xor. */
+/**
+ * ALU r/m64, r64 register form for add/sub/cmp/and/or/xor. One closure per kind, written out
+ * (they repeat each other's shape on purpose): the generic alu()'s switch is what they avoid.
+ */
 function makeAluRR64(kind: number): Handler {
   switch (kind) {
     case ALU_ADD:

@@ -33,7 +33,7 @@ export function aluEG(cpu: Cpu, i: Insn): void {
   }
 }
 
-/** op Gv, Ev: 02 03 0A 0B ... 3A 3B. */
+/** op Gv, Ev: 02 03 0A 0B ... 3A 3B (written out like aluEG: one hot handler per operand order). */
 export function aluGE(cpu: Cpu, i: Insn): void {
   const size = i.opSize;
   const b = cpu.readRM(i, size);

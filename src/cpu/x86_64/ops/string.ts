@@ -5,6 +5,9 @@
  * huge RCX cannot buy unbounded work for one unit of gas. When the instruction budget runs out
  * mid-way, the registers hold the progress and RIP stays on the instruction, exactly like an
  * interrupted REP on real hardware; the next slice resumes it.
+ *
+ * Each instruction keeps its own REP loop, although they look alike: rep movs/stos are memcpy's
+ * and memset's hot path, and a shared loop would call the per-element step through a function.
  */
 import { Cpu, RAX, RCX, RSI, RDI } from '../cpu.js';
 import type { Insn } from '../insn.js';

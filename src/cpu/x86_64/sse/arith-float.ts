@@ -1,6 +1,10 @@
 /**
  * Floating-point arithmetic: add/sub/mul/div/min/max/sqrt (ps, pd, ss, sd) and the
  * rcp/rsqrt approximations (ps, ss).
+ *
+ * The packed/scalar (none/66/F3/F2) bodies of each handler are written out although they look
+ * alike: a handler runs once per instruction, and sharing them through per-width callbacks would
+ * put a megamorphic call in every lane.
  */
 import type { Cpu } from '../cpu.js';
 import type { Insn } from '../insn.js';

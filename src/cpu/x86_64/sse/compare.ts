@@ -1,6 +1,10 @@
 /**
  * Comparisons: cmpps/cmppd/cmpss/cmpsd (imm8 predicates 0-7), comiss/comisd/ucomiss/ucomisd
  * (ZF/PF/CF), and the integer pcmpeqb/w/d, pcmpgtb/w/d.
+ *
+ * The packed/scalar (none/66/F3/F2) bodies of each handler are written out although they look
+ * alike: a handler runs once per instruction, and sharing them through per-width callbacks would
+ * put a megamorphic call in every lane.
  */
 import { type Cpu, CF, PF, ZF } from '../cpu.js';
 import type { Insn } from '../insn.js';

@@ -2,6 +2,10 @@
  * Conversions: cvtsi2ss/sd, cvt(t)ss2si/sd2si (32/64-bit), cvtss2sd/cvtsd2ss, cvtps2pd/cvtpd2ps,
  * cvtdq2ps/cvtps2dq/cvttps2dq, cvtdq2pd/cvtpd2dq/cvttpd2dq. The MMX forms (cvtpi2ps, cvtps2pi, ...)
  * are not supported.
+ *
+ * The packed/scalar (none/66/F3/F2) bodies of each handler are written out although they look
+ * alike: a handler runs once per instruction, and sharing them through per-width callbacks would
+ * put a megamorphic call in every lane.
  */
 import type { Cpu } from '../cpu.js';
 import type { Insn } from '../insn.js';

@@ -2,6 +2,10 @@
  * SSE/SSE2 data movement: movups/movaps/movss/movsd (+pd forms), movlps/movhps/movlpd/movhpd,
  * movhlps/movlhps, movd/movq, movdqa/movdqu, non-temporal stores, movmskps/pd, pmovmskb,
  * maskmovdqu.
+ *
+ * The packed/scalar (none/66/F3/F2) bodies of each handler are written out although they look
+ * alike: a handler runs once per instruction, and sharing them through per-width callbacks would
+ * put a megamorphic call in every lane.
  */
 import type { Cpu } from '../cpu.js';
 import { type Insn, SEG_FS, SEG_GS } from '../insn.js';
