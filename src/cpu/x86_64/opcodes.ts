@@ -181,7 +181,6 @@ const T = TWO_BYTE;
 def(T | 0x05, 'syscall', Sys.syscall);
 def(T | 0x0b, 'ud2', Sys.illegal);
 def(T | 0x0d, 'prefetchw', I.nop, { modrm: true });
-def(T | 0x18, 'prefetch', I.nop, { modrm: true });
 for (let b = 0x19; b <= 0x1f; b++) def(T | b, 'nop', I.nop, { modrm: true }); // hint NOPs, incl. endbr64 (F3 0F 1E FA)
 def(T | 0x31, 'rdtsc', Sys.rdtsc);
 for (let cc = 0; cc < 16; cc++) {
@@ -220,9 +219,14 @@ def(T | 0xc7, 'cmpxchg8b', I.cmpxchg8b, {
 for (let r = 0; r < 8; r++) def(T | (0xc8 + r), 'bswap', I.bswap);
 
 /** Register extra opcodes (SSE, x87) into the map without overriding integer entries. */
+/** Adds opcode entries; an index that already has one is a bug in the tables and throws. */
 export function registerOpcodes(entries: Iterable<[number, OpInfo]>): void {
   for (const [index, info] of entries) {
-    if (OPCODES[index] === undefined) OPCODES[index] = info;
+    const had = OPCODES[index];
+    if (had !== undefined) {
+      throw new Error(`opcode table: 0x${index.toString(16)} is both ${had.name} and ${info.name}`);
+    }
+    OPCODES[index] = info;
   }
 }
 

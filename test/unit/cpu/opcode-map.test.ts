@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../../src/cpu/x86_64/extensions.js';
-import { OPCODES } from '../../../src/cpu/x86_64/opcodes.js';
+import { makeOpInfo, OPCODES, registerOpcodes } from '../../../src/cpu/x86_64/opcodes.js';
 import { decode } from '../../../src/cpu/x86_64/decode.js';
 import { illegal } from '../../../src/cpu/x86_64/ops/system.js';
 import { Memory } from '../../../src/mem/memory.js';
@@ -33,4 +33,11 @@ test('every opcode outside the map decodes to SIGILL; every opcode in it to a re
       assert.equal(insn.exec !== illegal, listed, `opcode ${prefixes[map]!.concat([b]).map((x) => x.toString(16)).join(' ')}`);
     }
   }
+});
+
+test('a second entry for an opcode the map has is refused, and the first stays', () => {
+  const before = OPCODES[0x01];
+  assert.ok(before, 'ADD Ev,Gv is in the map');
+  assert.throws(() => registerOpcodes([[0x01, makeOpInfo('clash', illegal)]]), /opcode table: 0x1 is both .* and clash/);
+  assert.equal(OPCODES[0x01], before);
 });
