@@ -28,7 +28,8 @@ async function sign(key: Hex, nonce: number, to: Hex | null, data: Uint8Array, g
   });
 }
 const raw = (h: Hex): Uint8Array => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
-const newChain = (): Chain => new Chain({ dataDir: null, genesisAlloc: alloc, genesisTimestamp: 1_700_000_000n, timestampStep: 1n });
+const newChain = (blockGasLimit?: bigint): Chain =>
+  new Chain({ dataDir: null, genesisAlloc: alloc, genesisTimestamp: 1_700_000_000n, timestampStep: 1n, ...(blockGasLimit ? { blockGasLimit } : {}) });
 
 /** Blocks of several transactions each: deploys, token and probe calls, a value transfer, failures. */
 async function workload(): Promise<Hex[][]> {
@@ -165,8 +166,11 @@ test('while a block executes in the worker, reads see the last committed block a
 });
 
 test('eth_sendTransaction without gas estimates it in the call executor, then pools and mines', async () => {
-  const chain = newChain();
-  const rpc = new RpcServer(chain, { automine: true, devAccounts: DEV, executor: new Executor(2000), blockExecutor: new Executor(null) });
+  const chain = newChain(1_000_000_000_000n);
+  // a gas cap far above what the translator retires in the 2 s budget (a tight loop runs at ~10^9 instructions/s)
+  const rpc = new RpcServer(chain, {
+    automine: true, devAccounts: DEV, executor: new Executor(2000), blockExecutor: new Executor(null), callGasCap: 1_000_000_000_000n,
+  });
   const call = (id: number, method: string, params: unknown[]): Promise<{ result?: unknown; error?: { message: string } }> =>
     rpc.handleAsync({ jsonrpc: '2.0', id, method, params }) as Promise<{ result?: unknown; error?: { message: string } }>;
   try {
@@ -179,7 +183,7 @@ test('eth_sendTransaction without gas estimates it in the call executor, then po
     const r = chain.receipt(sent.result as Hex)!;
     assert.equal(r.status, '0x1');
     assert.deepEqual(['K0', 'K1', 'K2'].map((k) => chain.storageOf(probe).has(k)), [true, true, true]);
-    // an estimate that never ends meets the executor's time budget (on this thread it would run 10^9 gas)
+    // an estimate that never ends meets the executor's time budget, not the gas cap
     const endless = await call(3, 'eth_sendTransaction', [{ from, to: probe, data: toHex(encodeCall(['loop'])) }]);
     assert.match(endless.error?.message ?? '', /ran longer than the 2000 ms budget of a call/);
     assert.equal(chain.poolSize(), 0);

@@ -15,7 +15,8 @@ import { hex, KEYS, rpc, rpcRaw, send, startNode } from './chain-helpers.js';
 const PROBE = join(BUILD, 'contracts', 'probe');
 
 test('a long eth_call runs off the RPC thread, within its time budget and gas cap', async () => {
-  const node = await startNode(['--in-memory', '--call-timeout', '1500', '--call-gas-cap', '900000000']);
+  // gas far above what the translator retires in the budget (a tight loop runs at ~10^9 instructions/s)
+  const node = await startNode(['--in-memory', '--call-timeout', '1500', '--gas-limit', '1000000000000', '--call-gas-cap', '1000000000000']);
   try {
     const h = await send(node.url, KEYS[0]!, { data: encodeDeploy(readFileSync(PROBE), []), gas: 200_000_000n });
     const addr = (await rpc<{ contractAddress: Hex }>(node.url, 'eth_getTransactionReceipt', [h])).contractAddress;

@@ -40,7 +40,6 @@ interface Case {
 const big = 'a'.repeat(100_000);
 const CASES: Case[] = [
   { name: 'argv over the limit (E2BIG)', args: () => ['run', HELLO, big, big, big], says: /argument list too long.*--stdin/ },
-  { name: 'contract call with argv over the limit', args: () => ['run', '--contract', HELLO, big, big, big], says: /argument list too long/ },
   { name: 'missing ELF, with --verbose (user errors stay one line)', args: () => ['--verbose', 'run', join(work, 'nope')], says: /no such file/ },
   { name: 'missing ELF', args: () => ['run', join(work, 'nope')], says: /cannot read .*nope: no such file/ },
   { name: 'a directory as the ELF', args: () => ['run', work], says: /is a directory/ },
@@ -86,4 +85,12 @@ describe('user errors of the qvm CLI: one line, no "internal error", exit status
       assert.equal(r.stdout, '');
     });
   }
+});
+
+it('a contract call with argv over ARG_MAX fails as a limit, like the same call on a chain', () => {
+  const r = spawnSync(process.execPath, [CLI, 'run', '--contract', HELLO, big, big, big], { encoding: 'utf8', timeout: 60_000, input: '' });
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /failure \(limit\)/);
+  assert.match(r.stdout, /arguments and environment too large \(\d+ bytes, limit 262144\)/);
+  assert.doesNotMatch(r.stdout + r.stderr, /internal error/);
 });

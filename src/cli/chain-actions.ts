@@ -171,6 +171,8 @@ export interface NodeFlags {
   callTimeout?: number;
   /** Gas limit of eth_call / eth_estimateGas at most. */
   callGasCap?: bigint;
+  /** Block gas limit (--gas-limit). */
+  gasLimit?: bigint;
 }
 
 export async function runNode(flags: NodeFlags): Promise<void> {
@@ -184,6 +186,7 @@ export async function runNode(flags: NodeFlags): Promise<void> {
       genesisAlloc: accounts.map((a) => ({ address: a.address, balance: DEV_BALANCE })),
       genesisTimestamp: flags.genesisTimestamp,
       timestampStep: flags.timestampStep,
+      ...(flags.gasLimit !== undefined ? { blockGasLimit: flags.gasLimit } : {}),
     });
   } catch (e) {
     die(`cannot open the chain database: ${(e as Error).message}`);

@@ -40,6 +40,7 @@ export function registerChainCommands(program: Command): void {
     .option('--in-memory', 'keep the chain in memory only')
     .option('--block-time <s>', 'mine a block every S seconds instead of one per transaction', intArg('block time'))
     .option('--call-timeout <ms>', 'wall-clock budget of one eth_call / eth_estimateGas (run in a worker thread)', intArg('call timeout'), 5000)
+    .option('--gas-limit <n>', 'block gas limit (default 1000000000, as anvil\'s --gas-limit)', bigintArg('gas limit'))
     .option('--call-gas-cap <n>', 'gas limit of eth_call / eth_estimateGas at most (default: the block gas limit)', bigintArg('call gas cap'))
     .option('--chain-id <n>', 'chain id of a new chain (default 1337)', bigintArg('chain id'))
     .option('--accounts <n>', 'number of prefunded development accounts', intArg('accounts'), 10)

@@ -120,7 +120,10 @@ export function decode(mem: Memory, addr: number): Insn {
     }
     if (info.memOnly && mod === 3) exec = illegal;
   }
-  if (lock && !lockable(index, insn.hasModRM && insn.mod !== 3, insn.regOp)) exec = illegal;
+  // LOCK is valid only on the read-modify-write forms the table names, with a memory destination; elsewhere #UD
+  const memDest = insn.hasModRM && insn.mod !== 3;
+  if (lock && !(memDest && ((info.lockable >> insn.regOp) & 1) !== 0)) exec = illegal;
+  insn.term = ((info.endsBlock >> insn.regOp) & 1) !== 0;
 
   let size: number;
   if (info.byte) size = 1;
@@ -194,26 +197,6 @@ function finish(insn: Insn, addr: number, len: number, avail: number): Insn {
   insn.nextAddr = addr + len;
   insn.bytes = buf.slice(0, len);
   return insn;
-}
-
-/**
- * LOCK is only valid on the read-modify-write instructions below with a memory destination;
- * anywhere else it is #UD (SIGILL), as on real hardware.
- */
-function lockable(index: number, memDest: boolean, regOp: number): boolean {
-  if (!memDest) return false;
-  if (index < 0x40) return (index & 7) <= 1 && (index >> 3) !== 7; // ALU Eb,Gb / Ev,Gv except CMP
-  switch (index) {
-    case 0x80: case 0x81: case 0x83: return regOp !== 7;
-    case 0x86: case 0x87: return true;
-    case 0xf6: case 0xf7: return regOp === 2 || regOp === 3;
-    case 0xfe: case 0xff: return regOp <= 1;
-    case TWO_BYTE | 0xab: case TWO_BYTE | 0xb3: case TWO_BYTE | 0xbb: return true;
-    case TWO_BYTE | 0xba: return regOp >= 5;
-    case TWO_BYTE | 0xb0: case TWO_BYTE | 0xb1: case TWO_BYTE | 0xc0: case TWO_BYTE | 0xc1: return true;
-    case TWO_BYTE | 0xc7: return regOp === 1;
-    default: return false;
-  }
 }
 
 function readI32(p: number): number {

@@ -79,7 +79,7 @@ export class Insn {
   jumpInsn: Insn | null = null;
   /** Raw bytes, kept for diagnostics (unimplemented instruction reasons, traces). */
   bytes: Uint8Array = EMPTY;
-  /** Block translator: control transfer or stop point (a block ends after it). Set by the code cache. */
+  /** A decoded block ends after it (the opcode table's endsBlock fact, set by decode). */
   term = false;
   /** Times this instruction started a run at a block head (see jit.ts). */
   hits = 0;

@@ -13,7 +13,7 @@ import { Memory, MemoryFault, MemoryLimitExceeded, PAGE_SIZE } from '../../mem/m
 import { Cpu, CpuException, Stop, SIGSEGV, SIGBUS } from './cpu.js';
 import type { Insn } from './insn.js';
 import { decode } from './decode.js';
-import { jitConfig, MAX_BLOCK, isTerminator, translate } from './jit.js';
+import { jitConfig, MAX_BLOCK, translate } from './jit.js';
 import { CodePage, ICACHE_SIZE, SharedCode } from './code-cache.js';
 import { compileRegion, runRegion, wasmAvailable, type Region } from './wasm/region.js';
 
@@ -174,7 +174,6 @@ export class Interpreter {
     let insn = page.insns.get(addr);
     if (insn === undefined) {
       insn = decode(mem, addr);
-      insn.term = isTerminator(insn);
       if (this.onDecode !== null) this.onDecode(insn);
       // an instruction straddling into the next page must be invalidated by writes there too
       const endPn = Math.floor((addr + insn.len - 1) / PAGE_SIZE);

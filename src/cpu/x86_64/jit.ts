@@ -63,23 +63,6 @@ export function setTranslatorMode(mode: TranslatorMode): void {
 }
 export const MAX_BLOCK = 64;
 
-/** Instructions after which the block ends (they change RIP or stop the loop). */
-export function isTerminator(i: Insn): boolean {
-  const op = i.op;
-  if (op >= 0x70 && op <= 0x7f) return true;
-  if (op >= 0x0f80 && op <= 0x0f8f) return true;
-  if (op >= 0xe0 && op <= 0xe3) return true;
-  if (op >= 0xa4 && op <= 0xaf && op !== 0xa8 && op !== 0xa9) return true; // string ops
-  switch (op) {
-    case 0xe8: case 0xe9: case 0xeb: case 0xc2: case 0xc3: case 0xcc: case 0xcd: case 0xf4:
-    case 0x0f05: case 0x0f0b: case 0x0f31: case 0x0fa2:
-      return true;
-    case 0xff:
-      return i.regOp === 2 || i.regOp === 4 || i.regOp === 3 || i.regOp === 5;
-    default:
-      return false;
-  }
-}
 
 /** What an inline instruction does to the lazy flags. */
 const enum FlagW {

@@ -51,7 +51,14 @@ export interface OpInfo {
   groupDef64?: boolean[];
   /** Handler when the register form (mod = 3) differs, per ModRM.reg. */
   memOnly?: boolean;
+  /** ModRM.reg digits (bit d = /d; ALL_FORMS for every form) whose instruction ends a decoded block. */
+  endsBlock: number;
+  /** ModRM.reg digits that accept a LOCK prefix, with a memory destination (elsewhere LOCK is #UD). */
+  lockable: number;
 }
+
+/** A digit mask for an opcode fact that holds whatever ModRM.reg is (and for opcodes without ModRM). */
+export const ALL_FORMS = 0xff;
 
 export const OPCODES: Array<OpInfo | undefined> = new Array<OpInfo | undefined>(0x400);
 
@@ -70,6 +77,8 @@ function def(index: number, name: string, exec: Handler, o: Partial<Omit<OpInfo,
     group: o.group,
     groupDef64: o.groupDef64,
     memOnly: o.memOnly,
+    endsBlock: 0,
+    lockable: 0,
   };
 }
 
@@ -218,6 +227,50 @@ def(T | 0xc7, 'cmpxchg8b', I.cmpxchg8b, {
 });
 for (let r = 0; r < 8; r++) def(T | (0xc8 + r), 'bswap', I.bswap);
 
+const range = (from: number, to: number, except: number[] = []): number[] =>
+  Array.from({ length: to - from + 1 }, (_, k) => from + k).filter((x) => !except.includes(x));
+
+/**
+ * Instructions after which a decoded block ends: they change RIP otherwise than by falling
+ * through (branches, calls, returns, traps), stop the block for the run loop (syscall, hlt, ud2,
+ * rdtsc, cpuid), or repeat (string instructions, which retire one iteration at a time). Table index → digits.
+ */
+const ENDS_BLOCK: ReadonlyArray<readonly [readonly number[], number]> = [
+  [range(0x70, 0x7f), ALL_FORMS], // jcc rel8
+  [range(T | 0x80, T | 0x8f), ALL_FORMS], // jcc rel32
+  [range(0xe0, 0xe3), ALL_FORMS], // loopne, loope, loop, jrcxz
+  [range(0xa4, 0xaf, [0xa8, 0xa9]), ALL_FORMS], // movs, cmps, stos, lods, scas
+  [[0xe8, 0xe9, 0xeb, 0xc2, 0xc3, 0xcc, 0xcd, 0xf4], ALL_FORMS], // call, jmp, ret, int3, int, hlt
+  [[T | 0x05, T | 0x0b, T | 0x31, T | 0xa2], ALL_FORMS], // syscall, ud2, rdtsc, cpuid
+  [[0xff], 0b0011_1100], // FF /2 /3 call, /4 /5 jmp (indirect)
+];
+
+/** Read-modify-write forms that take LOCK with a memory destination (Intel SDM, LOCK prefix). */
+const LOCKABLE: ReadonlyArray<readonly [readonly number[], number]> = [
+  [[0x00, 0x01, 0x08, 0x09, 0x10, 0x11, 0x18, 0x19, 0x20, 0x21, 0x28, 0x29, 0x30, 0x31], ALL_FORMS], // ALU Eb,Gb / Ev,Gv except CMP
+  [[0x80, 0x81, 0x83], 0b0111_1111], // group 1 except /7 (CMP)
+  [[0x86, 0x87], ALL_FORMS], // xchg
+  [[0xf6, 0xf7], 0b0000_1100], // not, neg
+  [[0xfe, 0xff], 0b0000_0011], // inc, dec
+  [[T | 0xab, T | 0xb3, T | 0xbb], ALL_FORMS], // bts, btr, btc
+  [[T | 0xba], 0b1110_0000], // bts, btr, btc imm8
+  [[T | 0xb0, T | 0xb1, T | 0xc0, T | 0xc1], ALL_FORMS], // cmpxchg, xadd
+  [[T | 0xc7], 0b0000_0010], // cmpxchg8b/16b
+];
+
+function applyFacts(table: ReadonlyArray<readonly [readonly number[], number]>, fact: 'endsBlock' | 'lockable'): void {
+  for (const [indexes, digits] of table) {
+    for (const index of indexes) {
+      const info = OPCODES[index];
+      // a fact about an opcode the map lacks is a table bug
+      if (info === undefined) throw new Error(`opcode table: ${fact} names 0x${index.toString(16)}, which is not in the map`);
+      info[fact] = digits;
+    }
+  }
+}
+applyFacts(ENDS_BLOCK, 'endsBlock');
+applyFacts(LOCKABLE, 'lockable');
+
 /** Register extra opcodes (SSE, x87) into the map without overriding integer entries. */
 /** Adds opcode entries; an index that already has one is a bug in the tables and throws. */
 export function registerOpcodes(entries: Iterable<[number, OpInfo]>): void {
@@ -235,6 +288,7 @@ export function makeOpInfo(name: string, exec: Handler, o: Partial<Omit<OpInfo, 
     name, exec,
     modrm: o.modrm ?? false, imm: o.imm ?? Imm.None, byte: o.byte ?? false, def64: o.def64 ?? false,
     aux: o.aux ?? 0, group: o.group, groupDef64: o.groupDef64, memOnly: o.memOnly,
+    endsBlock: o.endsBlock ?? 0, lockable: o.lockable ?? 0,
   };
 }
 

@@ -41,3 +41,29 @@ test('a second entry for an opcode the map has is refused, and the first stays',
   assert.throws(() => registerOpcodes([[0x01, makeOpInfo('clash', illegal)]]), /opcode table: 0x1 is both .* and clash/);
   assert.equal(OPCODES[0x01], before);
 });
+
+test('the table decides which forms take LOCK and which end a block', () => {
+  const mem = new Memory({ maxResidentBytes: 1 << 20, maxMappedBytes: 1 << 24 });
+  const base = 0x10000;
+  mem.map(base, 0x1000, 1 | 4, 'code');
+  const decoded = (...bytes: number[]): ReturnType<typeof decode> => {
+    mem.poke(base, Uint8Array.from([...bytes, 0, 0, 0, 0, 0, 0, 0, 0]));
+    return decode(mem, base);
+  };
+  // LOCK: read-modify-write with a memory destination only (Intel SDM: LOCK elsewhere is #UD)
+  assert.notEqual(decoded(0xf0, 0x01, 0x00).exec, illegal, 'lock add [rax], eax');
+  assert.equal(decoded(0xf0, 0x01, 0xc0).exec, illegal, 'lock add eax, eax (register destination)');
+  assert.equal(decoded(0xf0, 0x39, 0x00).exec, illegal, 'lock cmp [rax], eax');
+  assert.notEqual(decoded(0xf0, 0x83, 0x30, 0x01).exec, illegal, 'lock xor [rax], 1 (83 /6)');
+  assert.equal(decoded(0xf0, 0x83, 0x38, 0x01).exec, illegal, 'lock cmp [rax], 1 (83 /7)');
+  assert.notEqual(decoded(0xf0, 0x0f, 0xc7, 0x08).exec, illegal, 'lock cmpxchg8b [rax] (0F C7 /1)');
+  assert.equal(decoded(0xf0, 0x90).exec, illegal, 'lock nop');
+  // block ends: branches, calls, returns, indirect jumps and calls, string instructions, syscall
+  for (const [bytes, ends, what] of [
+    [[0xc3], true, 'ret'], [[0x90], false, 'nop'], [[0x74, 0x00], true, 'je'], [[0xff, 0xd0], true, 'call rax'],
+    [[0xff, 0xe0], true, 'jmp rax'], [[0xff, 0xc0], false, 'inc eax'], [[0xf3, 0xa4], true, 'rep movsb'],
+    [[0xa8, 0x01], false, 'test al, 1'], [[0x0f, 0x05], true, 'syscall'], [[0x0f, 0xa2], true, 'cpuid'],
+  ] as const) {
+    assert.equal(decoded(...bytes).term, ends, what);
+  }
+});
