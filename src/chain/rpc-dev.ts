@@ -7,7 +7,7 @@ import type { TypedDataDefinition } from 'viem';
 import { quantity, toHex, type Hex } from './bytes.js';
 import { impersonatedTx, signMessage, signTx, signTypedData, type TxFields } from './dev-signer.js';
 import { address, invalid, optional, p, param, qty, RpcError } from './rpc-params.js';
-import { method, type MethodTable, type ParamSpec, type RpcHost } from './rpc-table.js';
+import { method, then, type MethodTable, type ParamSpec, type RpcHost } from './rpc-table.js';
 
 /** eth_maxPriorityFeePerGas and the default tip of eth_sendTransaction: 1 gwei, as anvil. */
 export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
@@ -20,10 +20,6 @@ const MAX_MINE = 10_000;
 /** Target RPC-thread time of one slice of empty blocks. */
 const SLICE_MS = 25;
 
-/** `f` of a value, or of a promised one when it comes. */
-function then<T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> {
-  return v instanceof Promise ? v.then(f) : f(v);
-}
 
 /**
  * Mines blocks `from`..`count`-1, `interval` seconds apart: a block that runs what waits in the

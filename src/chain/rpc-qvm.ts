@@ -2,7 +2,7 @@
 import { quantity, toHex, type Hex } from './bytes.js';
 import { reexecuteAsked, traceOf } from './rpc-explorer.js';
 import { invalid, optional, p } from './rpc-params.js';
-import { method, type MethodTable, type ParamSpec } from './rpc-table.js';
+import { method, then, type MethodTable, type ParamSpec } from './rpc-table.js';
 import { receiptResult } from './result-json.js';
 
 const MAX_KEYS = 10_000;
@@ -44,8 +44,5 @@ export const qvmMethods: MethodTable = {
     return reexecute ? { ...receiptResult(r), reexecuted: traceOf(host.chain, h) } : receiptResult(r);
   }),
   qvm_stateRoot: method([], (_a, host) => host.chain.stateRoot()),
-  qvm_mine: method([], (_a, host) => {
-    const b = host.mine();
-    return b instanceof Promise ? b.then((h) => quantity(h.number)) : quantity(b.number);
-  }),
+  qvm_mine: method([], (_a, host) => then(host.mine(), (b) => quantity(b.number))),
 };

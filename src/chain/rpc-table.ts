@@ -73,6 +73,11 @@ export interface RpcMethod {
 
 export type MethodTable = Readonly<Record<string, RpcMethod>>;
 
+/** `f` of a value, or of a promised one when it comes. */
+export function then<T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> {
+  return v instanceof Promise ? v.then(f) : f(v);
+}
+
 /** A table entry: the parameters and the handler that gets their checked values. */
 export function method<const P extends readonly ParamSpec<unknown>[]>(params: P, run: (args: Args<P>, host: RpcHost) => unknown): RpcMethod {
   return { params, run: run as RpcMethod['run'] };
